@@ -1,0 +1,1 @@
+"""The report's build pipeline, installed as the package ``ggmm_build``."""

@@ -1,0 +1,16 @@
+"""Generalized Gaussian mixtures, their estimators and the report's figures."""
+
+from .distribution import DensityGrid, GeneralizedGaussianMixture
+from .presets import PRESETS, Preset, get_preset, preset_names
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DensityGrid",
+    "GeneralizedGaussianMixture",
+    "PRESETS",
+    "Preset",
+    "get_preset",
+    "preset_names",
+    "__version__",
+]
