@@ -397,7 +397,7 @@ class GeneralizedGaussianMixture:
         if len(res) != D:
             raise ValueError(f"The parameter 'resolution' should give {D} sizes, but got {resolution}.")
         res = tuple(check_int(r, "resolution", 2) for r in res)
-        axes = tuple(np.linspace(lo, hi, r) for (lo, hi), r in zip(bounds, res))
+        axes = tuple(np.linspace(lo, hi, r) for (lo, hi), r in zip(bounds, res, strict=True))
         mesh = np.meshgrid(*axes, indexing="ij")
         points = np.stack([m.ravel() for m in mesh], axis=1)
         return DensityGrid(axes=axes, density=self.pdf(points).reshape(res))

@@ -259,7 +259,7 @@ def _run_once(X: np.ndarray, K: int, p: float | Literal["estimate"], init: str, 
         scales = estimate_scales(X, resp, nk, centers, np.full(K, shape))
         low = scales < floor
         if np.any(low):
-            for k, d in zip(*np.nonzero(low)):
+            for k, d in zip(*np.nonzero(low), strict=True):
                 warnings.append(f"iteration {n_iter}: component {k} collapsed in dimension {d}; "
                                 f"its scale was floored at {floor[d]:.3g}")
             scales = np.maximum(scales, floor)

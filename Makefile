@@ -1,0 +1,55 @@
+# Build, test and publish the GGMM x KAN report.
+# Every target runs inside .venv, created by `make setup`.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PROFILE ?= full
+ARGS   ?=
+
+.PHONY: setup data figures site test bench pdf slides serve clean lint help
+
+help:
+	@echo "make setup    create .venv and install everything needed to build and test"
+	@echo "make data     run the experiments (PROFILE=full|quick) and export the report's data"
+	@echo "make figures  write the standalone figure gallery to out/gallery/"
+	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
+	@echo "make test     run the default test suite"
+	@echo "make bench    print the benchmarks (ratios measured in one run)"
+	@echo "make pdf      the report as PDF (Quarto + Typst)"
+	@echo "make slides   the reveal.js deck and its PPTX export"
+	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
+	@echo "make clean    remove build outputs (keeps the committed exports)"
+
+setup:
+	bash scripts/setup.sh "$(PYTHON)" "$(VENV)"
+
+data:
+	$(PY) -m ggmm_build.cli --profile $(PROFILE) $(ARGS)
+
+figures:
+	$(PY) -m ggmm_build.gallery --out out/gallery
+
+site:
+	$(PY) -m ggmm_build.site all
+
+pdf:
+	$(PY) -m ggmm_build.site pdf
+
+slides:
+	$(PY) -m ggmm_build.site slides
+
+serve:
+	$(PY) -m ggmm_build.site serve
+
+test:
+	$(PY) -m pytest -q
+
+lint:
+	$(VENV)/bin/ruff check .
+
+bench:
+	$(PY) tests/benchmarks/run.py
+
+clean:
+	rm -rf _site out .quarto test-artifacts .pytest_cache .ruff_cache
