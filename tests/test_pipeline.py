@@ -1,0 +1,260 @@
+"""The build pipeline: config checks, cache, resume after interruption, corrupt entries, determinism.
+
+Most tests run a small config of the classical methods (seconds); the quick profile of the
+real config, KAN included, runs once per session in the ``quick_exports`` fixture.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ggmm.exports import load_export, validate_export
+from ggmm_build.cache import Cache, job_key
+from ggmm_build.config import DEFAULT_CONFIG, ConfigError, load_config
+from ggmm_build.pipeline import plan_jobs, run_pipeline
+
+SMALL = """
+[profiles.tiny]
+seeds = [0, 1]
+n_train = 300
+n_test = 400
+grid_resolution = 20
+grid_resolution_3d = 6
+workers = 1
+datasets = ["original", "trivariate"]
+methods = ["em", "gmm", "kde"]
+preset_samples = 20
+em_history = [["original", "random"]]
+
+[methods.em]
+estimator = "EMEstimator"
+family = "classical"
+label = { en = "EM", zh = "EM 算法" }
+params = { p = "estimate", init = "kmeans" }
+
+[methods.gmm]
+estimator = "GaussianMixtureBaseline"
+family = "classical"
+label = { en = "GMM", zh = "高斯混合" }
+params = { covariance_type = "full" }
+
+[methods.kde]
+estimator = "KDEBaseline"
+family = "classical"
+label = { en = "KDE", zh = "核密度" }
+"""
+
+
+@pytest.fixture()
+def small_config(tmp_path: Path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def read_all(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.json"))}
+
+
+# -- config -------------------------------------------------------------------
+
+
+def test_real_config_profiles_load() -> None:
+    for name in ("full", "quick"):
+        profile = load_config(name)
+        assert profile.datasets and profile.methods
+    full = load_config("full")
+    assert len(full.seeds) >= 5
+    assert {"original", "laplace", "flat", "close", "trivariate"} <= set(full.datasets)
+
+
+@pytest.mark.parametrize(
+    "edit, key, problem",
+    [
+        (('methods = ["em", "gmm", "kde"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods", "unknown method 'svm'"),
+        (('"original", "trivariate"]', '"original", "moon"]'), "profiles.tiny.datasets", "unknown dataset 'moon'"),
+        (("n_train = 300\n", ""), "profiles.tiny.n_train", "missing"),
+        (("n_test = 400", 'n_test = "many"'), "profiles.tiny.n_test", "expected an integer"),
+        (("n_test = 400", "n_test = 0"), "profiles.tiny.n_test", "must be >= 10"),
+        (("seeds = [0, 1]", "seeds = []"), "profiles.tiny.seeds", "non-empty list"),
+        (('family = "classical"\nlabel = { en = "KDE"', 'family = "bayes"\nlabel = { en = "KDE"'),
+         "methods.kde.family", "must be one of"),
+        (('params = { covariance_type = "full" }', 'params = { covariance = "full" }'),
+         "methods.gmm.params.covariance", "has no parameter 'covariance'"),
+        (('estimator = "KDEBaseline"', 'estimator = "KDE"'), "methods.kde.estimator", "unknown estimator"),
+        (('zh = "核密度" }', 'zh = "" }'), "methods.kde.label.zh", "missing or empty"),
+        (('[["original", "random"]]', '[["original", "spectral"]]'), "profiles.tiny.em_history", "init must be"),
+        (("workers = 1", "workers = 1\nspeed = 3"), "profiles.tiny", "unknown key(s) ['speed']"),
+    ],
+)
+def test_malformed_config_stops_before_training(small_config: Path, tmp_path: Path, edit: tuple[str, str],
+                                                key: str, problem: str) -> None:
+    text = small_config.read_text(encoding="utf-8")
+    assert edit[0] in text
+    small_config.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        run_pipeline("tiny", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", config=small_config,
+                     quiet=True)
+    message = str(err.value)
+    assert str(small_config) in message and key in message and problem in message
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "data").exists()
+
+
+def test_cli_reports_config_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[profiles.x]\nseeds = [0]\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ggmm_build.cli", "--profile", "x", "--config", str(bad),
+                           "--cache-dir", str(tmp_path / "c"), "--data-dir", str(tmp_path / "d")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "bad.toml: (top level).methods: missing" in proc.stderr
+
+
+# -- cache --------------------------------------------------------------------
+
+
+def test_second_run_trains_nothing(small_config: Path, tmp_path: Path) -> None:
+    first = run_pipeline("tiny", tmp_path / "d1", tmp_path / "cache", small_config, quiet=True)
+    assert first.trained and not first.cached
+    second = run_pipeline("tiny", tmp_path / "d2", tmp_path / "cache", small_config, quiet=True)
+    assert not second.trained and len(second.cached) == len(first.trained)
+    one, two = read_all(tmp_path / "d1"), read_all(tmp_path / "d2")
+    one.pop("timings.json"), two.pop("timings.json")
+    assert one == two
+    for path in (tmp_path / "d2").rglob("*.json"):
+        validate_export(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_only_and_force(small_config: Path, tmp_path: Path) -> None:
+    partial = run_pipeline("tiny", tmp_path / "d", tmp_path / "cache", small_config, only=["kde"], quiet=True)
+    assert partial.trained and all("/kde/" in label for label in partial.trained)
+    assert not partial.exports  # incomplete: nothing half-exported
+    full = run_pipeline("tiny", tmp_path / "d", tmp_path / "cache", small_config, quiet=True)
+    assert full.exports and not any("/kde/" in label for label in full.trained)
+    forced = run_pipeline("tiny", tmp_path / "d", tmp_path / "cache", small_config, only=["gmm"], force=True,
+                          quiet=True)
+    assert forced.trained and all("/gmm/" in label for label in forced.trained)
+    assert len(forced.cached) == len(full.cached) + len(full.trained) - len(forced.trained)
+
+
+def test_corrupt_entries_are_detected_and_recomputed(small_config: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run_pipeline("tiny", tmp_path / "d1", cache_dir, small_config, quiet=True)
+    entries = sorted(cache_dir.rglob("*.json.gz"))
+    truncated, wrong_schema = entries[0], entries[1]
+    truncated.write_bytes(truncated.read_bytes()[:20])
+    wrong_schema.write_bytes(gzip.compress(json.dumps({"schema": "something-else", "version": 1}).encode()))
+    again = run_pipeline("tiny", tmp_path / "d2", cache_dir, small_config, quiet=True)
+    assert len(again.trained) == 2 and len(again.recovered) == 2
+    assert all("corrupt" in message for message in again.recovered)
+    assert read_all(tmp_path / "d1")["comparison.json"] == read_all(tmp_path / "d2")["comparison.json"]
+
+
+def test_cache_key_depends_on_the_entry() -> None:
+    profile = load_config("quick")
+    jobs = plan_jobs(profile)
+    keys = [job_key(j) for j in jobs]
+    assert len(set(keys)) == len(keys)
+    changed = dict(jobs[0], seed=jobs[0]["seed"] + 100)
+    assert job_key(changed) != keys[0]
+    assert job_key(json.loads(json.dumps(jobs[0]))) == keys[0]
+
+
+def test_atomic_put_leaves_no_temporaries(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    cache.put("ab" * 16, {"kind": "x"}, {"value": 1.5})
+    assert cache.get("ab" * 16) == {"value": 1.5}
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_interrupted_build_resumes(small_config: Path, tmp_path: Path) -> None:
+    """Kill a build mid-run: no corrupt entry, no export; the next run reuses what finished."""
+    cache_dir, data_dir = tmp_path / "cache", tmp_path / "data"
+    text = small_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 3000")
+    small_config.write_text(text, encoding="utf-8")
+    cmd = [sys.executable, "-m", "ggmm_build.cli", "--profile", "tiny", "--config", str(small_config),
+           "--cache-dir", str(cache_dir), "--data-dir", str(data_dir), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(cache_dir.rglob("*.json.gz"))) < 3:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = list(cache_dir.rglob("*.json.gz"))
+    assert len(finished) >= 3
+    assert not data_dir.exists()
+    cache = Cache(cache_dir)
+    for entry in finished:
+        assert cache.get(entry.name.removesuffix(".json.gz")) is not None
+    resumed = run_pipeline("tiny", data_dir, cache_dir, small_config, quiet=True)
+    assert len(resumed.cached) >= len(finished) and not resumed.recovered
+    assert resumed.exports
+
+
+def test_ctrl_c_exits_cleanly(small_config: Path, tmp_path: Path) -> None:
+    text = small_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 3000")
+    small_config.write_text(text, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    cmd = [sys.executable, "-m", "ggmm_build.cli", "--profile", "tiny", "--config", str(small_config),
+           "--cache-dir", str(cache_dir), "--data-dir", str(tmp_path / "data"), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(cache_dir.rglob("*.json.gz")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert not list(cache_dir.rglob("*.tmp"))
+
+
+# -- the quick profile of the real config -------------------------------------
+
+
+def test_quick_exports_validate(quick_exports: Path) -> None:
+    names = {p.name for p in quick_exports.rglob("*.json")}
+    assert {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json"} <= names
+    assert list((quick_exports / "training").glob("*.json"))
+    for path in quick_exports.rglob("*.json"):
+        load_export(path)
+
+
+def test_quick_comparison_covers_every_cell(quick_exports: Path) -> None:
+    profile = load_config("quick")
+    doc = load_export(quick_exports / "comparison.json")
+    cells = {(s["dataset"], s["method"]) for s in doc["summary"]}
+    assert cells == {(d, m) for d in profile.datasets for m in profile.methods}
+    assert all(s["rmse_test"]["n"] == len(profile.seeds) for s in doc["summary"])
+
+
+def test_normalized_estimates_do_not_beat_the_truth(quick_exports: Path) -> None:
+    """A held-out NLL below the true density's beyond sampling error means a normalization bug.
+
+    Both are means over the same test points, so the difference is paired; its standard
+    error is at most the estimate's own (the two log-densities are positively correlated).
+    Four standard errors are allowed.
+    """
+    doc = load_export(quick_exports / "comparison.json")
+    for run in doc["runs"]:
+        if run["nll"] is not None:
+            assert run["nll"] > run["truth_nll"] - 4 * run["nll_stderr"], run
+
+
+def test_cold_runs_are_byte_identical(quick_exports: Path, tmp_path: Path) -> None:
+    if os.environ.get("GGMM_TEST_EXPORTS"):
+        pytest.skip("GGMM_TEST_EXPORTS is set: the fixture did not run the pipeline cold")
+    run_pipeline("quick", tmp_path / "data", tmp_path / "cache", quiet=True)
+    one, two = read_all(quick_exports), read_all(tmp_path / "data")
+    one.pop("timings.json"), two.pop("timings.json")
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name] == two[name], f"{name} differs between two cold runs"
