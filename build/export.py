@@ -76,7 +76,8 @@ def comparison_export(profile: Profile, runs: list[tuple[dict[str, Any], dict[st
         rows.append({
             "dataset": job["dataset"], "method": job["method"], "seed": job["seed"],
             "rmse_test": res["rmse_test"], "rmse_grid": res["rmse_grid"], "nll": res["nll"],
-            "nll_stderr": res["nll_stderr"], "truth_nll": res["truth_nll"], "n_params": res["n_params"], "param_errors": res["param_errors"],
+            "nll_stderr": res["nll_stderr"], "truth_nll": res["truth_nll"], "n_params": res["n_params"],
+            "param_errors": res["param_errors"],
         })
     summary = []
     for dataset in profile.datasets:

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
+from ggmm_build.cache import Cache, job_key
+from ggmm_build.config import ConfigError, load_config
+from ggmm_build.pipeline import plan_jobs, run_pipeline
 
 from ggmm.exports import load_export, validate_export
-from ggmm_build.cache import Cache, job_key
-from ggmm_build.config import DEFAULT_CONFIG, ConfigError, load_config
-from ggmm_build.pipeline import plan_jobs, run_pipeline
 
 SMALL = """
 [profiles.tiny]
@@ -80,7 +80,8 @@ def test_real_config_profiles_load() -> None:
 @pytest.mark.parametrize(
     "edit, key, problem",
     [
-        (('methods = ["em", "gmm", "kde"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods", "unknown method 'svm'"),
+        (('methods = ["em", "gmm", "kde"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods",
+         "unknown method 'svm'"),
         (('"original", "trivariate"]', '"original", "moon"]'), "profiles.tiny.datasets", "unknown dataset 'moon'"),
         (("n_train = 300\n", ""), "profiles.tiny.n_train", "missing"),
         (("n_test = 400", 'n_test = "many"'), "profiles.tiny.n_test", "expected an integer"),
