@@ -122,9 +122,14 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     if mixture is not None:
         result["mixture"] = mixture.to_dict()
         result["param_errors"] = parameter_errors(truth, mixture)
-    if hasattr(model, "readback"):
-        result["readback"] = model.readback()
+    if hasattr(model, "readback"):  # the learned curves (the mixture is already in result["mixture"])
+        result["readback"] = {"curves": model.readback()["curves"]}
     return result
+
+
+#: The snapshot ``run.task`` of each neural estimator.
+TRAINING_TASKS = {"KANRegressor": "regression", "MLPRegressor": "regression", "KANDensityEstimator": "density",
+                  "KAMixtureKAN": "ka"}
 
 
 def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -138,7 +143,9 @@ def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
     start = time.perf_counter()
     model.fit(data, seed=job["seed"], recorder=recorder, progress=progress)
     seconds = time.perf_counter() - start
-    snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"], "seed": job["seed"]})
+    task = TRAINING_TASKS[job["estimator"]]
+    snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"], "task": task,
+                                  "seed": job["seed"]})
     validate_snapshots(snapshots)
     symbolic = model.symbolic() if hasattr(model, "symbolic") else None
     return {"snapshots": snapshots, "symbolic": symbolic, "seconds": seconds}

@@ -173,6 +173,7 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
         elif selected:
             todo.append((job, key))
     outcome.recovered = list(cache.recovered)
+    todo.sort(key=lambda item: item[0]["kind"] != "training")  # the longest jobs first: shorter makespan
 
     n_workers = max(1, min(workers or prof.workers, len(todo) or 1))
     started = time.perf_counter()

@@ -76,6 +76,10 @@ def estimate_component_logpdf(
     return log_prob + component_log_norm(scales, p)
 
 
+def _from_dict(data: dict[str, Any]) -> GeneralizedGaussianMixture:
+    return GeneralizedGaussianMixture.from_dict(data)
+
+
 # ---------------------------------------------------------------------------
 # Public class
 # ---------------------------------------------------------------------------
@@ -194,6 +198,10 @@ class GeneralizedGaussianMixture:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("GeneralizedGaussianMixture is immutable; build a new one instead.")
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # pickle through the validated dict form (the immutable slots refuse setattr)
+        return (_from_dict, (self.to_dict(),))
 
     # -- parameters ---------------------------------------------------------
 

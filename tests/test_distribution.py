@@ -204,3 +204,10 @@ def test_evaluation_and_sampling_validation() -> None:
         GeneralizedGaussianMixture.from_dict({"centers": [[0.0]]})
     with pytest.raises(ValueError, match="'name' must be one of"):
         get_preset("nope")
+
+
+def test_pickle_round_trip() -> None:
+    import pickle
+
+    m = get_preset("trivariate").mixture
+    assert pickle.loads(pickle.dumps(m)) == m
