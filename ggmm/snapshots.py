@@ -89,7 +89,7 @@ class SnapshotRecorder:
     cadence : int or None
         Keep a frame every ``cadence`` optimizer steps; when None it is derived from the
         run's total steps so that the run gives at least ``target_frames`` frames.
-    target_frames : int, default 120
+    target_frames : int, default 100
     curve_samples : int, default 48
         S, the points at which every edge's activation is sampled.
 
@@ -101,7 +101,7 @@ class SnapshotRecorder:
     """
 
     def __init__(self, grid_x: Any, grid_y: Any, truth: Any, cadence: int | None = None,
-                 target_frames: int = 120, curve_samples: int = 48) -> None:
+                 target_frames: int = 100, curve_samples: int = 48) -> None:
         self.grid_x = np.asarray(grid_x, dtype=float)
         self.grid_y = np.asarray(grid_y, dtype=float)
         if self.grid_x.ndim != 1 or self.grid_x.size < 2:

@@ -15,8 +15,9 @@ import contextlib
 import io
 import random
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,19 @@ class PykanSandbox:
     """
 
     ckpt_path: str
+    stdout: Any = None
+    stderr: Any = None
+
+    def unmuted(self, callback: Callable[..., None] | None) -> Callable[..., None] | None:
+        """``callback`` run with the caller's stdout and stderr (e.g. a progress bar)."""
+        if callback is None:
+            return None
+
+        def call(*args: Any) -> None:
+            with contextlib.redirect_stdout(self.stdout), contextlib.redirect_stderr(self.stderr):
+                callback(*args)
+
+        return call
 
 
 def seed_everything(seed: int) -> None:
@@ -55,7 +69,11 @@ def pykan_sandbox(seed: int, threads: int = 1) -> Iterator[PykanSandbox]:
     with ``seed``; turns deterministic algorithms on; sets ``threads`` threads;
     creates a private checkpoint folder; sends stdout (pykan's prints) and stderr
     (its tqdm bars) to a buffer. On exit everything is restored and the folder
-    removed, also when the block raises.
+    removed, also when the block raises. Callbacks that should reach the terminal (progress)
+    go through :meth:`PykanSandbox.unmuted`.
+
+    The saved and restored state is process-wide: run parallel fits in separate processes,
+    not threads.
 
     Parameters
     ----------
@@ -82,8 +100,9 @@ def pykan_sandbox(seed: int, threads: int = 1) -> Iterator[PykanSandbox]:
         seed_everything(seed)
         torch.use_deterministic_algorithms(True)
         torch.set_num_threads(threads)
+        box = PykanSandbox(ckpt_path=ckpt_path, stdout=sys.stdout, stderr=sys.stderr)
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            yield PykanSandbox(ckpt_path=ckpt_path)
+            yield box
     finally:
         torch.set_rng_state(torch_state)
         np.random.set_state(np_state)
