@@ -189,6 +189,9 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
             outcome.trained.append(job_label(job))
             outcome.seconds[job_label(job)] = float(result.get("seconds", 0.0))
             bar.advance(overall)
+            if not console.is_terminal and not quiet:  # logs and CI: one line per finished job
+                console.print(f"[{len(outcome.trained)}/{len(todo)}] {job_label(job)}: "
+                              f"{outcome.seconds[job_label(job)]:.1f} s", highlight=False)
             if key in tasks:
                 bar.remove_task(tasks.pop(key))
 

@@ -24,7 +24,10 @@ ggmm-recovered
     ``datasets`` [{dataset, seed, truth, em, kan (mixtures), errors {em, kan}, curves
     [{component, dim, x, learned, fitted, center, scale, p}], readback, symbolic or null}].
 ggmm-timings
-    ``summary`` [{dataset, method, seconds: interval}], ``jobs`` [{kind, dataset, method, seed, seconds}].
+    ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],
+    ``jobs`` [{kind, dataset, method, seed, seconds}]. Wall times differ from run to run, so
+    they live here and nowhere else: every other export is byte-identical between two cold
+    builds. :func:`load_export` attaches them to a comparison read from the same folder.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import numpy as np
 from .distribution import GeneralizedGaussianMixture
 from .packing import unpack
 
-__all__ = ["validate_export", "load_export", "EXPORT_SCHEMAS"]
+__all__ = ["validate_export", "load_export", "attach_timings", "EXPORT_SCHEMAS"]
 
 FAMILIES = ("KAN", "MLP", "classical")
 
@@ -157,6 +160,8 @@ def _comparison(doc: dict[str, Any], path: str) -> None:
         _interval(s, "rmse_test", p)
         _interval(s, "rmse_grid", p)
         _interval(s, "nll", p, nullable=True)
+        if "seconds" in s:  # attached from timings.json by load_export
+            _interval(s, "seconds", p, nullable=True)
     for i, r in enumerate(_get(doc, "runs", path, list)):
         p = f"{path}.runs[{i}]"
         _get(r, "seed", p, int)
@@ -208,6 +213,8 @@ def _recovered(doc: dict[str, Any], path: str) -> None:
 def _timings(doc: dict[str, Any], path: str) -> None:
     for i, s in enumerate(_get(doc, "summary", path, list)):
         _interval(s, "seconds", f"{path}.summary[{i}]")
+    for i, s in enumerate(_get(doc, "symbolic", path, list)):
+        _number(s, "seconds", f"{path}.symbolic[{i}]")
     for i, j in enumerate(_get(doc, "jobs", path, list)):
         if _number(j, "seconds", f"{path}.jobs[{i}]") < 0:  # type: ignore[operator]
             _fail(f"{path}.jobs[{i}].seconds", "must be >= 0")
@@ -248,8 +255,22 @@ def validate_export(doc: Any) -> str:
     return schema
 
 
+def attach_timings(comparison: dict[str, Any], timings: dict[str, Any]) -> dict[str, Any]:
+    """Add each summary row's wall time (``seconds``: interval) from a ``ggmm-timings`` export.
+
+    Returns a new comparison document; rows without a timing get ``seconds: None``.
+    """
+    seconds = {(row["dataset"], row["method"]): row["seconds"] for row in timings["summary"]}
+    summary = [{**row, "seconds": seconds.get((row["dataset"], row["method"]))} for row in comparison["summary"]]
+    return {**comparison, "summary": summary}
+
+
 def load_export(path: str | Path) -> dict[str, Any]:
-    """Read and validate one export file."""
+    """Read and validate one export file.
+
+    A ``ggmm-comparison`` document gets the wall times of the ``timings.json`` beside it
+    (see :func:`attach_timings`) when that file exists.
+    """
     path = Path(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -261,4 +282,7 @@ def load_export(path: str | Path) -> dict[str, Any]:
         validate_export(doc)
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
+    timings = path.with_name("timings.json")
+    if doc["schema"] == "ggmm-comparison" and timings.exists():
+        doc = attach_timings(doc, load_export(timings))
     return doc
