@@ -1,0 +1,1072 @@
+"""Helpers for the report's code cells: print bilingual Markdown that Quarto renders.
+
+The report is one set of page sources rendered twice, once per language profile, and
+Quarto's freeze cache is shared between the two renders. A cell's output therefore never
+depends on the profile: every helper here prints one
+``::: {.content-visible when-profile="<lang>"}`` block per language and each site keeps its
+own. Inside a block, interactive content sits under ``when-format="html:js"`` and its static
+stand-in (a PNG rendered by kaleido) under ``unless-format="html:js"``, which is what the
+Typst PDF and the PPTX deck show.
+
+Cells call these helpers with ``#| output: asis``. Numbers quoted in the prose come from
+:func:`numbers`, computed from the exported comparison data; inline expressions
+(`` `{python} n.best_kan_rmse` ``) then print them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "LANGS",
+    "Checked",
+    "claims_verdicts",
+    "display_math",
+    "exports_table",
+    "identity_check",
+    "kan_record",
+    "methods_table",
+    "recovery",
+    "sampler_table",
+    "seeds_text",
+    "snapshot_facts",
+    "summary_table",
+    "tail_mass",
+    "tail_table",
+    "versions_table",
+    "Inline",
+    "Numbers",
+    "emit",
+    "emit_table",
+    "emit_text",
+    "emit_widget",
+    "execution_format",
+    "fmt",
+    "fmt_interval",
+    "language_blocks",
+    "live_link",
+    "numbers",
+    "raw_html",
+    "static_dir",
+    "training_file",
+]
+
+#: The report's languages, in the order their blocks are printed.
+LANGS: tuple[str, ...] = ("en", "zh")
+
+#: Formats that show the interactive (HTML + JavaScript) branch; Quarto's ``html:js`` alias.
+_JS_FORMATS = {"html", "html4", "html5", "revealjs", "dashboard", "email"}
+
+_LANG_NAMES = {"en": "English", "zh": "中文"}
+
+
+# ---------------------------------------------------------------------------
+# Where and for what the cell runs
+# ---------------------------------------------------------------------------
+
+
+def execution_format() -> str | None:
+    """The format Quarto is executing the document for, or None outside Quarto.
+
+    Quarto (1.8 and later) names a JSON file in ``QUARTO_EXECUTE_INFO`` whose
+    ``format.identifier["target-format"]`` is the target, e.g. ``"html"``, ``"typst"``,
+    ``"revealjs"`` or ``"pptx"``. The freeze cache keeps one result per output extension,
+    so branching on the format (never on the profile) is safe.
+
+    Returns
+    -------
+    fmt : str or None
+        The base format name without extensions (``"html+foo"`` gives ``"html"``).
+    """
+    path = os.environ.get("QUARTO_EXECUTE_INFO")
+    if not path:
+        return None
+    try:
+        info = json.loads(Path(path).read_text(encoding="utf-8"))
+        target = info["format"]["identifier"]["target-format"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return re.split(r"[+-]", str(target), maxsplit=1)[0] or None
+
+
+def _branches(fmt: str | None) -> tuple[bool, bool]:
+    """(interactive, static) branches to print for the execution format ``fmt``."""
+    if fmt is None:
+        return True, True
+    interactive = fmt in _JS_FORMATS
+    return interactive, not interactive
+
+
+def static_dir() -> Path:
+    """Folder for static images, inside the document's ``<stem>_files`` folder.
+
+    Quarto copies everything in ``<stem>_files/`` into its freeze store after executing a
+    document and restores it before rendering a frozen one, so the PNGs written here
+    survive ``freeze: auto`` and renders that execute nothing (CI). Outside Quarto the
+    folder is ``figure-static/`` under the working directory.
+
+    Returns
+    -------
+    path : Path
+        Relative to the working directory (the document's folder when Quarto runs it).
+    """
+    document = os.environ.get("QUARTO_DOCUMENT_FILE")
+    if document:
+        return Path(f"{Path(document).stem}_files") / "figure-static"
+    return Path("figure-static")
+
+
+def live_link(lang: str, page: str) -> str:
+    """Markdown pointing the reader of a static copy to the interactive page.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+    page : str
+        The page path inside a language site, e.g. ``"report/results/training.html"``.
+
+    Returns
+    -------
+    text : str
+        A sentence with a link when ``GGMM_SITE_URL`` names the published site, else a
+        sentence naming the page.
+    """
+    _check_lang(lang)
+    base = os.environ.get("GGMM_SITE_URL", "").strip()
+    if base:
+        url = f"{base.rstrip('/')}/{lang}/{page}"
+        if lang == "zh":
+            return f"交互版本见报告网站：<{url}>。"
+        return f"The interactive version is on the report site: <{url}>."
+    if lang == "zh":
+        return f"交互版本见报告网站的 `{lang}/{page}` 页面。"
+    return f"The interactive version is on the report site, page `{lang}/{page}`."
+
+
+# ---------------------------------------------------------------------------
+# Markdown building blocks
+# ---------------------------------------------------------------------------
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"The parameter 'lang' must be one of {list(LANGS)}, but got {lang!r}.")
+
+
+def _fence(text: str, char: str = "`", minimum: int = 3) -> str:
+    """A code fence longer than any run of ``char`` inside ``text``."""
+    longest = max((len(m) for m in re.findall(f"{re.escape(char)}+", text)), default=0)
+    return char * max(minimum, longest + 1)
+
+
+def _div_fence(text: str) -> str:
+    """A div fence longer than any ``:::`` fence inside ``text``."""
+    return _fence(text, ":", minimum=3)
+
+
+def raw_html(html: str, *, table_processing: bool = False) -> str:
+    """A raw HTML block holding ``html``.
+
+    Parameters
+    ----------
+    html : str
+    table_processing : bool
+        Leave False for widgets and figures: Quarto would otherwise parse any ``<table>``
+        inside into a Markdown table. True for tables meant to appear in every format.
+    """
+    if not table_processing:
+        html = "<!--| quarto-html-table-processing: none -->\n" + html
+    fence = _fence(html)
+    return f"{fence}{{=html}}\n{html}\n{fence}"
+
+
+def _div(body: str, attributes: str) -> str:
+    fence = _div_fence(body)
+    return f"{fence} {{{attributes}}}\n{body}\n{fence}"
+
+
+def language_blocks(text_by_lang: Mapping[str, str] | Callable[[str], str]) -> str:
+    """One ``content-visible when-profile`` block per language.
+
+    Parameters
+    ----------
+    text_by_lang : mapping or callable
+        ``{"en": markdown, "zh": markdown}`` or a function of the language.
+
+    Returns
+    -------
+    markdown : str
+    """
+    parts = []
+    for lang in LANGS:
+        text = text_by_lang(lang) if callable(text_by_lang) else text_by_lang[lang]
+        parts.append(_div(text, f'.content-visible when-profile="{lang}"'))
+    return "\n\n".join(parts) + "\n"
+
+
+def _caption(caption: Mapping[str, str] | Callable[[str], str] | None, lang: str) -> str:
+    if caption is None:
+        return ""
+    return caption(lang) if callable(caption) else caption[lang]
+
+
+def _check_label(label: str | None, prefix: str) -> None:
+    if label is not None and not re.fullmatch(rf"{prefix}-[a-z0-9-]+", label):
+        raise ValueError(
+            f"The parameter 'label' must look like '{prefix}-name' (lower case, digits, dashes), "
+            f"but got {label!r}."
+        )
+
+
+def _float(content: str, label: str | None, caption: str) -> str:
+    """A cross-referenceable div (``#fig-...`` / ``#tbl-...``) or plain content."""
+    if label is None:
+        return content + (f"\n\n{caption}" if caption else "")
+    return _div(f"{content}\n\n{caption}", f"#{label}")
+
+
+def _write_png(fig: Any, path: Path, width: int, height: int, scale: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.write_image(str(path), format="png", width=width, height=height, scale=scale)
+
+
+def _figure_html(fig: Any, div_id: str) -> str:
+    from ggmm.widgets import figure_html
+
+    return figure_html(fig, div_id=div_id)
+
+
+# ---------------------------------------------------------------------------
+# Emitters: print Markdown for an ``output: asis`` cell
+# ---------------------------------------------------------------------------
+
+
+def emit_text(text_by_lang: Mapping[str, str] | Callable[[str], str]) -> None:
+    """Print Markdown for each language in its own profile block."""
+    sys.stdout.write(language_blocks(text_by_lang))
+
+
+def emit(
+    fig_by_lang: Callable[[str], Any],
+    label: str | None = None,
+    caption: Mapping[str, str] | Callable[[str], str] | None = None,
+    *,
+    name: str | None = None,
+    width: int = 960,
+    height: int = 540,
+    scale: float = 2.0,
+    fmt: str | None = None,
+    images: Path | None = None,
+) -> None:
+    """Print a Plotly figure in both languages, interactive and static.
+
+    Parameters
+    ----------
+    fig_by_lang : callable
+        ``lang -> plotly.graph_objects.Figure``, usually a ``ggmm.figures`` builder.
+    label : str, optional
+        Cross-reference label (``"fig-..."``); the same label is used in both language
+        blocks, which never coexist in a rendered page.
+    caption : mapping or callable, optional
+        The caption per language.
+    name : str, optional
+        Stem for the PNG and the div id; defaults to the label.
+    width, height, scale : int, int, float
+        Size of the static PNG in CSS pixels and its pixel density.
+    fmt : str, optional
+        The execution format; defaults to :func:`execution_format`. None prints both the
+        interactive and the static branch.
+    images : Path, optional
+        Where PNGs go; defaults to :func:`static_dir`.
+    """
+    _check_label(label, "fig")
+    stem = name or label
+    if stem is None:
+        raise ValueError("The parameters 'label' and 'name' are both None; one names the figure.")
+    interactive, static = _branches(execution_format() if fmt is None else fmt)
+    folder = static_dir() if images is None else images
+
+    def block(lang: str) -> str:
+        fig = fig_by_lang(lang)
+        parts = []
+        if interactive:
+            html = _figure_html(fig, f"{stem}-{lang}")
+            parts.append(_div(raw_html(html), '.content-visible when-format="html:js"'))
+        if static:
+            png = folder / f"{stem}-{lang}.png"
+            _write_png(fig, png, width, height, scale)
+            image = f"![]({png.as_posix()}){{width=100%}}"
+            parts.append(_div(image, '.content-visible unless-format="html:js"'))
+        return _float("\n\n".join(parts), label, _caption(caption, lang))
+
+    emit_text(block)
+
+
+def emit_widget(
+    html_by_lang: Callable[[str], str],
+    fig_by_lang: Callable[[str], Any],
+    label: str | None = None,
+    caption: Mapping[str, str] | Callable[[str], str] | None = None,
+    *,
+    page: str,
+    name: str | None = None,
+    width: int = 960,
+    height: int = 540,
+    scale: float = 2.0,
+    fmt: str | None = None,
+    images: Path | None = None,
+) -> None:
+    """Print an interactive widget, with a representative static frame elsewhere.
+
+    Parameters
+    ----------
+    html_by_lang : callable
+        ``lang -> str``, a ``ggmm.widgets`` embedder (the widget's container markup).
+    fig_by_lang : callable
+        ``lang -> Figure``: the static stand-in (e.g. the final training frame).
+    label, caption, name, width, height, scale, fmt, images
+        As in :func:`emit`.
+    page : str
+        The page's path in a language site, for the link under the static frame.
+    """
+    _check_label(label, "fig")
+    stem = name or label
+    if stem is None:
+        raise ValueError("The parameters 'label' and 'name' are both None; one names the widget.")
+    interactive, static = _branches(execution_format() if fmt is None else fmt)
+    folder = static_dir() if images is None else images
+
+    def block(lang: str) -> str:
+        parts = []
+        if interactive:
+            parts.append(_div(raw_html(html_by_lang(lang)), '.content-visible when-format="html:js"'))
+        if static:
+            png = folder / f"{stem}-{lang}.png"
+            _write_png(fig_by_lang(lang), png, width, height, scale)
+            body = f"![]({png.as_posix()}){{width=100%}}\n\n{live_link(lang, page)}"
+            parts.append(_div(body, '.content-visible unless-format="html:js"'))
+        return _float("\n\n".join(parts), label, _caption(caption, lang))
+
+    emit_text(block)
+
+
+def emit_table(
+    html_by_lang: Callable[[str], str],
+    label: str | None = None,
+    caption: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> None:
+    """Print an HTML table in both languages.
+
+    Quarto parses HTML tables in raw HTML blocks into Pandoc tables for every output
+    format, so the same markup serves the site, the PDF and the slides. A ``<caption>``
+    inside the markup is dropped: the page's table div (or ``caption``) carries it, and a
+    table must not have two.
+    """
+    _check_label(label, "tbl")
+
+    def block(lang: str) -> str:
+        html = re.sub(r"<caption\b.*?</caption>", "", html_by_lang(lang), flags=re.DOTALL | re.IGNORECASE)
+        return _float(raw_html(html, table_processing=True), label, _caption(caption, lang))
+
+    emit_text(block)
+
+
+# ---------------------------------------------------------------------------
+# Numbers for the prose
+# ---------------------------------------------------------------------------
+
+
+class Inline(str):
+    """A string that prints without quotes, for Quarto inline expressions."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def fmt(value: float | None, digits: int = 3) -> Inline:
+    """Format a number with ``digits`` significant digits (``"n/a"`` for None or NaN)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return Inline("n/a")
+    if digits < 1:
+        raise ValueError(f"The parameter 'digits' must be at least 1, but got {digits}.")
+    value = float(value)
+    if value == 0:
+        return Inline("0")
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - magnitude, 0)
+    if abs(value) >= 10 ** (digits + 3) or abs(value) < 1e-4:
+        return Inline(f"{value:.{digits - 1}e}")
+    return Inline(f"{value:.{decimals}f}")
+
+
+def fmt_interval(stat: Mapping[str, Any] | None, digits: int = 3) -> Inline:
+    """``"[lo, hi]"`` from a ``{"mean","lo","hi","n"}`` summary."""
+    if not stat:
+        return Inline("n/a")
+    return Inline(f"[{fmt(stat.get('lo'), digits)}, {fmt(stat.get('hi'), digits)}]")
+
+
+@dataclass
+class Numbers:
+    """Headline numbers of one dataset, formatted for inline use in both languages.
+
+    Every attribute is an :class:`Inline` string; ``*_en`` / ``*_zh`` pairs carry
+    language-dependent text (method labels, verdicts). Build with :func:`numbers`.
+    """
+
+    values: dict[str, Inline] = field(default_factory=dict)
+
+    def __getattr__(self, key: str) -> Inline:
+        if key == "values":
+            raise AttributeError(key)
+        try:
+            return self.values[key]
+        except KeyError:
+            raise AttributeError(f"no headline number {key!r}; known: {sorted(self.values)}") from None
+
+    def __dir__(self) -> Iterable[str]:
+        return sorted(self.values)
+
+
+def _summary_rows(comparison: Mapping[str, Any], dataset: str) -> list[Mapping[str, Any]]:
+    rows = [row for row in comparison["summary"] if row["dataset"] == dataset]
+    if not rows:
+        known = sorted({row["dataset"] for row in comparison["summary"]})
+        raise ValueError(f"The parameter 'dataset' must be one of {known}, but got {dataset!r}.")
+    return rows
+
+
+def _mean(row: Mapping[str, Any], metric: str) -> float:
+    stat = row.get(metric)
+    if not stat or stat.get("mean") is None:
+        return math.inf
+    return float(stat["mean"])
+
+
+def _best(rows: list[Mapping[str, Any]], metric: str, family: str | None = None) -> Mapping[str, Any] | None:
+    pool = [row for row in rows if family is None or row["family"] == family]
+    pool = [row for row in pool if math.isfinite(_mean(row, metric))]
+    return min(pool, key=lambda row: _mean(row, metric)) if pool else None
+
+
+def _compare(a: Mapping[str, Any], b: Mapping[str, Any], metric: str) -> str:
+    """"better", "worse" or "tied" for ``a`` against ``b`` (lower is better)."""
+    sa, sb = a[metric], b[metric]
+    if sa["hi"] < sb["lo"]:
+        return "better"
+    if sa["lo"] > sb["hi"]:
+        return "worse"
+    return "tied"
+
+
+def numbers(comparison: Mapping[str, Any], dataset: str = "original", metric: str = "rmse_test") -> Numbers:
+    """Headline numbers of ``dataset`` from the exported comparison.
+
+    Parameters
+    ----------
+    comparison : dict
+        Parsed ``comparison.json`` (schema ``ggmm-comparison``).
+    dataset : str
+        Dataset name, e.g. ``"original"``.
+    metric : str
+        The error metric ranking the methods (lower is better).
+
+    Returns
+    -------
+    n : Numbers
+        Attributes (all strings): ``n_seeds``, ``profile``, ``n_methods``, ``metric``;
+        for each of ``best`` (any method), ``best_kan``, ``best_mlp``, ``best_classical``:
+        ``<who>_rmse`` (mean), ``<who>_ci`` (95% interval), ``<who>_params``,
+        ``<who>_seconds``, ``<who>_method``, ``<who>_label_en``, ``<who>_label_zh``;
+        ``kan_rank`` (1 = best); ``kan_vs_classical`` and ``kan_vs_mlp`` (``"better"``,
+        ``"worse"`` or ``"tied"``, judged by whether the 95% intervals overlap);
+        ``kan_error_ratio`` (best KAN / best classical), ``kan_time_ratio`` (best KAN /
+        best MLP wall time), ``kan_param_ratio`` (best KAN / best classical parameter
+        count); ``kan_wins_en`` / ``_zh`` and ``kan_mlp_en`` / ``_zh``: sentences saying
+        plainly whether the best KAN beats the best classical estimator and the best MLP.
+    """
+    if metric not in comparison.get("metrics", []):
+        known = comparison.get("metrics")
+        raise ValueError(f"The parameter 'metric' must be one of {known}, but got {metric!r}.")
+    rows = _summary_rows(comparison, dataset)
+    labels = {m["name"]: m["label"] for m in comparison["methods"]}
+    values: dict[str, Inline] = {
+        "n_seeds": Inline(str(comparison["n_seeds"])),
+        "profile": Inline(str(comparison["profile"])),
+        "n_methods": Inline(str(len(rows))),
+        "metric": Inline(metric),
+        "dataset": Inline(dataset),
+    }
+    titles = {d["name"]: d["title"] for d in comparison["datasets"]}
+    for lang in LANGS:
+        values[f"dataset_{lang}"] = Inline(titles.get(dataset, {}).get(lang, dataset))
+    best = {
+        "best": _best(rows, metric),
+        "best_kan": _best(rows, metric, "KAN"),
+        "best_mlp": _best(rows, metric, "MLP"),
+        "best_classical": _best(rows, metric, "classical"),
+    }
+    for who, row in best.items():
+        if row is None:
+            for key in ("rmse", "ci", "params", "seconds", "label_en", "label_zh", "method"):
+                values[f"{who}_{key}"] = Inline("n/a")
+            continue
+        values[f"{who}_rmse"] = fmt(row[metric]["mean"])
+        values[f"{who}_ci"] = fmt_interval(row[metric])
+        values[f"{who}_params"] = Inline(f"{int(row['n_params']):,}")
+        values[f"{who}_seconds"] = fmt(row["seconds"]["mean"], 2)
+        values[f"{who}_method"] = Inline(row["method"])
+        for lang in LANGS:
+            values[f"{who}_label_{lang}"] = Inline(labels.get(row["method"], {}).get(lang, row["method"]))
+    kan, mlp, classical = best["best_kan"], best["best_mlp"], best["best_classical"]
+    ranked = sorted(rows, key=lambda row: _mean(row, metric))
+    values["kan_rank"] = Inline(str(ranked.index(kan) + 1) if kan is not None else "n/a")
+    for other_name, other in (("classical", classical), ("mlp", mlp)):
+        verdict = _compare(kan, other, metric) if kan is not None and other is not None else None
+        values[f"kan_vs_{other_name}"] = Inline(verdict or "n/a")
+    values["kan_error_ratio"] = (
+        fmt(_mean(kan, metric) / _mean(classical, metric), 2) if kan and classical else Inline("n/a")
+    )
+    values["kan_time_ratio"] = (
+        fmt(kan["seconds"]["mean"] / mlp["seconds"]["mean"], 2)
+        if kan and mlp and mlp["seconds"]["mean"]
+        else Inline("n/a")
+    )
+    values["kan_param_ratio"] = (
+        fmt(kan["n_params"] / classical["n_params"], 2)
+        if kan and classical and classical["n_params"]
+        else Inline("n/a")
+    )
+    values.update(_verdict_sentences(values))
+    return Numbers(values)
+
+
+def _verdict_sentences(v: Mapping[str, Inline]) -> dict[str, Inline]:
+    """Plain statements of who wins, in both languages, decided by the intervals."""
+    verdict = v["kan_vs_classical"]
+    if verdict == "better":
+        en = (
+            f"On this mixture the best KAN ({v['best_kan_label_en']}) beats the best classical "
+            f"estimator ({v['best_classical_label_en']}): test RMSE {v['best_kan_rmse']} against "
+            f"{v['best_classical_rmse']}."
+        )
+        zh = (
+            f"在这个混合分布上，最好的 KAN（{v['best_kan_label_zh']}）胜过最好的经典估计器"
+            f"（{v['best_classical_label_zh']}）：测试 RMSE 为 {v['best_kan_rmse']}，"
+            f"对方为 {v['best_classical_rmse']}。"
+        )
+    elif verdict == "worse":
+        en = (
+            f"On this mixture the best KAN ({v['best_kan_label_en']}) loses to the best classical "
+            f"estimator ({v['best_classical_label_en']}): test RMSE {v['best_kan_rmse']} against "
+            f"{v['best_classical_rmse']}, {v['kan_error_ratio']} times the error."
+        )
+        zh = (
+            f"在这个混合分布上，最好的 KAN（{v['best_kan_label_zh']}）输给了最好的经典估计器"
+            f"（{v['best_classical_label_zh']}）：测试 RMSE 为 {v['best_kan_rmse']}，"
+            f"对方为 {v['best_classical_rmse']}，误差是对方的 {v['kan_error_ratio']} 倍。"
+        )
+    elif verdict == "tied":
+        en = (
+            f"On this mixture the best KAN ({v['best_kan_label_en']}) and the best classical "
+            f"estimator ({v['best_classical_label_en']}) cannot be told apart: test RMSE "
+            f"{v['best_kan_rmse']} {v['best_kan_ci']} against {v['best_classical_rmse']} "
+            f"{v['best_classical_ci']}."
+        )
+        zh = (
+            f"在这个混合分布上，最好的 KAN（{v['best_kan_label_zh']}）与最好的经典估计器"
+            f"（{v['best_classical_label_zh']}）的差别在误差范围之内：测试 RMSE 分别为 "
+            f"{v['best_kan_rmse']} {v['best_kan_ci']} 与 {v['best_classical_rmse']} "
+            f"{v['best_classical_ci']}。"
+        )
+    else:
+        en = "The exports hold no KAN or no classical result for this mixture."
+        zh = "导出数据中缺少这个混合分布的 KAN 或经典方法结果。"
+    mlp = v["kan_vs_mlp"]
+    kan_en, kan_zh = v["best_kan_label_en"], v["best_kan_label_zh"]
+    mlp_en_label, mlp_zh_label = v["best_mlp_label_en"], v["best_mlp_label_zh"]
+    if mlp == "better":
+        mlp_en = (
+            f"Against the best MLP ({mlp_en_label}) the KAN wins: "
+            f"{v['best_kan_rmse']} against {v['best_mlp_rmse']}."
+        )
+        mlp_zh = (
+            f"与最好的 MLP（{mlp_zh_label}）相比，KAN 胜出："
+            f"{v['best_kan_rmse']} 对 {v['best_mlp_rmse']}。"
+        )
+    elif mlp == "worse":
+        mlp_en = (
+            f"The best MLP ({mlp_en_label}) also beats the KAN ({kan_en}): "
+            f"{v['best_mlp_rmse']} against {v['best_kan_rmse']}."
+        )
+        mlp_zh = (
+            f"最好的 MLP（{mlp_zh_label}）同样胜过 KAN（{kan_zh}）："
+            f"{v['best_mlp_rmse']} 对 {v['best_kan_rmse']}。"
+        )
+    elif mlp == "tied":
+        mlp_en = (
+            f"Against the best MLP ({mlp_en_label}) the difference is within the seed-to-seed "
+            f"spread: {v['best_kan_rmse']} against {v['best_mlp_rmse']}."
+        )
+        mlp_zh = (
+            f"与最好的 MLP（{mlp_zh_label}）相比，差别落在不同随机种子的波动范围内："
+            f"{v['best_kan_rmse']} 对 {v['best_mlp_rmse']}。"
+        )
+    else:
+        mlp_en = "The exports hold no MLP result for this mixture."
+        mlp_zh = "导出数据中缺少这个混合分布的 MLP 结果。"
+    return {
+        "kan_wins_en": Inline(en),
+        "kan_wins_zh": Inline(zh),
+        "kan_mlp_en": Inline(mlp_en),
+        "kan_mlp_zh": Inline(mlp_zh),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Exported files
+# ---------------------------------------------------------------------------
+
+
+def training_file(
+    folder: str | os.PathLike[str], dataset: str = "original", prefer: Iterable[str] = ("ka", "density")
+) -> str:
+    """The snapshot file a page shows for ``dataset``.
+
+    Parameters
+    ----------
+    folder : path
+        The ``training/`` export folder.
+    dataset : str
+        Dataset name (the file stem starts with ``<dataset>-``).
+    prefer : iterable of str
+        Substrings of the method name tried in order; the first file whose method contains
+        one wins, else the alphabetically first file of the dataset.
+
+    Returns
+    -------
+    path : str
+        POSIX path, ``folder`` joined with the file name (usable as a page-relative URL).
+
+    Raises
+    ------
+    ValueError
+        When the folder holds no snapshot file for ``dataset``.
+    """
+    base = Path(folder)
+    files = sorted(base.glob(f"{dataset}-*.json"))
+    if not files:
+        raise ValueError(f"The parameter 'dataset' names no snapshot file in {base}: got {dataset!r}.")
+    for key in prefer:
+        for path in files:
+            if key in path.stem[len(dataset) + 1 :]:
+                return (base / path.name).as_posix()
+    return (base / files[0].name).as_posix()
+
+
+# ---------------------------------------------------------------------------
+# Page helpers: small computed facts and tables
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of a check run while a page is built, as text in both languages."""
+
+    text: dict[str, str]
+    values: dict[str, float]
+
+
+def identity_check(seed: int = 0, n: int = 100_000) -> Checked:
+    """Evaluate the two worked Kolmogorov-Arnold forms of ``xy`` on random points.
+
+    Checks ``xy = exp(log(x+1) + log(y+1)) - (x+0.5) - (y+0.5)`` for ``x, y > -1`` and
+    ``xy = ((x+y)^2 - (x-y)^2) / 4`` everywhere.
+
+    Parameters
+    ----------
+    seed : int
+    n : int
+        Number of random points per identity.
+
+    Returns
+    -------
+    checked : Checked
+        ``values`` holds the largest relative errors ``log_form`` and ``square_form``.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(-0.999, 10.0, size=(2, n))
+    log_form = np.exp(np.log(x + 1) + np.log(y + 1)) - (x + 0.5) - (y + 0.5)
+    err_log = float(np.max(np.abs(log_form - x * y) / np.maximum(1.0, np.abs(x * y))))
+    u, v = rng.normal(0.0, 100.0, size=(2, n))
+    square_form = ((u + v) ** 2 - (u - v) ** 2) / 4
+    err_sq = float(np.max(np.abs(square_form - u * v) / np.maximum(1.0, np.abs(u * v))))
+    text = {
+        "en": (
+            f"Checked on {n:,} random points each (seed {seed}): the largest relative error is "
+            f"{fmt(err_log, 2)} for the logarithmic form and {fmt(err_sq, 2)} for the squares, "
+            "i.e. floating-point rounding."
+        ),
+        "zh": (
+            f"各在 {n:,} 个随机点上检验（随机种子 {seed}）：对数形式的最大相对误差为 {fmt(err_log, 2)}，"
+            f"平方形式为 {fmt(err_sq, 2)}，都只是浮点舍入误差。"
+        ),
+    }
+    return Checked(text, {"log_form": err_log, "square_form": err_sq})
+
+
+def tail_mass(p: float) -> float:
+    """``P(|X - c| > alpha)`` for one generalized Gaussian component: ``Q(1/p, 1)``."""
+    from scipy.special import gammaincc
+
+    if not p > 0:
+        raise ValueError(f"The parameter 'p' must be > 0, but got {p!r}.")
+    return float(gammaincc(1.0 / p, 1.0))
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def tail_table(ps: Iterable[float]) -> dict[str, str]:
+    """Markdown tables (per language) of :func:`tail_mass` for the shapes ``ps``."""
+    names = {1.0: ("Laplace", "拉普拉斯"), 2.0: ("Gaussian", "高斯")}
+    rows_en, rows_zh = [], []
+    for p in ps:
+        mass = fmt(tail_mass(p), 3)
+        en, zh = names.get(float(p), ("", ""))
+        rows_en.append([fmt(p, 2), en, mass])
+        rows_zh.append([fmt(p, 2), zh, mass])
+    return {
+        "en": _markdown_table(["shape $p$", "known as", r"$P(\lvert X-c\rvert > \alpha)$"], rows_en),
+        "zh": _markdown_table(["形状参数 $p$", "常用名称", r"$P(\lvert X-c\rvert > \alpha)$"], rows_zh),
+    }
+
+
+def sampler_table(ps: Iterable[float], n: int = 20_000, seed: int = 0) -> dict[str, str]:
+    """Markdown tables comparing the exact sampler with the original coursework's.
+
+    For each shape, one centered unit-scale component is sampled ``n`` times with
+    :meth:`GeneralizedGaussianMixture.sample` and with the original formula
+    ``sign(u) |u|^(1/p)``, ``u ~ U(-1, 1)``; the table gives the share of draws beyond one
+    scale (against the exact value) and the Kolmogorov-Smirnov p-value against
+    ``scipy.stats.gennorm``.
+    """
+    import numpy as np
+    from scipy import stats
+
+    from ggmm.distribution import GeneralizedGaussianMixture
+
+    rows = []
+    for i, p in enumerate(ps):
+        mixture = GeneralizedGaussianMixture([[0.0]], [[1.0]], [1.0], p=float(p))
+        exact, _ = mixture.sample(n, seed + i)
+        exact = exact[:, 0]
+        u = np.random.default_rng(seed + 1000 + i).uniform(-1.0, 1.0, n)
+        original = np.sign(u) * np.abs(u) ** (1.0 / p)
+        cdf = stats.gennorm(p).cdf
+        rows.append([
+            fmt(p, 2),
+            fmt(tail_mass(p), 3),
+            fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
+            fmt(float(np.mean(np.abs(original) > 1.0)), 3),
+            fmt(float(stats.kstest(exact, cdf).pvalue), 2),
+            fmt(float(stats.kstest(original, cdf).pvalue), 2),
+        ])
+    header_en = ["$p$", "exact share beyond $\\alpha$", "exact sampler", "original sampler",
+                 "KS p-value, exact", "KS p-value, original"]
+    header_zh = ["$p$", "超出 $\\alpha$ 的理论比例", "精确抽样器", "原抽样器", "KS p 值（精确）", "KS p 值（原）"]
+    note = {"en": f"\n\n{n:,} draws per sampler and shape, seeds from {seed}.",
+            "zh": f"\n\n每种抽样器、每个形状参数各抽 {n:,} 次，随机种子从 {seed} 开始。"}
+    return {"en": _markdown_table(header_en, rows) + note["en"],
+            "zh": _markdown_table(header_zh, rows) + note["zh"]}
+
+
+def display_math(latex: str, label: str | None = None) -> str:
+    """A display-math block, optionally with an ``eq-`` label."""
+    if label is not None and not re.fullmatch(r"eq-[a-z0-9-]+", label):
+        raise ValueError(f"The parameter 'label' must look like 'eq-name', but got {label!r}.")
+    suffix = f" {{#{label}}}" if label else ""
+    return f"$$\n{latex.strip()}\n$${suffix}\n"
+
+
+def _html_table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    from html import escape
+
+    numeric = numeric or set()
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td style="text-align: right">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f'<table class="table table-sm"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+_FAMILY = {"KAN": {"en": "KAN", "zh": "KAN"}, "MLP": {"en": "MLP", "zh": "MLP"},
+           "classical": {"en": "classical", "zh": "经典方法"}}
+
+
+def methods_table(comparison: Mapping[str, Any], lang: str) -> str:
+    """HTML table of the compared methods: label, family, median parameter count."""
+    import numpy as np
+
+    _check_lang(lang)
+    rows = []
+    for method in comparison["methods"]:
+        counts = [run["n_params"] for run in comparison["runs"] if run["method"] == method["name"]]
+        median = f"{int(np.median(counts)):,}" if counts else "n/a"
+        rows.append([method["label"][lang], _FAMILY.get(method["family"], {}).get(lang, method["family"]),
+                     method["name"], median])
+    header = {"en": ["method", "family", "name in the data", "parameters (median)"],
+              "zh": ["方法", "类别", "数据中的名称", "参数量（中位数）"]}[lang]
+    return _html_table(header, rows, numeric={3})
+
+
+def summary_table(comparison: Mapping[str, Any], lang: str, metric: str = "rmse_test") -> str:
+    """HTML table of every (dataset, method) summary, sorted by ``metric`` within a dataset."""
+    _check_lang(lang)
+    labels = {m["name"]: m["label"][lang] for m in comparison["methods"]}
+    titles = {d["name"]: d["title"][lang] for d in comparison["datasets"]}
+    rows = []
+    for dataset in [d["name"] for d in comparison["datasets"]]:
+        group = sorted(_summary_rows(comparison, dataset), key=lambda row: _mean(row, metric))
+        for rank, row in enumerate(group, 1):
+            rows.append([
+                titles.get(dataset, dataset), str(rank), labels.get(row["method"], row["method"]),
+                fmt(row[metric]["mean"]), fmt_interval(row[metric]),
+                f"{int(row['n_params']):,}", fmt(row["seconds"]["mean"], 2),
+            ])
+    header = {"en": ["dataset", "rank", "method", f"{metric} (mean)", "95% interval", "parameters", "seconds"],
+              "zh": ["数据集", "名次", "方法", f"{metric}（均值）", "95% 置信区间", "参数量", "耗时（秒）"]}[lang]
+    return _html_table(header, rows, numeric={1, 3, 5, 6})
+
+
+def recovery(recovered: Mapping[str, Any], dataset: str = "original") -> Numbers:
+    """Parameter-recovery and symbolic-step numbers of ``dataset`` from ``recovered.json``.
+
+    Returns
+    -------
+    r : Numbers
+        ``em_*`` and ``kan_*`` for ``center_rmse``, ``scale_rmse``, ``weight_max_abs``,
+        ``p_abs``; ``centers_sentence_en`` / ``_zh`` (who recovers the centers better);
+        ``has_symbolic`` (``"True"``/``""``), ``symbolic_rmse``, ``symbolic_rmse_constant``,
+        ``symbolic_latex``, ``symbolic_sentence_en`` / ``_zh`` and
+        ``symbolic_formula_note_en`` / ``_zh``.
+    """
+    entries = {entry["dataset"]: entry for entry in recovered["datasets"]}
+    if dataset not in entries:
+        raise ValueError(f"The parameter 'dataset' must be one of {sorted(entries)}, but got {dataset!r}.")
+    entry = entries[dataset]
+    values: dict[str, Inline] = {"dataset": Inline(dataset)}
+    for who in ("em", "kan"):
+        errors = (entry.get("errors") or {}).get(who) or {}
+        for key in ("center_rmse", "scale_rmse", "weight_max_abs", "p_abs"):
+            values[f"{who}_{key}"] = fmt(errors.get(key))
+    kan_c = (entry.get("errors") or {}).get("kan", {}).get("center_rmse")
+    em_c = (entry.get("errors") or {}).get("em", {}).get("center_rmse")
+    if kan_c is None or em_c is None:
+        en = "The exports hold no recovered centers for this mixture."
+        zh = "导出数据中没有这个混合分布读回的中心。"
+    elif kan_c <= em_c:
+        en = (f"Read back from the edges of the KA-structured KAN, the centers are off by {fmt(kan_c)} "
+              f"(RMSE), as close as EM's {fmt(em_c)} or closer.")
+        zh = f"从 KA 结构 KAN 的边上读回的中心误差（RMSE）为 {fmt(kan_c)}，不逊于 EM 的 {fmt(em_c)}。"
+    else:
+        en = (f"Read back from the edges of the KA-structured KAN, the centers are off by {fmt(kan_c)} "
+              f"(RMSE) against {fmt(em_c)} for EM: interpretable, but less accurate.")
+        zh = (f"从 KA 结构 KAN 的边上读回的中心误差（RMSE）为 {fmt(kan_c)}，EM 为 {fmt(em_c)}："
+              "结果可以解读，但不如 EM 准确。")
+    values["centers_sentence_en"], values["centers_sentence_zh"] = Inline(en), Inline(zh)
+    symbolic = entry.get("symbolic")
+    if symbolic:
+        rmse, const = float(symbolic["rmse"]), float(symbolic["rmse_constant"])
+        values.update({
+            "has_symbolic": Inline("True"),
+            "symbolic_rmse": fmt(rmse),
+            "symbolic_rmse_constant": fmt(const),
+            "symbolic_latex": Inline(symbolic["formula_latex"]),
+        })
+        ratio = fmt(rmse / const, 2) if const else Inline("n/a")
+        if rmse < 0.5 * const:
+            en = (f"On this mixture the symbolic formula reaches a test RMSE of {fmt(rmse)} against "
+                  f"{fmt(const)} for a constant ({ratio} of it): it captures most of the density.")
+            zh = (f"在这个混合分布上，符号公式的测试 RMSE 为 {fmt(rmse)}，常数预测为 {fmt(const)}"
+                  f"（前者是后者的 {ratio}）：公式抓住了密度的主要部分。")
+        else:
+            en = (f"On this mixture the symbolic formula reaches a test RMSE of {fmt(rmse)} against "
+                  f"{fmt(const)} for a constant ({ratio} of it): not much better than predicting the mean.")
+            zh = (f"在这个混合分布上，符号公式的测试 RMSE 为 {fmt(rmse)}，常数预测为 {fmt(const)}"
+                  f"（前者是后者的 {ratio}）：并不比直接预测均值好多少。")
+        note_en = "The formula found is shown below (@eq-symbolic)."
+        note_zh = "得到的公式见下（@eq-symbolic）。"
+    else:
+        values.update({"has_symbolic": Inline(""), "symbolic_rmse": Inline("n/a"),
+                       "symbolic_rmse_constant": Inline("n/a"), "symbolic_latex": Inline("")})
+        en = "The exports hold no symbolic step for this mixture."
+        zh = "导出数据中没有这个混合分布的符号化结果。"
+        note_en = note_zh = ""
+    values["symbolic_sentence_en"], values["symbolic_sentence_zh"] = Inline(en), Inline(zh)
+    values["symbolic_formula_note_en"] = Inline(note_en)
+    values["symbolic_formula_note_zh"] = Inline(note_zh)
+    return Numbers(values)
+
+
+def snapshot_facts(snapshots: Mapping[str, Any]) -> Numbers:
+    """Facts about a training run for the prose of Figure 3."""
+    frames = snapshots["frames"]
+    run = snapshots["run"]
+    first, last = frames[0], frames[-1]
+    live = last["edges"]["live"]
+    return Numbers({
+        "dataset": Inline(str(run["dataset"])),
+        "method": Inline(str(run["method"])),
+        "n_frames": Inline(str(len(frames))),
+        "n_steps": Inline(str(max(snapshots["loss"]["step"], default=last["step"]))),
+        "stages": Inline(" → ".join(stage["name"] for stage in snapshots["stages"])),
+        "initial_width": Inline(str(list(first["width"]))),
+        "final_width": Inline(str(list(last["width"]))),
+        "n_edges": Inline(str(len(snapshots["edges"]))),
+        "live_edges": Inline(str(int(sum(live)))),
+        "loss_name": Inline(str(snapshots["loss_name"])),
+        "final_train": fmt(last["train_loss"]),
+        "final_test": fmt(last["test_loss"]),
+    })
+
+
+def claims_verdicts(comparison: Mapping[str, Any], dataset: str = "original") -> Numbers:
+    """Data-driven sentences for the claims page: parameters, training time, overall."""
+    n = numbers(comparison, dataset)
+    kan, classical = n.kan_vs_mlp, n.kan_vs_classical
+    if kan == "better":
+        params_en = (f"Supported here: the best KAN ({n.best_kan_label_en}, {n.best_kan_params} parameters) "
+                     f"beats the best MLP ({n.best_mlp_label_en}, {n.best_mlp_params} parameters).")
+        params_zh = (f"在这里得到支持：最好的 KAN（{n.best_kan_label_zh}，{n.best_kan_params} 个参数）"
+                     f"胜过最好的 MLP（{n.best_mlp_label_zh}，{n.best_mlp_params} 个参数）。")
+    elif kan == "worse":
+        params_en = (f"Not supported here: the best MLP ({n.best_mlp_label_en}, {n.best_mlp_params} parameters) "
+                     f"beats the best KAN ({n.best_kan_label_en}, {n.best_kan_params} parameters).")
+        params_zh = (f"在这里没有得到支持：最好的 MLP（{n.best_mlp_label_zh}，{n.best_mlp_params} 个参数）"
+                     f"胜过最好的 KAN（{n.best_kan_label_zh}，{n.best_kan_params} 个参数）。")
+    else:
+        params_en = (f"Undecided here: the best KAN ({n.best_kan_params} parameters) and the best MLP "
+                     f"({n.best_mlp_params} parameters) are within each other's intervals.")
+        params_zh = (f"在这里无法判定：最好的 KAN（{n.best_kan_params} 个参数）与最好的 MLP"
+                     f"（{n.best_mlp_params} 个参数）的置信区间相互重叠。")
+    time_en = (f"One fit of the best KAN took {n.best_kan_seconds} s, {n.kan_time_ratio} times the "
+               f"{n.best_mlp_seconds} s of the best MLP and against {n.best_classical_seconds} s for "
+               f"{n.best_classical_label_en}.")
+    time_zh = (f"最好的 KAN 单次拟合耗时 {n.best_kan_seconds} 秒，是最好的 MLP（{n.best_mlp_seconds} 秒）的 "
+               f"{n.kan_time_ratio} 倍；{n.best_classical_label_zh}只需 {n.best_classical_seconds} 秒。")
+    if classical == "better":
+        overall_en = "On this task the KAN's structural fit to the problem pays off in accuracy."
+        overall_zh = "在这个任务上，KAN 与问题结构的契合转化成了精度上的优势。"
+    else:
+        overall_en = (f"The structure that makes a GGMM easy to write as a KAN is the structure EM exploits "
+                      f"directly, with {n.best_classical_params} parameters against the KAN's {n.best_kan_params}.")
+        overall_zh = (f"使 GGMM 易于写成 KAN 的那种结构，正是 EM 直接利用的结构；EM 只用了 {n.best_classical_params} "
+                      f"个参数，KAN 则用了 {n.best_kan_params} 个。")
+    return Numbers({
+        "params_en": Inline(params_en), "params_zh": Inline(params_zh),
+        "time_en": Inline(time_en), "time_zh": Inline(time_zh),
+        "overall_en": Inline(overall_en), "overall_zh": Inline(overall_zh),
+    })
+
+
+def seeds_text(comparison: Mapping[str, Any]) -> Numbers:
+    """The seeds of the comparison, as text."""
+    seeds = sorted({int(run["seed"]) for run in comparison["runs"]})
+    return Numbers({"values": Inline(", ".join(str(s) for s in seeds)), "count": Inline(str(len(seeds)))})
+
+
+def exports_table(folder: str | os.PathLike[str], lang: str) -> str:
+    """HTML table of the exported JSON files: path, schema, size, SHA-256 prefix."""
+    import hashlib
+
+    _check_lang(lang)
+    base = Path(folder)
+    rows = []
+    for path in sorted(base.rglob("*.json")):
+        raw = path.read_bytes()
+        try:
+            schema = str(json.loads(raw).get("schema", ""))
+        except (ValueError, AttributeError):
+            schema = ""
+        rows.append([path.relative_to(base).as_posix(), schema, f"{len(raw) / 1024:,.0f} KiB",
+                     hashlib.sha256(raw).hexdigest()[:16]])
+    header = {"en": ["file", "schema", "size", "SHA-256 (first 16)"],
+              "zh": ["文件", "格式", "大小", "SHA-256（前 16 位）"]}[lang]
+    return _html_table(header, rows, numeric={2})
+
+
+_PACKAGES = ("numpy", "scipy", "torch", "pykan", "scikit-learn", "plotly", "kaleido")
+
+
+def versions_table(lang: str, packages: Iterable[str] = _PACKAGES) -> str:
+    """HTML table of installed package versions (and Python's)."""
+    import platform
+    from importlib import metadata
+
+    _check_lang(lang)
+    rows = [["Python", platform.python_version()]]
+    for name in packages:
+        try:
+            rows.append([name, metadata.version(name)])
+        except metadata.PackageNotFoundError:
+            rows.append([name, "—"])
+    header = {"en": ["package", "version"], "zh": ["软件包", "版本"]}[lang]
+    return _html_table(header, rows)
+
+
+def kan_record(comparison: Mapping[str, Any], metric: str = "rmse_test") -> Numbers:
+    """Across all datasets: where the best KAN beats, ties with or loses to the best classical method.
+
+    Returns
+    -------
+    r : Numbers
+        ``wins``, ``ties``, ``losses``, ``n_datasets`` (counts) and ``sentence_en`` /
+        ``sentence_zh`` naming the datasets of each outcome.
+    """
+    titles = {d["name"]: d["title"] for d in comparison["datasets"]}
+    outcome: dict[str, list[str]] = {"better": [], "tied": [], "worse": []}
+    for dataset in titles:
+        verdict = numbers(comparison, dataset, metric).kan_vs_classical
+        if verdict in outcome:
+            outcome[verdict].append(dataset)
+
+    def names(lang: str, key: str) -> str:
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(titles[d][lang] for d in outcome[key]) or ("无" if lang == "zh" else "none")
+
+    total = len(titles)
+    en = (f"Across the {total} mixtures the best KAN beats the best classical estimator on "
+          f"{len(outcome['better'])} ({names('en', 'better')}), cannot be told apart from it on "
+          f"{len(outcome['tied'])} ({names('en', 'tied')}) and loses on {len(outcome['worse'])} "
+          f"({names('en', 'worse')}).")
+    zh = (f"在全部 {total} 个混合分布上，最好的 KAN 胜过最好的经典估计器的有 {len(outcome['better'])} 个"
+          f"（{names('zh', 'better')}），与之无法区分的有 {len(outcome['tied'])} 个（{names('zh', 'tied')}），"
+          f"输掉的有 {len(outcome['worse'])} 个（{names('zh', 'worse')}）。")
+    return Numbers({
+        "wins": Inline(str(len(outcome["better"]))), "ties": Inline(str(len(outcome["tied"]))),
+        "losses": Inline(str(len(outcome["worse"]))), "n_datasets": Inline(str(total)),
+        "sentence_en": Inline(en), "sentence_zh": Inline(zh),
+    })
