@@ -63,7 +63,7 @@ DATA = Path("report/data")
 PDF_SOURCE = Path("report/pdf/ggmm-kan-report.qmd")
 SLIDES = Path("report/slides.qmd")
 FIRST_PAGE = "report/overview/index.html"
-LANG_SWITCH_PLACEHOLDER = "https://lang-switch.invalid/"
+LANG_SWITCH_MARKER = "https://lang-switch.invalid/"
 FREEZE_MANIFEST = Path("_freeze/ggmm-exports.json")
 QUARTO_HELP = (
     "Quarto was not found on PATH. Everything before Quarto is built: the exports in report/data/, "
@@ -326,10 +326,10 @@ def rewrite_language_links(output_dir: Path) -> int:
     changed = 0
     for path in sorted(output_dir.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        if LANG_SWITCH_PLACEHOLDER not in text:
+        if LANG_SWITCH_MARKER not in text:
             continue
         href = language_switch_href(path.relative_to(output_dir), lang)
-        path.write_text(text.replace(LANG_SWITCH_PLACEHOLDER, href), encoding="utf-8")
+        path.write_text(text.replace(LANG_SWITCH_MARKER, href), encoding="utf-8")
         changed += 1
     return changed
 

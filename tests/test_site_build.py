@@ -32,8 +32,8 @@ def test_root_index_links_are_relative_and_work_without_javascript():
 
 
 @pytest.fixture
-def fake_site(tmp_path):
-    """A two-language site of placeholder pages, as Quarto would lay it out."""
+def minimal_site(tmp_path):
+    """A two-language site of minimal pages, as Quarto would lay it out."""
     base = tmp_path / "_site"
     for lang in site.LANGS:
         page = base / lang / "report" / "overview" / "index.html"
@@ -49,7 +49,7 @@ def fake_site(tmp_path):
     ("locale", "expected"),
     [("zh-CN", "zh"), ("zh-TW", "zh"), ("en-US", "en"), ("fr-FR", "en"), ("de-DE", "en")],
 )
-def test_root_index_sends_readers_to_their_language(fake_site, locale, expected):
+def test_root_index_sends_readers_to_their_language(minimal_site, locale, expected):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
@@ -58,7 +58,7 @@ def test_root_index_sends_readers_to_their_language(fake_site, locale, expected)
         )
         try:
             page = browser.new_context(locale=locale).new_page()
-            page.goto((fake_site / "index.html").as_uri())
+            page.goto((minimal_site / "index.html").as_uri())
             page.wait_for_url(f"**/{expected}/report/overview/index.html", timeout=5000)
             assert page.locator("body").inner_text() == expected
         finally:
@@ -89,7 +89,7 @@ def test_post_render_rewrites_every_switch(tmp_path):
     pages = [out / "index.html", out / "report" / "results" / "training.html"]
     for page in pages:
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(f'<a class="nav-link" href="{site.LANG_SWITCH_PLACEHOLDER}">English</a>', encoding="utf-8")
+        page.write_text(f'<a class="nav-link" href="{site.LANG_SWITCH_MARKER}">English</a>', encoding="utf-8")
     assert site.rewrite_language_links(out) == 2
     assert 'href="../en/index.html"' in pages[0].read_text(encoding="utf-8")
     assert 'href="../../../en/report/results/training.html"' in pages[1].read_text(encoding="utf-8")
