@@ -309,13 +309,15 @@ def _stat(mean, lo, hi, n=3):
     return {"mean": mean, "lo": lo, "hi": hi, "n": n}
 
 
-def _comparison(kan=(0.5, 0.4, 0.6), mlp=(0.8, 0.7, 0.9), em=(0.2, 0.15, 0.25)) -> dict:
+def _comparison(kan=(0.5, 0.4, 0.6), mlp=(0.8, 0.7, 0.9), em=(0.2, 0.15, 0.25), kan_reg=(0.3, 0.25, 0.35)) -> dict:
     rows = []
-    for name, family, stat, params, seconds in (("kan", "KAN", kan, 400, 30.0), ("mlp", "MLP", mlp, 420, 3.0),
-                                                ("em", "classical", em, 15, 0.5)):
+    # kan and em see samples alone (they report a held-out NLL); kan-reg and mlp regress true density values
+    for name, family, stat, params, seconds, nll in (
+            ("kan", "KAN", kan, 400, 30.0, _stat(1.0, 0.9, 1.1)), ("kan-reg", "KAN", kan_reg, 300, 30.0, None),
+            ("mlp", "MLP", mlp, 420, 3.0, None), ("em", "classical", em, 15, 0.5, _stat(0.9, 0.8, 1.0))):
         rows.append({"dataset": "original", "method": name, "family": family, "n_params": params,
                      "seconds": _stat(seconds, seconds, seconds), "rmse_test": _stat(*stat),
-                     "rmse_grid": _stat(*stat), "nll": None})
+                     "rmse_grid": _stat(*stat), "nll": nll})
     return {
         "schema": "ggmm-comparison", "version": 1, "profile": "test", "n_seeds": 3,
         "datasets": [{"name": "original", "title": {"en": "Original", "zh": "原始"}, "dim": 2, "n_components": 3}],
@@ -333,13 +335,17 @@ def test_numbers_say_plainly_who_wins():
     n = report.numbers(_comparison())
     assert n.kan_vs_classical == "worse" and n.kan_vs_mlp == "better"
     assert "loses" in n.kan_wins_en and "输给" in n.kan_wins_zh
-    assert n.best_label_en == "EM" and n.kan_rank == "2" and n.n_methods == "3"
+    assert "From samples alone" in n.kan_wins_en and "true density values" in n.kan_mlp_en
+    assert n.best_label_en == "EM" and n.kan_rank == "2" and n.n_methods == "4" and n.n_from_samples == "2"
     assert n.kan_error_ratio == "2.5" and n.kan_time_ratio == "10" and n.best_kan_params == "400"
-    assert repr(n.best_kan_rmse) == "0.500"
+    assert repr(n.best_kan_rmse) == "0.500" and n.best_kan_reg_label_en == "KAN-REG"
     tied = report.numbers(_comparison(kan=(0.21, 0.1, 0.3)))
     assert tied.kan_vs_classical == "tied" and "cannot be told apart" in tied.kan_wins_en
     better = report.numbers(_comparison(kan=(0.1, 0.05, 0.12)))
     assert better.kan_vs_classical == "better" and "beats" in better.kan_wins_en
+    # a regression KAN is never ranked against estimators that do not see the density values
+    oracle = report.numbers(_comparison(kan_reg=(0.01, 0.005, 0.015)))
+    assert oracle.kan_vs_classical == "worse" and oracle.best_label_en == "KAN-REG"
     with pytest.raises(AttributeError, match="no headline number"):
         _ = n.no_such_number
 
