@@ -360,7 +360,7 @@ def test_numbers_reject_unknown_dataset_and_metric():
 def test_claims_verdicts_follow_the_data():
     v = report.claims_verdicts(_comparison())
     assert v.params_en.startswith("Supported here") and "EM" in v.time_en
-    v = report.claims_verdicts(_comparison(kan=(1.0, 0.95, 1.05)))
+    v = report.claims_verdicts(_comparison(kan_reg=(1.0, 0.95, 1.05)))
     assert v.params_en.startswith("Not supported here")
 
 
