@@ -119,7 +119,45 @@ class _RegressionProblem:
         return torch.clamp(self.to_density(evaluate(model, U)), min=0.0).numpy().astype(float)
 
 
-class KANRegressor:
+class RegressionOutputs:
+    """What every density-regression model gives once fitted (KAN or MLP).
+
+    Subclasses set ``_model`` (None until fitted), ``_scaler`` and ``_problem`` in ``fit``.
+    """
+
+    normalized = False
+    _model: Any = None
+
+    def _require_fit(self) -> Any:
+        if self._model is None:
+            raise ValueError(f"{type(self).__name__} is not fitted yet; call fit(data, seed) first.")
+        return self._model
+
+    def predict_raw(self, X: Any) -> np.ndarray:
+        """The network's output at X (log-density for ``output="exp"``), shape (N,)."""
+        model = self._require_fit()
+        X = check_samples(X, len(self._scaler.center))
+        return evaluate(model, self._scaler.to_unit(X)).numpy().astype(float) + self._problem.offset
+
+    def density(self, X: Any) -> np.ndarray:
+        """Predicted density, shape (N,), >= 0 and finite (a "linear" output is clipped at 0)."""
+        model = self._require_fit()
+        X = check_samples(X, len(self._scaler.center))
+        return self._problem.density_unit(model, self._scaler.to_unit(X))
+
+    def logpdf(self, X: Any) -> np.ndarray:
+        """Not available: a regression fit is not a normalized density."""
+        raise ValueError(f"{type(self).__name__} fits density values and is not normalized "
+                         "(normalized = False); its logpdf would not be a log-likelihood. "
+                         "Use KANDensityEstimator for that.")
+
+    @property
+    def mixture(self) -> None:
+        """A regression model has no mixture parameters to read back."""
+        return None
+
+
+class KANRegressor(RegressionOutputs):
     """pykan KAN regressing the density value at a point, trained in pykan's stages.
 
     Parameters
@@ -176,7 +214,6 @@ class KANRegressor:
         False: the prediction is a fit to density values, not a normalized density.
     """
 
-    normalized = False
 
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 5, k: int = 3,
                  stages: Sequence[str] = ("train", "prune", "refine", "retrain"), steps: int = 400,
@@ -293,46 +330,10 @@ class KANRegressor:
 
     # -- evaluation ---------------------------------------------------------
 
-    def _require_fit(self) -> Any:
-        if self._model is None:
-            raise ValueError("KANRegressor is not fitted yet; call fit(data, seed) first.")
-        return self._model
-
-    def predict_raw(self, X: Any) -> np.ndarray:
-        """The network's output at X: log-density for ``output="exp"``, density for "linear".
-
-        Parameters
-        ----------
-        X : array-like of shape (N, D)
-
-        Returns
-        -------
-        ndarray of shape (N,)
-        """
-        model = self._require_fit()
-        X = check_samples(X, len(self._scaler.center))
-        return evaluate(model, self._scaler.to_unit(X)).numpy().astype(float) + self._problem.offset
-
-    def density(self, X: Any) -> np.ndarray:
-        """Predicted density, shape (N,), >= 0 and finite (a "linear" output is clipped at 0)."""
-        model = self._require_fit()
-        X = check_samples(X, len(self._scaler.center))
-        return self._problem.density_unit(model, self._scaler.to_unit(X))
-
-    def logpdf(self, X: Any) -> np.ndarray:
-        """Not available: a regression fit is not a normalized density."""
-        raise ValueError("KANRegressor fits density values and is not normalized (normalized = False); "
-                         "its logpdf would not be a log-likelihood. Use KANDensityEstimator for that.")
-
     @property
     def n_parameters(self) -> int:
         """Spline coefficients + 2 scales of every live edge (see ``ggmm.estimators._kan_core``)."""
         return n_live_parameters(self._require_fit())
-
-    @property
-    def mixture(self) -> None:
-        """A regression KAN has no mixture parameters to read back."""
-        return None
 
     @property
     def model(self) -> Any:

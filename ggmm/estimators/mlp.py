@@ -10,16 +10,14 @@ parameter count (about the same, or about ten times more).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 import torch
 
-from .._validation import check_samples
 from ..snapshots import FrameState, SnapshotRecorder
-from ._kan_core import BoxScaler, evaluate
+from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
-from .kan_regression import _RegressionProblem
+from .kan_regression import RegressionOutputs, _RegressionProblem
 from .task import TaskData
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
@@ -33,7 +31,7 @@ def mlp_parameter_count(D: int, hidden: Sequence[int]) -> int:
     return sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
 
 
-class MLPRegressor:
+class MLPRegressor(RegressionOutputs):
     """A torch MLP regressing the density value at a point.
 
     Parameters
@@ -139,34 +137,8 @@ class MLPRegressor:
         self._model, self._problem = model, problem
         return self
 
-    def _require_fit(self) -> torch.nn.Module:
-        if self._model is None:
-            raise ValueError("MLPRegressor is not fitted yet; call fit(data, seed) first.")
-        return self._model
-
-    def predict_raw(self, X: Any) -> np.ndarray:
-        """The network's output at X (log-density for ``output="exp"``), shape (N,)."""
-        model = self._require_fit()
-        X = check_samples(X, len(self._scaler.center))
-        return evaluate(model, self._scaler.to_unit(X)).numpy().astype(float) + self._problem.offset
-
-    def density(self, X: Any) -> np.ndarray:
-        """Predicted density, shape (N,), >= 0 and finite."""
-        model = self._require_fit()
-        X = check_samples(X, len(self._scaler.center))
-        return self._problem.density_unit(model, self._scaler.to_unit(X))
-
-    def logpdf(self, X: Any) -> np.ndarray:
-        """Not available: a regression fit is not a normalized density."""
-        raise ValueError("MLPRegressor fits density values and is not normalized (normalized = False); "
-                         "its logpdf would not be a log-likelihood.")
-
     @property
     def n_parameters(self) -> int:
         """Weights and biases."""
         return int(sum(p.numel() for p in self._require_fit().parameters()))
 
-    @property
-    def mixture(self) -> None:
-        """An MLP has no mixture parameters to read back."""
-        return None
