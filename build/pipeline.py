@@ -6,6 +6,8 @@ the exports are written only when every job of the profile has a result.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing as mp
 import os
 import queue as queue_module
@@ -22,7 +24,7 @@ from rich.table import Table
 
 from ggmm import PRESETS
 
-from .cache import Cache, job_key
+from .cache import CODE_VERSION, Cache, job_key, package_versions
 from .config import DEFAULT_CONFIG, Profile, load_config
 from .export import (
     comparison_export,
@@ -48,6 +50,39 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
     exports: list[Path] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
+    up_to_date: bool = False
+
+MANIFEST = "manifest.json"
+
+
+def plan_digest(jobs: list[dict[str, Any]]) -> str:
+    """A hash of every job entry and the code version: what the exports were computed from."""
+    blob = json.dumps({"jobs": jobs, "code": CODE_VERSION}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def manifest_document(profile: Profile, jobs: list[dict[str, Any]], files: list[str]) -> dict[str, Any]:
+    """The export folder's provenance: profile, plan digest, files and package versions."""
+    return {"schema": "ggmm-manifest", "version": 1, "profile": profile.name, "plan": plan_digest(jobs),
+            "code_version": CODE_VERSION, "n_jobs": len(jobs), "files": sorted(files),
+            "versions": package_versions()}
+
+
+def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, Any]]) -> bool:
+    """Whether ``data_dir`` holds every export of exactly this plan (same config entries, same code).
+
+    Package versions are recorded in the manifest but do not make committed exports stale:
+    a fresh clone renders the published data as it is, and ``--force`` recomputes it.
+    """
+    try:
+        manifest = json.loads((data_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(manifest, dict) or manifest.get("plan") != plan_digest(jobs):
+        return False
+    if manifest.get("profile") != profile.name:
+        return False
+    return all((data_dir / name).is_file() for name in manifest.get("files", [])) and bool(manifest.get("files"))
 
 
 def _dataset_entry(name: str) -> dict[str, Any]:
@@ -160,8 +195,13 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     console = Console(stderr=True, quiet=quiet)
     cache = Cache(cache_dir)
     jobs = plan_jobs(prof)
-    keys = [job_key(job) for job in jobs]
     outcome = Outcome()
+    if not force and not only and exports_up_to_date(Path(data_dir), prof, jobs):
+        outcome.up_to_date = True
+        console.print(f"exports in {data_dir} are up to date with the {prof.name} profile and the code; "
+                      "nothing to train (--force recomputes them)")
+        return outcome
+    keys = [job_key(job) for job in jobs]
     results: dict[str, dict[str, Any]] = {}
     todo: list[tuple[dict[str, Any], str]] = []
     for job, key in zip(jobs, keys, strict=True):
@@ -212,7 +252,9 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
         console.print(f"[yellow]exports not written: {len(missing)} job(s) have no result yet "
                       f"(first: {missing[0]}); run without --only to finish them")
     else:
-        outcome.exports = write_exports(Path(data_dir), build_documents(prof, jobs, results))
+        documents = build_documents(prof, jobs, results)
+        documents[MANIFEST] = manifest_document(prof, jobs, list(documents))
+        outcome.exports = write_exports(Path(data_dir), documents)
     _report(console, outcome, time.perf_counter() - started, Path(data_dir))
     return outcome
 

@@ -23,6 +23,9 @@ ggmm-em-history
 ggmm-recovered
     ``datasets`` [{dataset, seed, truth, em, kan (mixtures), errors {em, kan}, curves
     [{component, dim, x, learned, fitted, center, scale, p}], readback, symbolic or null}].
+ggmm-manifest
+    ``profile``, ``plan`` (hash of every job entry and the code version), ``code_version``,
+    ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
 ggmm-timings
     ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],
     ``jobs`` [{kind, dataset, method, seed, seconds}]. Wall times differ from run to run, so
@@ -220,6 +223,16 @@ def _timings(doc: dict[str, Any], path: str) -> None:
             _fail(f"{path}.jobs[{i}].seconds", "must be >= 0")
 
 
+def _manifest(doc: dict[str, Any], path: str) -> None:
+    _get(doc, "profile", path, str)
+    _get(doc, "plan", path, str)
+    _get(doc, "code_version", path, int)
+    for i, name in enumerate(_get(doc, "files", path, list)):
+        if not isinstance(name, str) or name.startswith("/") or ".." in name:
+            _fail(f"{path}.files[{i}]", f"expected a relative file name, got {name!r}")
+    _get(doc, "versions", path, dict)
+
+
 def _snapshots(doc: dict[str, Any], path: str) -> None:
     from .snapshots import validate_snapshots
 
@@ -233,6 +246,7 @@ EXPORT_SCHEMAS = {
     "ggmm-recovered": _recovered,
     "ggmm-timings": _timings,
     "ggmm-snapshots": _snapshots,
+    "ggmm-manifest": _manifest,
 }
 
 

@@ -259,3 +259,21 @@ def test_cold_runs_are_byte_identical(quick_exports: Path, tmp_path: Path) -> No
     assert one.keys() == two.keys()
     for name in one:
         assert one[name] == two[name], f"{name} differs between two cold runs"
+
+
+def test_committed_exports_of_the_same_plan_are_not_retrained(small_config: Path, tmp_path: Path) -> None:
+    """A fresh clone has no cache but the committed exports: they are served as they are."""
+    run_pipeline("tiny", tmp_path / "data", tmp_path / "cache", small_config, quiet=True)
+    manifest = load_export(tmp_path / "data" / "manifest.json")
+    assert manifest["profile"] == "tiny" and "comparison.json" in manifest["files"]
+    fresh = run_pipeline("tiny", tmp_path / "data", tmp_path / "no-cache", small_config, quiet=True)
+    assert fresh.up_to_date and not fresh.trained
+    # a changed experiment makes them stale
+    small_config.write_text(small_config.read_text(encoding="utf-8").replace("n_test = 400", "n_test = 500"),
+                            encoding="utf-8")
+    changed = run_pipeline("tiny", tmp_path / "data", tmp_path / "no-cache", small_config, quiet=True)
+    assert not changed.up_to_date and changed.trained
+    # so does a missing export
+    (tmp_path / "data" / "presets.json").unlink()
+    again = run_pipeline("tiny", tmp_path / "data", tmp_path / "no-cache", small_config, quiet=True)
+    assert not again.up_to_date and (tmp_path / "data" / "presets.json").exists()

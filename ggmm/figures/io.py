@@ -19,6 +19,7 @@ KNOWN_SCHEMAS: dict[str, int] = {
     "ggmm-recovered": 1,
     "ggmm-snapshots": 1,
     "ggmm-timings": 1,
+    "ggmm-manifest": 1,
 }
 
 # Top-level keys each schema must have (beyond "schema" and "version").
@@ -29,6 +30,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "ggmm-recovered": ("datasets",),
     "ggmm-snapshots": ("run", "loss", "stages", "edges", "frames"),
     "ggmm-timings": ("summary", "jobs"),
+    "ggmm-manifest": ("plan", "files"),
 }
 
 
