@@ -5,7 +5,8 @@ root page to choose the language, and next to them everything the pages need: on
 ``plotly.min.js`` (copied from the plotly package), ``assets/js``, ``assets/css`` and the
 snapshot files the training-progress viewer fetches. Every page stands on its own and makes
 no request to another origin. Serve the folder (``python -m http.server``) to use the viewer,
-which fetches its data; every other page also works when opened from the file system.
+which fetches its data, or build with ``--inline-data`` to embed it; every other page also works
+when opened from the file system.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def _formula_block(mixture: dict[str, Any], lang: str) -> str:
             f"<pre>{escape(latex)}</pre></details></div>")
 
 
-def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[Path]) -> list[Page]:
+def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[Path],
+           inline_data: bool = False) -> list[Page]:
     """Every page of one language, in index order."""
     pages: list[Page] = []
     g_results, g_truth, g_training, g_background = (t("page.comparison", lang), t("page.ground_truth", lang),
@@ -129,7 +131,8 @@ def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[
                           t("page.training.about", lang), g_training, blocks))
         url = f"../data/training/{path.name}"
         pages.append(Page(f"viewer-{stem}.html", f"{t('page.viewer', lang)} · {label}", t("page.viewer.about", lang),
-                          g_training, [_block(training_viewer_html(url, lang, f"viewer-{stem}"))]))
+                          g_training, [_block(training_viewer_html(url, lang, f"viewer-{stem}",
+                                                                   inline=snap if inline_data else None))]))
     recovered = exports.get("recovered")
     if recovered is not None:
         for entry in recovered["datasets"]:
@@ -168,7 +171,7 @@ def _copy_assets(out: Path, snapshot_files: list[Path]) -> None:
             shutil.copyfile(path, out / "data" / "training" / path.name)
 
 
-def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA) -> list[Path]:
+def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data: bool = False) -> list[Path]:
     """Write the gallery.
 
     Parameters
@@ -177,6 +180,9 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA) -> list[Path
         Output folder (created; pages already there are overwritten).
     data : str or Path
         Folder with the exports, laid out like ``report/data``.
+    inline_data : bool
+        Embed the snapshot files in the training-viewer pages instead of fetching them, so that
+        those pages also work when opened from the file system (they get heavier).
 
     Returns
     -------
@@ -200,7 +206,7 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA) -> list[Path
         other = LANGS[1 - LANGS.index(lang)]
         folder = out / lang
         folder.mkdir(exist_ok=True)
-        pages = _pages(lang, data, exports, snapshot_files)
+        pages = _pages(lang, data, exports, snapshot_files, inline_data)
         common = {
             "html_lang": HTML_LANG[lang], "other_lang": other, "other_html_lang": HTML_LANG[other],
             "site_title": t("gallery.title", lang), "home_label": t("gallery.home", lang),
@@ -228,9 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ggmm_build.gallery", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/gallery"), help="output folder")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="exports folder (default: report/data)")
+    parser.add_argument("--inline-data", action="store_true",
+                        help="embed the training snapshots in the viewer pages (for opening pages from files)")
     args = parser.parse_args(argv)
     try:
-        build_gallery(args.out, args.data)
+        build_gallery(args.out, args.data, inline_data=args.inline_data)
     except (ValueError, FileNotFoundError) as exc:
         _log(f"gallery: {exc}")
         return 2

@@ -230,8 +230,8 @@ def test_quick_exports_validate(quick_exports: Path) -> None:
 
 
 def test_quick_comparison_covers_every_cell(quick_exports: Path) -> None:
-    profile = load_config("quick")
     doc = load_export(quick_exports / "comparison.json")
+    profile = load_config(doc["profile"])  # quick, unless GGMM_TEST_EXPORTS names other exports
     cells = {(s["dataset"], s["method"]) for s in doc["summary"]}
     assert cells == {(d, m) for d in profile.datasets for m in profile.methods}
     assert all(s["rmse_test"]["n"] == len(profile.seeds) for s in doc["summary"])

@@ -1,0 +1,249 @@
+"""The one bilingual string table: every label, title, legend and hover text readers see.
+
+Keys are dotted names grouped by where they are used; each maps to ``{"en": ..., "zh": ...}``.
+Some strings hold ``str.format`` fields (``{step}``); the caller fills them in.
+The widgets' JavaScript receives the strings it needs from :func:`bundle`.
+
+Examples
+--------
+>>> t("family.classical", "zh")
+'经典方法'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["LANGS", "STRINGS", "t", "bundle"]
+
+#: Supported languages.
+LANGS = ("en", "zh")
+
+STRINGS: dict[str, dict[str, str]] = {
+    # -- general -----------------------------------------------------------
+    "lang.switch": {"en": "中文", "zh": "English"},
+    "axis.density": {"en": "density", "zh": "密度"},
+    "axis.step": {"en": "optimizer step", "zh": "优化步数"},
+    "axis.iteration": {"en": "EM iteration", "zh": "EM 迭代次数"},
+    "axis.loglik": {"en": "mean log-likelihood per sample", "zh": "每个样本的平均对数似然"},
+    "legend.samples": {"en": "samples", "zh": "样本"},
+    "legend.centers": {"en": "centers", "zh": "中心"},
+    "legend.true_centers": {"en": "true centers", "zh": "真实中心"},
+    "legend.density": {"en": "density", "zh": "密度"},
+    "hover.family": {"en": "family", "zh": "类别"},
+    "hover.ci95": {"en": "95% interval", "zh": "95% 区间"},
+    "hover.params": {"en": "parameters", "zh": "参数量"},
+    "hover.seeds": {"en": "seeds", "zh": "随机种子数"},
+    "hover.seconds": {"en": "fit time", "zh": "拟合时间"},
+    "hover.density": {"en": "density", "zh": "密度"},
+    "hover.component": {"en": "component", "zh": "分量"},
+    # -- figure 1: method comparison ----------------------------------------
+    "comparison.title": {"en": "Method comparison", "zh": "方法对比"},
+    "comparison.truth_nll": {"en": "true density (held-out NLL)", "zh": "真实密度（留出集 NLL）"},
+    "comparison.size_key": {"en": "parameters", "zh": "参数量"},
+    "family.KAN": {"en": "KAN", "zh": "KAN"},
+    "family.MLP": {"en": "MLP", "zh": "MLP"},
+    "family.classical": {"en": "classical", "zh": "经典方法"},
+    "metric.rmse_test": {"en": "density RMSE at test points", "zh": "测试点上的密度 RMSE"},
+    "metric.rmse_grid": {"en": "density RMSE on the plotting grid", "zh": "绘图网格上的密度 RMSE"},
+    "metric.nll": {"en": "held-out negative log-likelihood (nats per sample)", "zh": "留出集负对数似然（每样本奈特）"},
+    "metric.lower_better": {"en": "lower is better", "zh": "越低越好"},
+    "metric.rmse_test.short": {"en": "RMSE, test points", "zh": "RMSE（测试点）"},
+    "metric.rmse_grid.short": {"en": "RMSE, grid", "zh": "RMSE（网格）"},
+    "metric.nll.short": {"en": "held-out NLL", "zh": "留出集 NLL"},
+    # -- figure 2: ground truth ------------------------------------------------
+    "truth.title": {"en": "Ground truth", "zh": "真实分布"},
+    "truth.surface": {"en": "density surface", "zh": "密度曲面"},
+    "truth.contour": {"en": "contour map with samples", "zh": "等高线图与样本"},
+    "truth.samples3d": {"en": "samples in three dimensions", "zh": "三维样本"},
+    "truth.marginal": {"en": "marginal density of (x₁, x₂)", "zh": "(x₁, x₂) 的边缘密度"},
+    "posterior.caption": {"en": "Sample points with their density P(x) and the posterior γₖ of each component",
+                          "zh": "样本点的密度 P(x) 与各分量的后验概率 γₖ"},
+    "posterior.drawn_from": {"en": "drawn from", "zh": "来源分量"},
+    "formula.title": {"en": "Density with the current parameters", "zh": "当前参数下的密度公式"},
+    "formula.latex": {"en": "LaTeX source", "zh": "LaTeX 源码"},
+    # -- figure 3: training progress -------------------------------------------
+    "training.title": {"en": "KAN training · step {step} · {stage}", "zh": "KAN 训练 · 第 {step} 步 · {stage}"},
+    "training.predicted": {"en": "predicted density", "zh": "预测密度"},
+    "training.truth": {"en": "true density", "zh": "真实密度"},
+    "training.error": {"en": "error (predicted − true)", "zh": "误差（预测 − 真实）"},
+    "training.current": {"en": "current step", "zh": "当前步"},
+    "loss.train": {"en": "train", "zh": "训练集"},
+    "loss.test": {"en": "test", "zh": "测试集"},
+    "loss.rmse": {"en": "loss (RMSE)", "zh": "损失（RMSE）"},
+    "loss.nll": {"en": "loss (NLL)", "zh": "损失（NLL）"},
+    "stage.train": {"en": "train", "zh": "训练"},
+    "stage.prune": {"en": "prune", "zh": "剪枝"},
+    "stage.refine": {"en": "refine grid", "zh": "网格细化"},
+    "stage.retrain": {"en": "retrain", "zh": "再训练"},
+    "stage.symbolic": {"en": "symbolic", "zh": "符号化"},
+    "network.title": {"en": "KAN network · step {step} · {stage} · widths {width}",
+                      "zh": "KAN 网络 · 第 {step} 步 · {stage} · 宽度 {width}"},
+    "network.short_title": {"en": "network (edge activations)", "zh": "网络结构（边上的激活函数）"},
+    "network.node.input": {"en": "input", "zh": "输入"},
+    "network.node.hidden": {"en": "hidden node", "zh": "隐藏节点"},
+    "network.node.output": {"en": "output", "zh": "输出"},
+    "network.output": {"en": "output", "zh": "输出"},
+    "network.edge": {"en": "edge", "zh": "边"},
+    "network.layer": {"en": "layer", "zh": "层"},
+    "network.importance": {"en": "importance", "zh": "重要性"},
+    "network.live": {"en": "live", "zh": "保留"},
+    "network.pruned": {"en": "pruned", "zh": "已剪除"},
+    # -- training-progress viewer (JS) -------------------------------------------
+    "viewer.title": {"en": "KAN training, snapshot by snapshot", "zh": "KAN 训练过程（逐快照）"},
+    "viewer.play": {"en": "Play", "zh": "播放"},
+    "viewer.pause": {"en": "Pause", "zh": "暂停"},
+    "viewer.prev": {"en": "Previous snapshot", "zh": "上一个快照"},
+    "viewer.next": {"en": "Next snapshot", "zh": "下一个快照"},
+    "viewer.slider": {"en": "Snapshot", "zh": "快照"},
+    "viewer.step": {"en": "step", "zh": "步数"},
+    "viewer.stage": {"en": "stage", "zh": "阶段"},
+    "viewer.train_loss": {"en": "train loss", "zh": "训练损失"},
+    "viewer.test_loss": {"en": "test loss", "zh": "测试损失"},
+    "viewer.widths": {"en": "live nodes per layer", "zh": "各层保留节点数"},
+    "viewer.frame": {"en": "snapshot {i} of {n}", "zh": "第 {i} / {n} 个快照"},
+    "viewer.show_error": {"en": "Show error map", "zh": "显示误差图"},
+    "viewer.show_truth": {"en": "Show true density", "zh": "显示真实密度"},
+    "viewer.keys": {"en": "Keys: ← → step, space plays or pauses.", "zh": "键盘：← → 逐步切换，空格键播放或暂停。"},
+    "viewer.loading": {"en": "Loading the training snapshots…", "zh": "正在加载训练快照……"},
+    "viewer.failed": {"en": "The training snapshots could not be loaded", "zh": "无法加载训练快照"},
+    "viewer.file_hint": {"en": "Pages opened from files cannot fetch data: serve the folder (python -m http.server) "
+                               "or build the pages with the data inline.",
+                         "zh": "从本地文件打开的页面无法读取数据文件：请用 python -m http.server 提供该文件夹，"
+                               "或在生成页面时内嵌数据。"},
+    # -- ground-truth explorer (JS) ----------------------------------------------
+    "explorer.title": {"en": "Explore the generalized Gaussian mixture", "zh": "探索广义高斯混合分布"},
+    "explorer.preset": {"en": "preset", "zh": "预设"},
+    "explorer.p": {"en": "shape p", "zh": "形状参数 p"},
+    "explorer.k": {"en": "components K", "zh": "分量数 K"},
+    "explorer.component": {"en": "component {k}", "zh": "分量 {k}"},
+    "explorer.center": {"en": "center c", "zh": "中心 c"},
+    "explorer.scale": {"en": "scale α", "zh": "尺度 α"},
+    "explorer.weight": {"en": "weight π", "zh": "权重 π"},
+    "explorer.weights_note": {"en": "Weights are renormalized to sum to 1.", "zh": "权重会自动归一化，使其和为 1。"},
+    "explorer.resample": {"en": "New samples", "zh": "重新采样"},
+    "explorer.reset": {"en": "Reset", "zh": "重置"},
+    "explorer.samples": {"en": "samples", "zh": "样本数"},
+    "explorer.seed": {"en": "seed", "zh": "随机种子"},
+    "explorer.sampler": {"en": "Samples: |x − c| / α = G^(1/p), G ~ Gamma(1/p, 1), with a random sign.",
+                         "zh": "采样方法：|x − c| / α = G^(1/p)，G ~ Gamma(1/p, 1)，再乘以随机符号。"},
+    "explorer.marginal_note": {"en": "Plots show the (x₁, x₂) marginal.", "zh": "图中显示 (x₁, x₂) 的边缘分布。"},
+    # -- recovered parameters ------------------------------------------------------
+    "recovered.title": {"en": "Inner curves of the KA-structured KAN and the fitted parametric form",
+                        "zh": "KA 结构 KAN 的内层曲线与拟合的参数形式"},
+    "recovered.learned": {"en": "learned φ", "zh": "学到的 φ"},
+    "recovered.fitted": {"en": "fitted b − (|t − c| / α)ᵖ", "zh": "拟合 b − (|t − c| / α)ᵖ"},
+    "recovered.fitted_center": {"en": "fitted center", "zh": "拟合中心"},
+    "recovered.true_center": {"en": "true center", "zh": "真实中心"},
+    "recovered.parameter": {"en": "parameter", "zh": "参数"},
+    "recovered.truth": {"en": "truth", "zh": "真实值"},
+    "recovered.table_caption": {"en": "Parameters read back, components matched to the truth",
+                                "zh": "恢复出的参数（分量已与真实分量匹配）"},
+    "recovered.error.center_rmse": {"en": "center RMSE", "zh": "中心 RMSE"},
+    "recovered.error.scale_rmse": {"en": "scale RMSE", "zh": "尺度 RMSE"},
+    "recovered.error.weight_max_abs": {"en": "largest weight error", "zh": "权重最大误差"},
+    "recovered.error.p_abs": {"en": "shape error |Δp|", "zh": "形状误差 |Δp|"},
+    "recovered.symbolic": {"en": "Symbolic formula (pykan auto_symbolic), test RMSE",
+                           "zh": "符号公式（pykan auto_symbolic）测试 RMSE"},
+    "recovered.constant": {"en": "a constant predictor", "zh": "常数预测"},
+    # -- EM history ----------------------------------------------------------------
+    "em.title": {"en": "EM iterations", "zh": "EM 迭代过程"},
+    "em.contours": {"en": "current mixture over the samples (log₁₀ density, half-decade contours)",
+                    "zh": "当前混合分布与样本（log₁₀ 密度，每半个数量级一条等高线）"},
+    "em.mixture": {"en": "current mixture", "zh": "当前混合分布"},
+    "em.centers": {"en": "current centers", "zh": "当前中心"},
+    "em.init.kmeans": {"en": "k-means initialization", "zh": "k-means 初始化"},
+    "em.init.random": {"en": "random initialization", "zh": "随机初始化"},
+    # -- B-spline basis ------------------------------------------------------------
+    "bspline.title": {"en": "B-spline basis (Cox–de Boor recursion)", "zh": "B 样条基函数（Cox–de Boor 递推）"},
+    "bspline.subtitle": {"en": "pykan's grid: G intervals on [−1, 1], extended by k knots on each side",
+                         "zh": "pykan 的网格：[−1, 1] 上 G 个区间，两侧各扩展 k 个节点"},
+    "bspline.grid_size": {"en": "grid intervals", "zh": "网格区间数"},
+    "bspline.order": {"en": "order k = {k} ({name})", "zh": "阶数 k = {k}（{name}）"},
+    "bspline.order0": {"en": "piecewise constant", "zh": "分段常数"},
+    "bspline.order1": {"en": "piecewise linear", "zh": "分段线性"},
+    "bspline.order2": {"en": "quadratic", "zh": "二次"},
+    "bspline.order3": {"en": "cubic, pykan's default", "zh": "三次，pykan 默认"},
+    "bspline.all_orders": {"en": "all orders", "zh": "全部阶数"},
+    "bspline.sum": {"en": "sum of the basis", "zh": "基函数之和"},
+    "bspline.knots": {"en": "knots", "zh": "节点"},
+    "bspline.knot": {"en": "knot", "zh": "节点"},
+    # -- gallery -------------------------------------------------------------------
+    "gallery.title": {"en": "GGMM × KAN: figure gallery", "zh": "GGMM × KAN：图表集"},
+    "gallery.intro": {"en": "Every figure and widget of the report, each on its own page. Everything runs in "
+                            "the browser from files next to these pages: no server code and no outside requests.",
+                      "zh": "报告中的全部图表与交互组件，每个单独成页。一切都在浏览器中运行，只读取本页旁边的文件："
+                            "无需服务器程序，也不访问外部网络。"},
+    "gallery.home": {"en": "All figures", "zh": "全部图表"},
+    "gallery.data_note": {"en": "Data: {profile} profile exports.", "zh": "数据：{profile} 配置导出。"},
+    "page.comparison": {"en": "Figure 1 · Method comparison", "zh": "图 1 · 方法对比"},
+    "page.ground_truth": {"en": "Figure 2 · The ground truth", "zh": "图 2 · 真实分布"},
+    "page.explorer": {"en": "Ground-truth explorer", "zh": "真实分布探索器"},
+    "page.training": {"en": "Figure 3 · KAN training (static frame)", "zh": "图 3 · KAN 训练（静态帧）"},
+    "page.viewer": {"en": "Training-progress viewer", "zh": "训练过程查看器"},
+    "page.recovered": {"en": "Parameters read back from the KAN", "zh": "从 KAN 中读出的参数"},
+    "page.em_history": {"en": "EM iteration history", "zh": "EM 迭代历史"},
+    "page.bspline": {"en": "B-spline basis", "zh": "B 样条基函数"},
+    "page.comparison.about": {"en": "Measured over several seeds; the bars are 95% intervals of the mean. Pick the "
+                                    "dataset and the metric with the menus.",
+                              "zh": "多个随机种子上的实测结果，误差棒为均值的 95% 区间。用菜单选择数据集与指标。"},
+    "page.ground_truth.about": {"en": "Samples in yellow, centers in red; both panels share one colour scale.",
+                                "zh": "黄色为样本，红色为中心；两幅图使用同一色标。"},
+    "page.explorer.about": {"en": "Move the sliders: the density, the samples, the table and the formula are "
+                                  "recomputed in your browser.",
+                            "zh": "拖动滑块：密度、样本、表格与公式都会在浏览器中重新计算。"},
+    "page.training.about": {"en": "One frame of the training run, for print; the viewer plays them all.",
+                            "zh": "训练过程中的一帧，供打印使用；查看器可逐帧播放全部快照。"},
+    "page.viewer.about": {"en": "Scrub through the snapshots of one training run.",
+                          "zh": "拖动滑块，逐个查看一次训练的快照。"},
+    "page.recovered.about": {"en": "What the KA-structured KAN learned, read back as mixture parameters.",
+                             "zh": "KA 结构 KAN 学到的函数，读回为混合分布的参数。"},
+    "page.em_history.about": {"en": "Move the slider to step through the iterations.",
+                              "zh": "拖动滑块，逐次查看迭代。"},
+    "page.bspline.about": {"en": "The slider sets the number of grid intervals; the buttons show one order.",
+                           "zh": "滑块设置网格区间数；按钮可单独显示某一阶。"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The string ``key`` in language ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`STRINGS`.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        On an unknown key or language.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"The parameter 'lang' must be one of {list(LANGS)}, but got {lang!r}.")
+    try:
+        return STRINGS[key][lang]
+    except KeyError:
+        raise ValueError(f"The parameter 'key' must be a key of STRINGS, but got {key!r}.") from None
+
+
+def bundle(prefixes: Iterable[str], lang: str) -> dict[str, str]:
+    """Every string whose key starts with one of ``prefixes``, in ``lang`` (for the widgets' JS).
+
+    Parameters
+    ----------
+    prefixes : iterable of str
+        Key prefixes such as ``"viewer."``.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    strings : dict
+        key -> text.
+    """
+    prefixes = tuple(prefixes)
+    return {key: t(key, lang) for key in STRINGS if key.startswith(prefixes)}

@@ -1,0 +1,85 @@
+"""The bilingual string table: complete, consistent, and holding every key the figures use."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ggmm.snapshots import STAGES
+from ggmm.strings import LANGS, STRINGS, bundle, t
+from ggmm.widgets import EXPLORER_STRINGS, VIEWER_STRINGS
+
+ROOT = Path(__file__).resolve().parents[1]
+PY_SOURCES = sorted((ROOT / "ggmm" / "figures").glob("*.py")) + [ROOT / "ggmm" / "widgets.py",
+                                                                 ROOT / "build" / "gallery.py"]
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']\s*[,)]""")
+JS_KEY = re.compile(r"""\b(?:s|strings|this\.s)\[\s*"([A-Za-z0-9_.]+)"\s*\]""")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_key_has_both_languages() -> None:
+    assert STRINGS
+    for key, entry in STRINGS.items():
+        assert set(entry) == set(LANGS), key
+        for lang in LANGS:
+            assert isinstance(entry[lang], str) and entry[lang].strip(), (key, lang)
+
+
+def test_format_fields_agree_between_languages() -> None:
+    for key, entry in STRINGS.items():
+        assert _fields(entry["en"]) == _fields(entry["zh"]), key
+
+
+def test_chinese_is_chinese() -> None:
+    """Chinese entries hold CJK characters except names such as "KAN"; English ones hold none, except
+    the language switch, which names the other language."""
+    without_cjk = {key for key, entry in STRINGS.items() if not CJK.search(entry["zh"])}
+    assert without_cjk <= {"lang.switch", "family.KAN", "family.MLP"}
+    assert [key for key, entry in STRINGS.items() if CJK.search(entry["en"])] == ["lang.switch"]
+
+
+@pytest.mark.parametrize("key, lang", [("no.such.key", "en"), ("comparison.title", "fr"), ("comparison.title", "")])
+def test_t_rejects_unknown_key_or_language(key: str, lang: str) -> None:
+    with pytest.raises(ValueError, match="key|lang"):
+        t(key, lang)
+
+
+def test_t_returns_the_entry() -> None:
+    assert t("family.classical", "en") == "classical"
+    assert t("family.classical", "zh") == "经典方法"
+
+
+def test_literal_keys_in_python_sources_exist() -> None:
+    used = {key for path in PY_SOURCES for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 40
+    assert sorted(used - set(STRINGS)) == []
+
+
+def test_dynamic_keys_exist() -> None:
+    dynamic = [f"family.{f}" for f in ("KAN", "MLP", "classical")]
+    dynamic += [f"metric.{m}" for m in ("rmse_test", "rmse_grid", "nll")]
+    dynamic += [f"metric.{m}.short" for m in ("rmse_test", "rmse_grid", "nll")]
+    dynamic += [f"stage.{s}" for s in STAGES] + [f"loss.{n}" for n in ("rmse", "nll")]
+    dynamic += [f"network.node.{k}" for k in ("input", "hidden", "output")]
+    dynamic += [f"bspline.order{k}" for k in range(4)] + [f"em.init.{i}" for i in ("kmeans", "random")]
+    dynamic += [f"recovered.error.{k}" for k in ("center_rmse", "scale_rmse", "weight_max_abs", "p_abs")]
+    assert sorted(set(dynamic) - set(STRINGS)) == []
+
+
+@pytest.mark.parametrize("script, prefixes",
+                         [("training-viewer.js", VIEWER_STRINGS), ("explorer.js", EXPLORER_STRINGS)])
+def test_widget_keys_are_shipped_to_the_browser(script: str, prefixes: tuple[str, ...]) -> None:
+    """Every string a widget script reads is in the table and in the bundle its container carries."""
+    used = set(JS_KEY.findall((ROOT / "assets" / "js" / script).read_text(encoding="utf-8")))
+    used |= {f"stage.{s}" for s in STAGES} if script == "training-viewer.js" else set()
+    assert len(used) > 10
+    for lang in LANGS:
+        shipped = bundle(prefixes, lang)
+        assert sorted(used - set(shipped)) == [], lang
