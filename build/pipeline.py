@@ -11,7 +11,6 @@ import json
 import multiprocessing as mp
 import os
 import queue as queue_module
-import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -306,14 +305,3 @@ def _report(console: Console, outcome: Outcome, seconds: float, data_dir: Path) 
         console.print(f"[yellow]{message}")
     if outcome.exports:
         console.print(f"exports: {len(outcome.exports)} files under {data_dir}")
-
-
-def main_entry(argv: list[str] | None = None) -> int:
-    """Parse the command line and run; see :mod:`ggmm_build.cli`."""
-    from .cli import main
-
-    return main(argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main_entry())
