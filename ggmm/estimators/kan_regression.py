@@ -122,7 +122,9 @@ class _RegressionProblem:
 class RegressionOutputs:
     """What every density-regression model gives once fitted (KAN or MLP).
 
-    Subclasses set ``_model`` (None until fitted), ``_scaler`` and ``_problem`` in ``fit``.
+    Subclasses have the fitting attributes ``domain_points``, ``test_points``, ``output``,
+    ``log_weight`` and ``resample_domain``, call :meth:`_prepare` in ``fit`` and set
+    ``_model`` (None until fitted) and ``_problem``.
     """
 
     normalized = False
@@ -132,6 +134,29 @@ class RegressionOutputs:
         if self._model is None:
             raise ValueError(f"{type(self).__name__} is not fitted yet; call fit(data, seed) first.")
         return self._model
+
+    def _prepare(self, data: TaskData, seed: int, recorder: SnapshotRecorder | None
+                 ) -> tuple[_RegressionProblem, np.ndarray, np.random.Generator]:
+        """The fitting problem: samples plus uniform points over the domain, and a fixed test subset.
+
+        Returns the problem, the fitting points (N_fit, D) and the generator, which later
+        draws (the symbolic step's subset) continue.
+        """
+        D = data.n_features
+        if recorder is not None and D != 2:
+            raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
+        rng = np.random.default_rng(seed)
+        lo, hi = data.bounds[:, 0], data.bounds[:, 1]
+        n_domain = int(round(self.domain_points * len(data.X_train)))
+        X_fit = np.vstack([data.X_train, rng.uniform(lo, hi, size=(n_domain, D))])
+        test_idx = rng.choice(len(data.X_test), size=min(self.test_points, len(data.X_test)), replace=False)
+        self._scaler = scaler = BoxScaler(data.bounds)
+        problem = _RegressionProblem(scaler.to_unit(X_fit), data.mixture.pdf(X_fit),
+                                     scaler.to_unit(data.X_test[test_idx]), data.mixture.pdf(data.X_test[test_idx]),
+                                     self.output, self.log_weight, len(data.X_train),
+                                     (lambda U: data.mixture.pdf(scaler.from_unit_all(U)))
+                                     if self.resample_domain else None, seed)
+        return problem, X_fit, rng
 
     def predict_raw(self, X: Any) -> np.ndarray:
         """The network's output at X (log-density for ``output="exp"``), shape (N,)."""
@@ -274,19 +299,8 @@ class KANRegressor(RegressionOutputs):
         progress : callable(done_steps, total_steps), optional
         """
         D = data.n_features
-        if recorder is not None and D != 2:
-            raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
-        rng = np.random.default_rng(seed)
-        lo, hi = data.bounds[:, 0], data.bounds[:, 1]
-        n_domain = int(round(self.domain_points * len(data.X_train)))
-        X_fit = np.vstack([data.X_train, rng.uniform(lo, hi, size=(n_domain, D))])
-        test_idx = rng.choice(len(data.X_test), size=min(self.test_points, len(data.X_test)), replace=False)
-        self._scaler = scaler = BoxScaler(data.bounds)
-        problem = _RegressionProblem(scaler.to_unit(X_fit), data.mixture.pdf(X_fit),
-                                     scaler.to_unit(data.X_test[test_idx]), data.mixture.pdf(data.X_test[test_idx]),
-                                     self.output, self.log_weight, len(data.X_train),
-                                     (lambda U: data.mixture.pdf(scaler.from_unit_all(U)))
-                                     if self.resample_domain else None, seed)
+        problem, X_fit, rng = self._prepare(data, seed, recorder)
+        scaler = self._scaler
         plan = self._stage_plan()
         width = [D, *self.hidden, 1]
         edges = edge_list(width)

@@ -15,9 +15,8 @@ import numpy as np
 import torch
 
 from ..snapshots import FrameState, SnapshotRecorder
-from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
-from .kan_regression import RegressionOutputs, _RegressionProblem
+from .kan_regression import RegressionOutputs
 from .task import TaskData
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
@@ -89,19 +88,8 @@ class MLPRegressor(RegressionOutputs):
         A recorder gets losses and density frames; an MLP has no edges, so E = 0.
         """
         D = data.n_features
-        if recorder is not None and D != 2:
-            raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
-        rng = np.random.default_rng(seed)
-        lo, hi = data.bounds[:, 0], data.bounds[:, 1]
-        n_domain = int(round(self.domain_points * len(data.X_train)))
-        X_fit = np.vstack([data.X_train, rng.uniform(lo, hi, size=(n_domain, D))])
-        test_idx = rng.choice(len(data.X_test), size=min(self.test_points, len(data.X_test)), replace=False)
-        self._scaler = scaler = BoxScaler(data.bounds)
-        problem = _RegressionProblem(scaler.to_unit(X_fit), data.mixture.pdf(X_fit),
-                                     scaler.to_unit(data.X_test[test_idx]), data.mixture.pdf(data.X_test[test_idx]),
-                                     self.output, self.log_weight, len(data.X_train),
-                                     (lambda U: data.mixture.pdf(scaler.from_unit_all(U)))
-                                     if self.resample_domain else None, seed)
+        problem = self._prepare(data, seed, recorder)[0]
+        scaler = self._scaler
         every = max(1, self.steps // 50)
         with pykan_sandbox(seed, self.threads) as box:
             progress = box.unmuted(progress)
