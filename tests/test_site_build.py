@@ -266,3 +266,9 @@ def test_tests_workflow_runs_the_suite_on_pull_requests():
     assert "pull_request" in flow["on"]
     runs = "\n".join(step.get("run", "") for job in flow["jobs"].values() for step in job["steps"])
     assert "make setup" in runs and "make test" in runs
+
+
+def test_committed_pdf_source_is_up_to_date():
+    """report/pdf/ is generated from the pages but committed (Quarto lists inputs before pre-render)."""
+    committed = (site.ROOT / site.PDF_SOURCE).read_text(encoding="utf-8")
+    assert committed == site.assemble_pdf_source(site.ROOT), "run `python -m ggmm_build.site prepare`"
