@@ -15,6 +15,7 @@ Cells call these helpers with ``#| output: asis``. Numbers quoted in the prose c
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -287,27 +288,10 @@ def emit(
     images : Path, optional
         Where PNGs go; defaults to :func:`static_dir`.
     """
-    _check_label(label, "fig")
-    stem = name or label
-    if stem is None:
-        raise ValueError("The parameters 'label' and 'name' are both None; one names the figure.")
-    interactive, static = _branches(execution_format() if fmt is None else fmt)
-    folder = static_dir() if images is None else images
-
-    def block(lang: str) -> str:
-        fig = fig_by_lang(lang)
-        parts = []
-        if interactive:
-            html = _figure_html(fig, f"{stem}-{lang}")
-            parts.append(_div(raw_html(html), '.content-visible when-format="html:js"'))
-        if static:
-            png = folder / f"{stem}-{lang}.png"
-            _write_png(fig, png, width, height, scale)
-            image = f"![]({png.as_posix()}){{width=100%}}"
-            parts.append(_div(image, '.content-visible unless-format="html:js"'))
-        return _float("\n\n".join(parts), label, _caption(caption, lang))
-
-    emit_text(block)
+    stem = _stem(label, name, "figure")
+    figures = functools.cache(fig_by_lang)  # one build per language, shared by both branches
+    _emit_branches(lambda lang: _figure_html(figures(lang), f"{stem}-{lang}"), figures, None, label, caption,
+                   stem, width, height, scale, fmt, images)
 
 
 def emit_widget(
@@ -337,10 +321,35 @@ def emit_widget(
     page : str
         The page's path in a language site, for the link under the static frame.
     """
+    stem = _stem(label, name, "widget")
+    _emit_branches(html_by_lang, fig_by_lang, lambda lang: live_link(lang, page), label, caption, stem,
+                   width, height, scale, fmt, images)
+
+
+def _stem(label: str | None, name: str | None, what: str) -> str:
+    """File stem and div id of an emitted figure or widget (checks the label)."""
     _check_label(label, "fig")
     stem = name or label
     if stem is None:
-        raise ValueError("The parameters 'label' and 'name' are both None; one names the widget.")
+        raise ValueError(f"The parameters 'label' and 'name' are both None; one names the {what}.")
+    return stem
+
+
+def _emit_branches(
+    html_by_lang: Callable[[str], str],
+    fig_by_lang: Callable[[str], Any],
+    note_by_lang: Callable[[str], str] | None,
+    label: str | None,
+    caption: Mapping[str, str] | Callable[[str], str] | None,
+    stem: str,
+    width: int,
+    height: int,
+    scale: float,
+    fmt: str | None,
+    images: Path | None,
+) -> None:
+    """Print, per language, the interactive HTML (HTML formats) and a static PNG of the figure
+    (other formats, followed by ``note_by_lang`` when given) inside one cross-referenced float."""
     interactive, static = _branches(execution_format() if fmt is None else fmt)
     folder = static_dir() if images is None else images
 
@@ -351,7 +360,9 @@ def emit_widget(
         if static:
             png = folder / f"{stem}-{lang}.png"
             _write_png(fig_by_lang(lang), png, width, height, scale)
-            body = f"![]({png.as_posix()}){{width=100%}}\n\n{live_link(lang, page)}"
+            body = f"![]({png.as_posix()}){{width=100%}}"
+            if note_by_lang is not None:
+                body += f"\n\n{note_by_lang(lang)}"
             parts.append(_div(body, '.content-visible unless-format="html:js"'))
         return _float("\n\n".join(parts), label, _caption(caption, lang))
 

@@ -21,8 +21,6 @@ from ggmm_build import site
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_site"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [pytest.mark.quarto, pytest.mark.browser]
 
@@ -56,17 +54,6 @@ def server(built_site):
     # Served from a sub-path, as on a GitHub project page: the site must not assume the root.
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, url: str):

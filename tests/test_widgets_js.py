@@ -20,8 +20,6 @@ from ggmm.packing import pack, unpack
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 MIXTURES: dict[str, GeneralizedGaussianMixture] = {
     "original p=2": get_preset("original").mixture,
@@ -36,19 +34,13 @@ MIXTURES: dict[str, GeneralizedGaussianMixture] = {
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
-        for name in ("packing.js", "ggmm.js"):
-            page.add_script_tag(path=str(ROOT / "assets" / "js" / name))
-        yield page
-        browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    page = browser.new_page()
+    page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
+    for name in ("packing.js", "ggmm.js"):
+        page.add_script_tag(path=str(ROOT / "assets" / "js" / name))
+    yield page
+    page.close()
 
 
 def _points(m: GeneralizedGaussianMixture, n: int = 400) -> np.ndarray:
