@@ -1,28 +1,43 @@
-"""The report's data files: their schemas, checked in plain Python.
+"""The report's data files: their layouts, checked in plain Python.
 
 Every export is a JSON object with ``schema`` and ``version``; :func:`validate_export`
 dispatches on ``schema`` and raises ``ValueError`` naming the path of the first bad
-field (``comparison.summary[3].rmse_test.lo``). Packed arrays are described in
-:mod:`ggmm.packing`; snapshot files in :mod:`ggmm.snapshots`.
+field (``ggmm-comparison.summary[3].rmse_test.lo``), through the one shared
+:class:`ggmm.checking.Checker`. Packed arrays are described in :mod:`ggmm.packing`;
+snapshot files in :mod:`ggmm.snapshots`.
 
-Schemas (version 1)
+Layouts (version 2)
 -------------------
+An *interval* is ``{mean, lo, hi, n}``: the mean over seeds and its 95% percentile
+bootstrap interval (:func:`ggmm.stats.bootstrap_interval`). A *paired difference* is
+the output of :func:`ggmm.stats.paired_difference`.
+
 ggmm-presets
     ``presets``: list of {name, title {en, zh}, mixture (GeneralizedGaussianMixture.to_dict),
     bounds (D x 2), samples {x: packed (n, D), labels: [int]}, grid: {x, y, density packed (ny, nx)} or null}.
 ggmm-comparison
-    ``profile``, ``n_seeds``, ``datasets`` [{name, title, dim, n_components}], ``methods``
-    [{name, family, label}], ``metrics``, ``summary`` [{dataset, method, family, n_params,
-    rmse_test, rmse_grid: interval, nll: interval or null}], ``runs`` [{dataset, method, seed,
-    rmse_test, rmse_grid, nll, nll_stderr, truth_nll (same test points), n_params, param_errors}],
-    ``truth_nll`` {dataset: interval};
-    an interval is {mean, lo, hi, n}, the 95% t-interval of the mean over seeds.
+    ``profile``, ``n_seeds``, ``seeds``, ``datasets`` [{name, title, dim, n_components}],
+    ``methods`` [{name, family, label, normalized}], ``metrics``, ``summary`` [{dataset,
+    method, family, n_params, rmse_test, rmse_grid: interval, nll, nll_gap: interval or
+    null}], ``runs`` [{dataset, method, seed, rmse_test, rmse_grid, nll, nll_gap,
+    nll_stderr, truth_nll (same test points), n_params, param_errors, best_steps,
+    bandwidth}], ``comparisons`` [{dataset, name, a, b, metric, label, **paired
+    difference}], ``truth_nll`` {dataset: interval}.
+ggmm-tuning
+    ``tuning_seeds``, ``n_validation``, ``candidates_budget``, ``entries`` [{dataset,
+    method, score ("nll" or "rmse"), candidates [settings], scores [float], chosen}].
 ggmm-em-history
     ``runs`` [{dataset, init, seed, truth, samples packed (n, D), converged, warnings,
     iterations [{iter, log_likelihood, mixture}]}].
 ggmm-recovered
-    ``datasets`` [{dataset, seed, truth, em, kan (mixtures), errors {em, kan}, curves
-    [{component, dim, x, learned, fitted, center, scale, p}], readback, symbolic or null}].
+    ``datasets`` [{dataset, seed, truth, em, kan (mixtures), weights_init, errors {em, kan},
+    curves [{component, dim, x, learned, fitted, center, scale, p}], across_seeds {seeds,
+    kan, em: {error: interval}, paired {error: paired difference}, p_signed, weights_moved},
+    symbolic or null}], ``generated`` [{p, mixture_seed, n_train, truth, kan, em, errors
+    {kan, em}, nll {kan, em, truth}}].
+ggmm-original
+    ``runs`` [{dataset, method, seed, n_train, n_test, params, min_density,
+    negative_share, max_density_truth, sample_range, rmse_test, symbolic or null}].
 ggmm-manifest
     ``profile``, ``plan`` (hash of every job entry and the code version), ``code_version``,
     ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
@@ -39,201 +54,188 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from .checking import Checker
 
-from .distribution import GeneralizedGaussianMixture
-from .packing import unpack
+__all__ = ["validate_export", "load_export", "attach_timings", "EXPORT_SCHEMAS", "EXPORT_VERSION"]
 
-__all__ = ["validate_export", "load_export", "attach_timings", "EXPORT_SCHEMAS"]
-
+EXPORT_VERSION = 2
 FAMILIES = ("KAN", "MLP", "classical")
+_PAIRED_KEYS = ("mean", "lo", "hi")
 
 
-def _fail(path: str, message: str) -> None:
-    raise ValueError(f"{path}: {message}")
+def _paired(c: Checker, obj: Any, path: str) -> None:
+    c.table(obj, path)
+    for key in _PAIRED_KEYS:
+        c.number(obj, key, path)
+    if not obj["lo"] <= obj["mean"] <= obj["hi"]:
+        c.fail(path, f"expected lo <= mean <= hi, got {obj['lo']}, {obj['mean']}, {obj['hi']}")
+    n = c.integer(c.get(obj, "n", path, int), f"{path}.n", 2)
+    wins = [c.integer(c.get(obj, k, path, int), f"{path}.{k}", 0) for k in ("wins_a", "wins_b", "ties")]
+    if sum(wins) != n:
+        c.fail(path, f"wins_a + wins_b + ties = {sum(wins)}, expected n = {n}")
+    c.one_of(c.get(obj, "verdict", path, str), f"{path}.verdict", ("better", "worse", "tied"))
 
 
-def _get(obj: Any, key: str, path: str, kind: type | tuple[type, ...], nullable: bool = False) -> Any:
-    if not isinstance(obj, dict):
-        _fail(path, f"expected an object, got {type(obj).__name__}")
-    if key not in obj:
-        _fail(f"{path}.{key}", "missing")
-    value = obj[key]
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        _fail(f"{path}.{key}", f"expected {kind}, got a boolean")
-    if not isinstance(value, kind):
-        _fail(f"{path}.{key}", f"expected {getattr(kind, '__name__', kind)}, got {type(value).__name__}")
-    return value
-
-
-def _number(obj: Any, key: str, path: str, nullable: bool = False) -> float | None:
-    value = _get(obj, key, path, (int, float), nullable)
-    if value is not None and not np.isfinite(value):
-        _fail(f"{path}.{key}", f"must be finite, got {value}")
-    return value
-
-
-def _packed(obj: Any, key: str, path: str, ndim: int) -> np.ndarray:
-    try:
-        array = unpack(_get(obj, key, path, dict))
-    except ValueError as exc:
-        _fail(f"{path}.{key}", str(exc))
-    if array.ndim != ndim:
-        _fail(f"{path}.{key}", f"expected {ndim} dimensions, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        _fail(f"{path}.{key}", "holds non-finite values")
-    return array
-
-
-def _mixture(obj: Any, key: str, path: str) -> GeneralizedGaussianMixture:
-    try:
-        return GeneralizedGaussianMixture.from_dict(_get(obj, key, path, dict))
-    except ValueError as exc:
-        _fail(f"{path}.{key}", str(exc))
-    raise AssertionError  # unreachable
-
-
-def _bilingual(obj: Any, key: str, path: str) -> None:
-    text = _get(obj, key, path, dict)
-    for lang in ("en", "zh"):
-        _get(text, lang, f"{path}.{key}", str)
-
-
-def _interval(obj: Any, key: str, path: str, nullable: bool = False) -> None:
-    value = _get(obj, key, path, dict, nullable)
-    if value is None:
-        return
-    p = f"{path}.{key}"
-    mean, lo, hi = (_number(value, k, p) for k in ("mean", "lo", "hi"))
-    if not lo <= mean <= hi:  # type: ignore[operator]
-        _fail(p, f"expected lo <= mean <= hi, got {lo}, {mean}, {hi}")
-    if _get(value, "n", p, int) < 1:
-        _fail(f"{p}.n", "must be >= 1")
-
-
-def _presets(doc: dict[str, Any], path: str) -> None:
-    for i, entry in enumerate(_get(doc, "presets", path, list)):
+def _presets(c: Checker, doc: dict[str, Any], path: str) -> None:
+    for i, entry in enumerate(c.get(doc, "presets", path, list)):
         p = f"{path}.presets[{i}]"
-        _get(entry, "name", p, str)
-        _bilingual(entry, "title", p)
-        mixture = _mixture(entry, "mixture", p)
-        bounds = np.asarray(_get(entry, "bounds", p, list), dtype=float)
-        if bounds.shape != (mixture.n_features, 2):
-            _fail(f"{p}.bounds", f"expected shape ({mixture.n_features}, 2), got {bounds.shape}")
-        samples = _get(entry, "samples", p, dict)
-        x = _packed(samples, "x", f"{p}.samples", 2)
-        labels = _get(samples, "labels", f"{p}.samples", list)
-        if x.shape[1] != mixture.n_features or len(labels) != x.shape[0]:
-            _fail(f"{p}.samples", f"x has shape {x.shape} and {len(labels)} labels")
-        grid = _get(entry, "grid", p, dict, nullable=True)
+        c.get(entry, "name", p, str)
+        c.bilingual(entry, "title", p)
+        mixture = c.mixture(entry, "mixture", p)
+        bounds = c.get(entry, "bounds", p, list)
+        if len(bounds) != mixture.n_features or any(len(c.numbers(b, f"{p}.bounds", 2)) != 2 for b in bounds):
+            c.fail(f"{p}.bounds", f"expected shape ({mixture.n_features}, 2)")
+        samples = c.get(entry, "samples", p, dict)
+        x = c.packed(c.get(samples, "x", f"{p}.samples", dict), f"{p}.samples.x", (None, mixture.n_features))
+        if len(c.integers(c.get(samples, "labels", f"{p}.samples", list), f"{p}.samples.labels")) != x.shape[0]:
+            c.fail(f"{p}.samples", f"x has {x.shape[0]} rows and a different number of labels")
+        grid = c.get(entry, "grid", p, dict, nullable=True)
         if grid is not None:
-            density = _packed(grid, "density", f"{p}.grid", 2)
-            nx, ny = len(_get(grid, "x", f"{p}.grid", list)), len(_get(grid, "y", f"{p}.grid", list))
-            if density.shape != (ny, nx):
-                _fail(f"{p}.grid.density", f"expected shape ({ny}, {nx}), got {density.shape}")
-            if np.any(density < 0):
-                _fail(f"{p}.grid.density", "holds negative densities")
+            nx = len(c.numbers(c.get(grid, "x", f"{p}.grid", list), f"{p}.grid.x"))
+            ny = len(c.numbers(c.get(grid, "y", f"{p}.grid", list), f"{p}.grid.y"))
+            c.packed(c.get(grid, "density", f"{p}.grid", dict), f"{p}.grid.density", (ny, nx), non_negative=True)
 
 
-def _comparison(doc: dict[str, Any], path: str) -> None:
-    _get(doc, "profile", path, str)
-    if _get(doc, "n_seeds", path, int) < 1:
-        _fail(f"{path}.n_seeds", "must be >= 1")
+def _comparison(c: Checker, doc: dict[str, Any], path: str) -> None:
+    c.get(doc, "profile", path, str)
+    c.integer(c.get(doc, "n_seeds", path, int), f"{path}.n_seeds", 1)
     datasets = set()
-    for i, d in enumerate(_get(doc, "datasets", path, list)):
-        datasets.add(_get(d, "name", f"{path}.datasets[{i}]", str))
-        _bilingual(d, "title", f"{path}.datasets[{i}]")
-        _get(d, "dim", f"{path}.datasets[{i}]", int)
-        _get(d, "n_components", f"{path}.datasets[{i}]", int)
+    for i, d in enumerate(c.get(doc, "datasets", path, list)):
+        datasets.add(c.get(d, "name", f"{path}.datasets[{i}]", str))
+        c.bilingual(d, "title", f"{path}.datasets[{i}]")
+        c.get(d, "dim", f"{path}.datasets[{i}]", int)
+        c.get(d, "n_components", f"{path}.datasets[{i}]", int)
     methods = set()
-    for i, m in enumerate(_get(doc, "methods", path, list)):
-        methods.add(_get(m, "name", f"{path}.methods[{i}]", str))
-        if _get(m, "family", f"{path}.methods[{i}]", str) not in FAMILIES:
-            _fail(f"{path}.methods[{i}].family", f"must be one of {FAMILIES}")
-        _bilingual(m, "label", f"{path}.methods[{i}]")
-    for i, s in enumerate(_get(doc, "summary", path, list)):
+    for i, m in enumerate(c.get(doc, "methods", path, list)):
+        p = f"{path}.methods[{i}]"
+        methods.add(c.get(m, "name", p, str))
+        c.one_of(c.get(m, "family", p, str), f"{p}.family", FAMILIES)
+        c.bilingual(m, "label", p)
+    for i, s in enumerate(c.get(doc, "summary", path, list)):
         p = f"{path}.summary[{i}]"
-        if _get(s, "dataset", p, str) not in datasets:
-            _fail(f"{p}.dataset", "not listed in datasets")
-        if _get(s, "method", p, str) not in methods:
-            _fail(f"{p}.method", "not listed in methods")
-        _get(s, "n_params", p, int)
-        _interval(s, "rmse_test", p)
-        _interval(s, "rmse_grid", p)
-        _interval(s, "nll", p, nullable=True)
-        if "seconds" in s:  # attached from timings.json by load_export
-            _interval(s, "seconds", p, nullable=True)
-    for i, r in enumerate(_get(doc, "runs", path, list)):
-        p = f"{path}.runs[{i}]"
-        _get(r, "seed", p, int)
+        c.one_of(c.get(s, "dataset", p, str), f"{p}.dataset", sorted(datasets))
+        c.one_of(c.get(s, "method", p, str), f"{p}.method", sorted(methods))
+        c.get(s, "n_params", p, int)
         for key in ("rmse_test", "rmse_grid"):
-            if _number(r, key, p) < 0:  # type: ignore[operator]
-                _fail(f"{p}.{key}", "must be >= 0")
-        _number(r, "nll", p, nullable=True)
-        _get(r, "param_errors", p, dict, nullable=True)
-    truth = _get(doc, "truth_nll", path, dict)
-    for name in datasets:
-        _interval(truth, name, f"{path}.truth_nll")
-
-
-def _em_history(doc: dict[str, Any], path: str) -> None:
-    for i, run in enumerate(_get(doc, "runs", path, list)):
+            if c.interval(s, key, p)["lo"] < 0:  # type: ignore[index]
+                c.fail(f"{p}.{key}.lo", "an RMSE interval cannot go below 0")
+        c.interval(s, "nll", p, nullable=True)
+        c.interval(s, "nll_gap", p, nullable=True)
+        if "seconds" in s:  # attached from timings.json by load_export
+            c.interval(s, "seconds", p, nullable=True)
+    for i, r in enumerate(c.get(doc, "runs", path, list)):
         p = f"{path}.runs[{i}]"
-        _get(run, "dataset", p, str)
-        if _get(run, "init", p, str) not in ("kmeans", "random"):
-            _fail(f"{p}.init", "must be kmeans or random")
-        truth = _mixture(run, "truth", p)
-        if _packed(run, "samples", p, 2).shape[1] != truth.n_features:
-            _fail(f"{p}.samples", "wrong number of columns")
-        iterations = _get(run, "iterations", p, list)
+        c.get(r, "seed", p, int)
+        for key in ("rmse_test", "rmse_grid"):
+            c.number(r, key, p, minimum=0)
+        for key in ("nll", "nll_gap", "nll_stderr"):
+            c.number(r, key, p, nullable=True)
+        c.get(r, "param_errors", p, dict, nullable=True)
+    for i, x in enumerate(c.get(doc, "comparisons", path, list)):
+        p = f"{path}.comparisons[{i}]"
+        c.one_of(c.get(x, "dataset", p, str), f"{p}.dataset", sorted(datasets))
+        for side in ("a", "b"):
+            c.one_of(c.get(x, side, p, str), f"{p}.{side}", sorted(methods))
+        c.get(x, "metric", p, str)
+        c.bilingual(x, "label", p)
+        _paired(c, x, p)
+    truth = c.get(doc, "truth_nll", path, dict)
+    for name in datasets:
+        c.interval(truth, name, f"{path}.truth_nll")
+
+
+def _tuning(c: Checker, doc: dict[str, Any], path: str) -> None:
+    c.integers(c.get(doc, "tuning_seeds", path, list), f"{path}.tuning_seeds", minimum=0)
+    budget = c.integer(c.get(doc, "candidates_budget", path, int), f"{path}.candidates_budget", 1)
+    for i, e in enumerate(c.get(doc, "entries", path, list)):
+        p = f"{path}.entries[{i}]"
+        c.get(e, "dataset", p, str)
+        c.get(e, "method", p, str)
+        c.one_of(c.get(e, "score", p, str), f"{p}.score", ("nll", "rmse"))
+        candidates = c.get(e, "candidates", p, list)
+        if not 1 <= len(candidates) <= budget:
+            c.fail(f"{p}.candidates", f"expected 1 to {budget} settings, got {len(candidates)}")
+        c.numbers(c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
+        if c.get(e, "chosen", p, dict) not in candidates:
+            c.fail(f"{p}.chosen", "is not one of the candidates")
+
+
+def _em_history(c: Checker, doc: dict[str, Any], path: str) -> None:
+    for i, run in enumerate(c.get(doc, "runs", path, list)):
+        p = f"{path}.runs[{i}]"
+        c.get(run, "dataset", p, str)
+        c.one_of(c.get(run, "init", p, str), f"{p}.init", ("kmeans", "random"))
+        truth = c.mixture(run, "truth", p)
+        c.packed(c.get(run, "samples", p, dict), f"{p}.samples", (None, truth.n_features))
+        iterations = c.get(run, "iterations", p, list)
         if not iterations:
-            _fail(f"{p}.iterations", "is empty")
+            c.fail(f"{p}.iterations", "is empty")
         for j, it in enumerate(iterations):
-            _number(it, "log_likelihood", f"{p}.iterations[{j}]")
-            _mixture(it, "mixture", f"{p}.iterations[{j}]")
+            c.number(it, "log_likelihood", f"{p}.iterations[{j}]")
+            c.mixture(it, "mixture", f"{p}.iterations[{j}]")
 
 
-def _recovered(doc: dict[str, Any], path: str) -> None:
-    for i, d in enumerate(_get(doc, "datasets", path, list)):
+def _recovered(c: Checker, doc: dict[str, Any], path: str) -> None:
+    for i, d in enumerate(c.get(doc, "datasets", path, list)):
         p = f"{path}.datasets[{i}]"
-        _get(d, "dataset", p, str)
+        c.get(d, "dataset", p, str)
         for key in ("truth", "em", "kan"):
-            _mixture(d, key, p)
-        errors = _get(d, "errors", p, dict)
+            c.mixture(d, key, p)
+        errors = c.get(d, "errors", p, dict)
         for key in ("em", "kan"):
-            _get(errors, key, f"{p}.errors", dict)
-        for j, c in enumerate(_get(d, "curves", p, list)):
+            c.get(errors, key, f"{p}.errors", dict)
+        for j, curve in enumerate(c.get(d, "curves", p, list)):
             q = f"{p}.curves[{j}]"
-            n = len(_get(c, "x", q, list))
+            n = len(c.numbers(c.get(curve, "x", q, list), f"{q}.x"))
             for key in ("learned", "fitted"):
-                if len(_get(c, key, q, list)) != n:
-                    _fail(f"{q}.{key}", f"expected {n} values like x")
-        _get(d, "symbolic", p, dict, nullable=True)
+                c.numbers(c.get(curve, key, q, list), f"{q}.{key}", n)
+        across = c.get(d, "across_seeds", p, dict)
+        for who in ("kan", "em"):
+            for key, value in c.get(across, who, f"{p}.across_seeds", dict).items():
+                c.interval({key: value}, key, f"{p}.across_seeds.{who}")
+        for key, value in c.get(across, "paired", f"{p}.across_seeds", dict).items():
+            _paired(c, value, f"{p}.across_seeds.paired.{key}")
+        c.get(d, "symbolic", p, dict, nullable=True)
+    for i, g in enumerate(c.get(doc, "generated", path, list)):
+        p = f"{path}.generated[{i}]"
+        c.number(g, "p", p, minimum=0)
+        for key in ("truth", "kan", "em"):
+            c.mixture(g, key, p)
+        c.get(c.get(g, "errors", p, dict), "kan", f"{p}.errors", dict)
 
 
-def _timings(doc: dict[str, Any], path: str) -> None:
-    for i, s in enumerate(_get(doc, "summary", path, list)):
-        _interval(s, "seconds", f"{path}.summary[{i}]")
-    for i, s in enumerate(_get(doc, "symbolic", path, list)):
-        _number(s, "seconds", f"{path}.symbolic[{i}]")
-    for i, j in enumerate(_get(doc, "jobs", path, list)):
-        if _number(j, "seconds", f"{path}.jobs[{i}]") < 0:  # type: ignore[operator]
-            _fail(f"{path}.jobs[{i}].seconds", "must be >= 0")
+def _original(c: Checker, doc: dict[str, Any], path: str) -> None:
+    for i, r in enumerate(c.get(doc, "runs", path, list)):
+        p = f"{path}.runs[{i}]"
+        for key in ("min_density", "negative_share", "max_density_truth", "rmse_test"):
+            c.number(r, key, p)
+        symbolic = c.get(r, "symbolic", p, dict, nullable=True)
+        if symbolic is not None:
+            c.get(symbolic, "formula_latex", f"{p}.symbolic", str)
+            for key in ("rmse", "rmse_constant", "rmse_spline"):
+                c.number(symbolic, key, f"{p}.symbolic", minimum=0)
 
 
-def _manifest(doc: dict[str, Any], path: str) -> None:
-    _get(doc, "profile", path, str)
-    _get(doc, "plan", path, str)
-    _get(doc, "code_version", path, int)
-    for i, name in enumerate(_get(doc, "files", path, list)):
+def _timings(c: Checker, doc: dict[str, Any], path: str) -> None:
+    for i, s in enumerate(c.get(doc, "summary", path, list)):
+        c.interval(s, "seconds", f"{path}.summary[{i}]")
+    for i, s in enumerate(c.get(doc, "symbolic", path, list)):
+        c.number(s, "seconds", f"{path}.symbolic[{i}]")
+    for i, j in enumerate(c.get(doc, "jobs", path, list)):
+        c.number(j, "seconds", f"{path}.jobs[{i}]", minimum=0)
+
+
+def _manifest(c: Checker, doc: dict[str, Any], path: str) -> None:
+    c.get(doc, "profile", path, str)
+    c.get(doc, "plan", path, str)
+    c.get(doc, "code_version", path, int)
+    for i, name in enumerate(c.get(doc, "files", path, list)):
         if not isinstance(name, str) or name.startswith("/") or ".." in name:
-            _fail(f"{path}.files[{i}]", f"expected a relative file name, got {name!r}")
-    _get(doc, "versions", path, dict)
+            c.fail(f"{path}.files[{i}]", f"expected a relative file name, got {name!r}")
+    c.get(doc, "versions", path, dict)
 
 
-def _snapshots(doc: dict[str, Any], path: str) -> None:
+def _snapshots(c: Checker, doc: dict[str, Any], path: str) -> None:
     from .snapshots import validate_snapshots
 
     validate_snapshots(doc)
@@ -242,8 +244,10 @@ def _snapshots(doc: dict[str, Any], path: str) -> None:
 EXPORT_SCHEMAS = {
     "ggmm-presets": _presets,
     "ggmm-comparison": _comparison,
+    "ggmm-tuning": _tuning,
     "ggmm-em-history": _em_history,
     "ggmm-recovered": _recovered,
+    "ggmm-original": _original,
     "ggmm-timings": _timings,
     "ggmm-snapshots": _snapshots,
     "ggmm-manifest": _manifest,
@@ -258,14 +262,15 @@ def validate_export(doc: Any) -> str:
     ValueError
         Naming the path of the first bad field.
     """
-    if not isinstance(doc, dict):
-        _fail("(document)", f"expected a JSON object, got {type(doc).__name__}")
-    schema = _get(doc, "schema", "(document)", str)
-    if schema not in EXPORT_SCHEMAS:
-        _fail("(document).schema", f"unknown schema {schema!r}; known: {sorted(EXPORT_SCHEMAS)}")
-    if _get(doc, "version", schema, int) != 1:
-        _fail(f"{schema}.version", f"this code reads version 1, got {doc['version']}")
-    EXPORT_SCHEMAS[schema](doc, schema)
+    from .snapshots import SCHEMA_VERSION
+
+    c = Checker()
+    c.table(doc, "(document)")
+    schema = c.one_of(c.get(doc, "schema", "(document)", str), "(document).schema", sorted(EXPORT_SCHEMAS))
+    expected = SCHEMA_VERSION if schema == "ggmm-snapshots" else EXPORT_VERSION
+    if c.get(doc, "version", schema, int) != expected:
+        c.fail(f"{schema}.version", f"this code reads version {expected}, got {doc['version']}")
+    EXPORT_SCHEMAS[schema](c, doc, schema)
     return schema
 
 

@@ -4,8 +4,9 @@ A :class:`SnapshotRecorder` is handed to a KAN estimator's ``fit``. The estimato
 reports every optimizer step (losses) and, when the recorder asks for it, the state
 of the network: the predicted density on the plotting grid, every edge's activation
 curve, edge importance, live masks and widths. A frame is kept every ``cadence``
-steps and at every stage boundary. :meth:`SnapshotRecorder.to_dict` gives the
-``ggmm-snapshots`` JSON document (version 1) described by
+steps and at every stage boundary. Losses are on the estimator's own training and
+validation samples: no test point enters training, not even for display. :meth:`SnapshotRecorder.to_dict` gives the
+``ggmm-snapshots`` JSON document (version 2) described by
 ``ggmm/schemas/snapshots.schema.json``; :func:`validate_snapshots` checks a document
 against that format in plain Python and names the path of the first bad field.
 """
@@ -21,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from .packing import PACKED_DTYPES, pack, unpack
+from .checking import Checker
+from .packing import pack
 
 __all__ = [
     "SCHEMA_NAME",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 SCHEMA_NAME = "ggmm-snapshots"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Stage names, in the order of pykan's workflow.
 STAGES = ("train", "prune", "refine", "retrain", "symbolic")
 TASKS = ("regression", "density", "ka")
@@ -126,7 +128,7 @@ class SnapshotRecorder:
         self.layers: list[int] = []
         self.edges: list[tuple[int, int, int]] = []
         self.loss_name = "rmse"
-        self.loss: dict[str, list[Any]] = {"step": [], "train": [], "test": []}
+        self.loss: dict[str, list[Any]] = {"step": [], "train": [], "validation": []}
         self.stages: list[dict[str, Any]] = []
         self.frames: list[dict[str, Any]] = []
         self._started = False
@@ -161,7 +163,7 @@ class SnapshotRecorder:
         self.layers = [int(n) for n in layers]
         self.edges = [(int(a), int(b), int(c)) for a, b, c in edges]
         self.loss_name = loss_name
-        self.loss = {"step": [], "train": [], "test": []}
+        self.loss = {"step": [], "train": [], "validation": []}
         self.stages, self.frames = [], []
         self._started = True
 
@@ -169,7 +171,7 @@ class SnapshotRecorder:
         """Whether :meth:`step` will keep a frame at this step."""
         return step % self.cadence == 0
 
-    def step(self, step: int, stage: str, train_loss: float, test_loss: float | Callable[[], float],
+    def step(self, step: int, stage: str, train_loss: float, validation_loss: float | Callable[[], float],
              state: Callable[[], FrameState]) -> None:
         """Record one optimizer step, and a frame if the cadence says so.
 
@@ -179,19 +181,19 @@ class SnapshotRecorder:
             Global step number (1-based, counted over all stages).
         stage : str
         train_loss : float
-        test_loss : float or callable returning float
+        validation_loss : float or callable returning float
         state : callable returning FrameState
             Called only when a frame is kept.
         """
         self._require_started()
-        test = float(test_loss() if callable(test_loss) else test_loss)
+        validation = float(validation_loss() if callable(validation_loss) else validation_loss)
         self.loss["step"].append(int(step))
         self.loss["train"].append(_sig(train_loss))
-        self.loss["test"].append(_sig(test))
+        self.loss["validation"].append(_sig(validation))
         if self.wants_frame(step):
-            self._add_frame(step, stage, float(train_loss), test, state())
+            self._add_frame(step, stage, float(train_loss), validation, state())
 
-    def boundary(self, step: int, stage: str, train_loss: float, test_loss: float, state: FrameState,
+    def boundary(self, step: int, stage: str, train_loss: float, validation_loss: float, state: FrameState,
                  start: int | None = None) -> None:
         """Record a stage boundary: the frame at the end of ``stage`` (or the initial frame).
 
@@ -211,13 +213,13 @@ class SnapshotRecorder:
             self.stages.append({"name": stage, "start": int(start), "end": int(step)})
         if self.frames and self.frames[-1]["step"] == step and self.frames[-1]["stage"] == stage:
             self.frames.pop()  # the cadence frame at this very step is replaced by the boundary frame
-        self._add_frame(step, stage, float(train_loss), float(test_loss), state)
+        self._add_frame(step, stage, float(train_loss), float(validation_loss), state)
 
     def _require_started(self) -> None:
         if not self._started:
             raise ValueError("SnapshotRecorder.start(...) must be called before recording.")
 
-    def _add_frame(self, step: int, stage: str, train_loss: float, test_loss: float,
+    def _add_frame(self, step: int, stage: str, train_loss: float, validation_loss: float,
                    state: FrameState) -> None:
         E, S = len(self.edges), self.curve_samples
         density = np.asarray(state.density, dtype=float)
@@ -238,7 +240,7 @@ class SnapshotRecorder:
             "step": int(step),
             "stage": stage,
             "train_loss": _sig(train_loss),
-            "test_loss": _sig(test_loss),
+            "validation_loss": _sig(validation_loss),
             "width": [int(n) for n in state.width],
             "density": pack(np.clip(density, 0.0, _F16_MAX), "float16"),
             "edges": {
@@ -263,7 +265,7 @@ class SnapshotRecorder:
         Returns
         -------
         dict
-            JSON-safe, conforming to ``ggmm-snapshots`` version 1.
+            JSON-safe, conforming to ``ggmm-snapshots`` version 2.
         """
         self._require_started()
         run = {"layers": list(self.layers), **run}
@@ -299,74 +301,8 @@ def load_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def _fail(path: str, message: str) -> None:
-    raise ValueError(f"Invalid snapshots at '{path}': {message}")
-
-
-def _get(obj: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...]) -> Any:
-    if not isinstance(obj, dict):
-        _fail(path, f"expected an object, got {type(obj).__name__}")
-    if key not in obj:
-        _fail(f"{path}.{key}" if path else key, "missing required field")
-    value = obj[key]
-    where = f"{path}.{key}" if path else key
-    if kind is int or kind is float or kind == (int, float):
-        if isinstance(value, bool) or not isinstance(value, kind):
-            _fail(where, f"expected {getattr(kind, '__name__', 'number')}, got {value!r}")
-        if isinstance(value, float) and not math.isfinite(value):
-            _fail(where, f"expected a finite number, got {value!r}")
-    elif not isinstance(value, kind):
-        _fail(where, f"expected {getattr(kind, '__name__', kind)}, got {type(value).__name__}")
-    return value
-
-
-def _numbers(values: Any, path: str, length: int | None = None) -> list[float]:
-    if not isinstance(values, list):
-        _fail(path, f"expected an array, got {type(values).__name__}")
-    if length is not None and len(values) != length:
-        _fail(path, f"expected {length} entries, got {len(values)}")
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            _fail(f"{path}[{i}]", f"expected a finite number, got {v!r}")
-    return values
-
-
-def _ints(values: Any, path: str, length: int | None = None, minimum: int = 0) -> list[int]:
-    if not isinstance(values, list):
-        _fail(path, f"expected an array, got {type(values).__name__}")
-    if length is not None and len(values) != length:
-        _fail(path, f"expected {length} entries, got {len(values)}")
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-            _fail(f"{path}[{i}]", f"expected an integer >= {minimum}, got {v!r}")
-    return values
-
-
-def _packed(obj: Any, path: str, shape: Sequence[int | None], dtypes: Sequence[str] = tuple(PACKED_DTYPES),
-            non_negative: bool = False) -> np.ndarray:
-    if not isinstance(obj, dict):
-        _fail(path, f"expected a packed array object, got {type(obj).__name__}")
-    for key in ("dtype", "shape", "data"):
-        if key not in obj:
-            _fail(f"{path}.{key}", "missing required field")
-    if obj["dtype"] not in dtypes:
-        _fail(f"{path}.dtype", f"expected one of {list(dtypes)}, got {obj['dtype']!r}")
-    got = _ints(obj["shape"], f"{path}.shape")
-    if len(got) != len(shape) or any(w is not None and w != n for w, n in zip(shape, got, strict=False)):
-        _fail(f"{path}.shape", f"expected {[('*' if s is None else s) for s in shape]}, got {got}")
-    try:
-        array = unpack(obj)
-    except ValueError as exc:
-        _fail(f"{path}.data", str(exc))
-    if not np.all(np.isfinite(array)):
-        _fail(f"{path}.data", "holds NaN or inf")
-    if non_negative and array.size and array.min() < 0:
-        _fail(f"{path}.data", f"expected values >= 0, got minimum {float(array.min())}")
-    return array
-
-
 def validate_snapshots(obj: Any) -> None:
-    """Check a snapshot document against the ``ggmm-snapshots`` version 1 format.
+    """Check a snapshot document against the ``ggmm-snapshots`` version 2 format.
 
     Beyond the structure of ``snapshots.schema.json`` it checks what a JSON Schema
     cannot: array lengths that must agree (loss series, E edges, S samples, grid sizes),
@@ -382,88 +318,84 @@ def validate_snapshots(obj: Any) -> None:
     ValueError
         Naming the path of the first bad field, e.g. ``frames[3].edges.x.shape``.
     """
-    if not isinstance(obj, dict):
-        _fail("", f"expected an object, got {type(obj).__name__}")
-    if _get(obj, "schema", "", str) != SCHEMA_NAME:
-        _fail("schema", f"expected {SCHEMA_NAME!r}, got {obj['schema']!r}")
-    if _get(obj, "version", "", int) != SCHEMA_VERSION:
-        _fail("version", f"expected {SCHEMA_VERSION}, got {obj['version']!r}")
+    c = Checker("Invalid snapshots at ")
+    c.table(obj, "")
+    if c.get(obj, "schema", "", str) != SCHEMA_NAME:
+        c.fail("schema", f"expected {SCHEMA_NAME!r}, got {obj['schema']!r}")
+    if c.get(obj, "version", "", int) != SCHEMA_VERSION:
+        c.fail("version", f"expected {SCHEMA_VERSION}, got {obj['version']!r}")
 
-    run = _get(obj, "run", "", dict)
+    run = c.get(obj, "run", "", dict)
     for key in ("dataset", "method"):
-        _get(run, key, "run", str)
-    if _get(run, "task", "run", str) not in TASKS:
-        _fail("run.task", f"expected one of {list(TASKS)}, got {run['task']!r}")
-    _get(run, "seed", "run", int)
-    layers = _ints(_get(run, "layers", "run", list), "run.layers", minimum=1)
+        c.get(run, key, "run", str)
+    c.one_of(c.get(run, "task", "run", str), "run.task", TASKS)
+    c.get(run, "seed", "run", int)
+    layers = c.integers(c.get(run, "layers", "run", list), "run.layers", minimum=1)
     if len(layers) < 2:
-        _fail("run.layers", f"expected at least 2 layers, got {layers}")
+        c.fail("run.layers", f"expected at least 2 layers, got {layers}")
 
-    grid = _get(obj, "grid", "", dict)
-    gx = _numbers(_get(grid, "x", "grid", list), "grid.x")
-    gy = _numbers(_get(grid, "y", "grid", list), "grid.y")
+    grid = c.get(obj, "grid", "", dict)
+    gx = c.numbers(c.get(grid, "x", "grid", list), "grid.x")
+    gy = c.numbers(c.get(grid, "y", "grid", list), "grid.y")
     for name, axis in (("grid.x", gx), ("grid.y", gy)):
         if len(axis) < 2 or any(b <= a for a, b in zip(axis, axis[1:], strict=False)):
-            _fail(name, "expected at least 2 strictly increasing values")
+            c.fail(name, "expected at least 2 strictly increasing values")
     ny, nx = len(gy), len(gx)
-    _packed(_get(obj, "truth", "", dict), "truth", (ny, nx), non_negative=True)
+    c.packed(c.get(obj, "truth", "", dict), "truth", (ny, nx), non_negative=True)
 
-    if _get(obj, "loss_name", "", str) not in LOSS_NAMES:
-        _fail("loss_name", f"expected one of {list(LOSS_NAMES)}, got {obj['loss_name']!r}")
-    loss = _get(obj, "loss", "", dict)
-    steps = _ints(_get(loss, "step", "loss", list), "loss.step")
-    _numbers(_get(loss, "train", "loss", list), "loss.train", len(steps))
-    _numbers(_get(loss, "test", "loss", list), "loss.test", len(steps))
+    c.one_of(c.get(obj, "loss_name", "", str), "loss_name", LOSS_NAMES)
+    loss = c.get(obj, "loss", "", dict)
+    steps = c.integers(c.get(loss, "step", "loss", list), "loss.step", minimum=0)
+    c.numbers(c.get(loss, "train", "loss", list), "loss.train", len(steps))
+    c.numbers(c.get(loss, "validation", "loss", list), "loss.validation", len(steps))
     if any(b < a for a, b in zip(steps, steps[1:], strict=False)):
-        _fail("loss.step", "expected non-decreasing step numbers")
+        c.fail("loss.step", "expected non-decreasing step numbers")
 
-    stages = _get(obj, "stages", "", list)
+    stages = c.get(obj, "stages", "", list)
     for i, stage in enumerate(stages):
         where = f"stages[{i}]"
-        if _get(stage, "name", where, str) not in STAGES:
-            _fail(f"{where}.name", f"expected one of {list(STAGES)}, got {stage['name']!r}")
-        start, end = _get(stage, "start", where, int), _get(stage, "end", where, int)
+        c.one_of(c.get(stage, "name", where, str), f"{where}.name", STAGES)
+        start, end = c.get(stage, "start", where, int), c.get(stage, "end", where, int)
         if end < start:
-            _fail(f"{where}.end", f"expected end >= start ({start}), got {end}")
+            c.fail(f"{where}.end", f"expected end >= start ({start}), got {end}")
 
-    edges = _get(obj, "edges", "", list)
+    edges = c.get(obj, "edges", "", list)
     for i, edge in enumerate(edges):
         where = f"edges[{i}]"
-        layer = _get(edge, "layer", where, int)
+        layer = c.get(edge, "layer", where, int)
         if not 0 <= layer < len(layers) - 1:
-            _fail(f"{where}.layer", f"expected 0 <= layer < {len(layers) - 1}, got {layer}")
-        if not 0 <= _get(edge, "in", where, int) < layers[layer]:
-            _fail(f"{where}.in", f"expected 0 <= in < {layers[layer]}, got {edge['in']}")
-        if not 0 <= _get(edge, "out", where, int) < layers[layer + 1]:
-            _fail(f"{where}.out", f"expected 0 <= out < {layers[layer + 1]}, got {edge['out']}")
+            c.fail(f"{where}.layer", f"expected 0 <= layer < {len(layers) - 1}, got {layer}")
+        if not 0 <= c.get(edge, "in", where, int) < layers[layer]:
+            c.fail(f"{where}.in", f"expected 0 <= in < {layers[layer]}, got {edge['in']}")
+        if not 0 <= c.get(edge, "out", where, int) < layers[layer + 1]:
+            c.fail(f"{where}.out", f"expected 0 <= out < {layers[layer + 1]}, got {edge['out']}")
     E = len(edges)
 
-    frames = _get(obj, "frames", "", list)
+    frames = c.get(obj, "frames", "", list)
     if not frames:
-        _fail("frames", "expected at least one frame")
+        c.fail("frames", "expected at least one frame")
     samples: int | None = None
     for i, frame in enumerate(frames):
         where = f"frames[{i}]"
-        _get(frame, "step", where, int)
-        if _get(frame, "stage", where, str) not in STAGES:
-            _fail(f"{where}.stage", f"expected one of {list(STAGES)}, got {frame['stage']!r}")
-        _get(frame, "train_loss", where, (int, float))
-        _get(frame, "test_loss", where, (int, float))
-        _ints(_get(frame, "width", where, list), f"{where}.width", len(layers))
-        _packed(_get(frame, "density", where, dict), f"{where}.density", (ny, nx), ("float16",),
-                non_negative=True)
-        fe = _get(frame, "edges", where, dict)
-        x = _packed(_get(fe, "x", f"{where}.edges", dict), f"{where}.edges.x", (E, samples), ("float16",))
+        c.get(frame, "step", where, int)
+        c.one_of(c.get(frame, "stage", where, str), f"{where}.stage", STAGES)
+        c.get(frame, "train_loss", where, (int, float))
+        c.get(frame, "validation_loss", where, (int, float))
+        c.integers(c.get(frame, "width", where, list), f"{where}.width", len(layers), minimum=0)
+        c.packed(c.get(frame, "density", where, dict), f"{where}.density", (ny, nx), ("float16",),
+                 non_negative=True)
+        fe = c.get(frame, "edges", where, dict)
+        x = c.packed(c.get(fe, "x", f"{where}.edges", dict), f"{where}.edges.x", (E, samples), ("float16",))
         samples = x.shape[1]
-        _packed(_get(fe, "y", f"{where}.edges", dict), f"{where}.edges.y", (E, samples), ("float16",))
-        importance = _numbers(_get(fe, "importance", f"{where}.edges", list), f"{where}.edges.importance", E)
+        c.packed(c.get(fe, "y", f"{where}.edges", dict), f"{where}.edges.y", (E, samples), ("float16",))
+        importance = c.numbers(c.get(fe, "importance", f"{where}.edges", list), f"{where}.edges.importance", E)
         if any(v < 0 or v > 1 for v in importance):
-            _fail(f"{where}.edges.importance", "expected values in [0, 1]")
-        live = _ints(_get(fe, "live", f"{where}.edges", list), f"{where}.edges.live", E)
+            c.fail(f"{where}.edges.importance", "expected values in [0, 1]")
+        live = c.integers(c.get(fe, "live", f"{where}.edges", list), f"{where}.edges.live", E, minimum=0)
         if any(v > 1 for v in live):
-            _fail(f"{where}.edges.live", "expected 0 or 1 values")
+            c.fail(f"{where}.edges.live", "expected 0 or 1 values")
     if any(b["step"] < a["step"] for a, b in zip(frames, frames[1:], strict=False)):
-        _fail("frames", "expected frames in non-decreasing step order")
+        c.fail("frames", "expected frames in non-decreasing step order")
     for i, stage in enumerate(stages):
         if not any(f["step"] == stage["end"] and f["stage"] == stage["name"] for f in frames):
-            _fail(f"stages[{i}]", f"no frame at the end of stage {stage['name']!r} (step {stage['end']})")
+            c.fail(f"stages[{i}]", f"no frame at the end of stage {stage['name']!r} (step {stage['end']})")

@@ -161,9 +161,9 @@ def test_baselines_share_one_interface() -> None:
             estimator.logpdf(X_test)
         estimator.fit(X, seed=0)
         nll = -estimator.logpdf(X_test).mean()
-        assert np.isfinite(nll) and estimator.n_parameters > 0
+        assert np.isfinite(nll) and estimator.n_parameters_ > 0
         # a normalized estimate cannot beat the truth beyond sampling error (~3 standard errors)
         stderr = truth.logpdf(X_test).std() / np.sqrt(len(X_test))
         assert nll > true_nll - 3 * stderr
-    assert GaussianMixtureBaseline(3).fit(X).n_parameters == 3 * (2 + 3) + 2
-    assert KDEBaseline().fit(X).n_parameters == 2000 * 2 + 1
+    assert GaussianMixtureBaseline(3).fit(X).n_parameters_ == 3 * (2 + 3) + 2
+    assert KDEBaseline().fit(X).n_parameters_ == 2000 * 2 + 1

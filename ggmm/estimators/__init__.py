@@ -1,34 +1,51 @@
 """Estimators of a generalized Gaussian mixture's density or parameters.
 
-The neural estimators (KAN, MLP) are imported on first use, so that importing this
-package for EM or the classical baselines does not load torch.
+All follow one contract (:mod:`ggmm.estimators.base`): constructed with hyperparameters,
+fitted with ``fit(X, seed=...)`` on samples (regressors also take ``target``), fitted
+attributes ending in ``_``. The neural estimators (KAN, MLP) are imported on first use,
+so that importing this package for EM or the classical baselines does not load torch.
 """
 
 from typing import Any
 
-from .baselines import DensityEstimator, EMEstimator, GaussianMixtureBaseline, KDEBaseline
+from .base import (
+    BaseEstimator,
+    DensityEstimator,
+    DensityRegressor,
+    EarlyStopping,
+    Estimator,
+    NotFittedError,
+    check_is_fitted,
+    data_box,
+)
+from .baselines import EMEstimator, GaussianMixtureBaseline, KDEBaseline
 from .em import P_BOUNDS, EMResult, fit_em
-from .task import TaskData
 
 _LAZY = {
-    "KAMixtureKAN": ".kan",
-    "KANDensityEstimator": ".kan",
-    "KANRegressor": ".kan",
+    "KAMixtureKAN": ".ka_mixture",
+    "KANDensityEstimator": ".kan_density",
+    "KANRegressor": ".kan_regression",
     "MLPRegressor": ".mlp",
 }
 
 __all__ = [
+    "BaseEstimator",
     "DensityEstimator",
+    "DensityRegressor",
     "EMEstimator",
     "EMResult",
+    "EarlyStopping",
+    "Estimator",
     "GaussianMixtureBaseline",
     "KAMixtureKAN",
     "KANDensityEstimator",
     "KANRegressor",
     "KDEBaseline",
     "MLPRegressor",
+    "NotFittedError",
     "P_BOUNDS",
-    "TaskData",
+    "check_is_fitted",
+    "data_box",
     "fit_em",
 ]
 

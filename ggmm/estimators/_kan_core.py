@@ -26,6 +26,7 @@ import torch
 
 from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import mask_edges, refine_kan
+from .base import EarlyStopping
 
 __all__ = ["BoxScaler", "edge_list", "Trainer", "Stage", "KANProblem"]
 
@@ -198,13 +199,13 @@ def edge_importance(model: Any, edges: list[tuple[int, int, int]]) -> np.ndarray
 
 
 class KANProblem(Protocol):
-    """What the trainer needs of a task: an objective, a test loss and densities."""
+    """What the trainer needs of a task: an objective, a validation loss and densities."""
 
     x_fit: torch.Tensor  # inputs of the objective (cached by pykan for curves and importance)
 
     def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]: ...
 
-    def test_loss(self, model: Any) -> float: ...
+    def validation_loss(self, model: Any) -> float: ...
 
     def train_loss(self, model: Any) -> float: ...
 
@@ -215,8 +216,10 @@ class KANProblem(Protocol):
 class Stage:
     """One stage of the workflow.
 
-    ``name`` is one of "train", "prune", "refine", "retrain", "symbolic"; ``steps``, ``lr``
-    and ``lamb`` apply to the two training stages, ``grid`` to "refine".
+    ``name`` is one of "train", "prune", "refine", "retrain", "symbolic"; ``steps`` (the
+    most), ``lr``, ``lamb`` and ``patience`` apply to the two training stages, ``grid`` to
+    "refine". A training stage stops after ``patience`` steps without a lower validation
+    loss and keeps the parameters of its best step.
     """
 
     name: str
@@ -225,6 +228,7 @@ class Stage:
     lamb: float = 0.0
     grid: int = 0
     update_grid: bool = False
+    patience: int = 100
 
 
 @dataclass
@@ -242,8 +246,10 @@ class Trainer:
     node_threshold: float = 1e-2
     edge_threshold: float = 3e-2
     grid_updates: int = 10
+    validate_every: int = 10
     step: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    stopped: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._every = max(1, self.total_steps // 50)
@@ -274,9 +280,9 @@ class Trainer:
             return
         model = self.model if model is None else model
         model.get_act(self.problem.x_fit)
-        train, test = losses if losses is not None else (self.problem.train_loss(model),
-                                                         self.problem.test_loss(model))
-        self.recorder.boundary(self.step, stage, train, test, self.frame_state(model), start=start)
+        train, val = losses if losses is not None else (self.problem.train_loss(model),
+                                                        self.problem.validation_loss(model))
+        self.recorder.boundary(self.step, stage, train, val, self.frame_state(model), start=start)
 
     # -- stages -------------------------------------------------------------
 
@@ -301,6 +307,8 @@ class Trainer:
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.Adam(params, lr=stage.lr)
         update_every = max(1, stage.steps // (2 * self.grid_updates))
+        stopper = EarlyStopping(stage.patience, self.validate_every)
+        start = self.step
         for local in range(stage.steps):
             if stage.update_grid and local < stage.steps // 2 and local % update_every == 0:
                 with torch.no_grad():
@@ -314,11 +322,24 @@ class Trainer:
             self.step += 1
             if not np.isfinite(train_loss):
                 raise FloatingPointError(f"Training diverged at step {self.step} (loss {train_loss}).")
-            if self.recorder is not None:
-                self.recorder.step(self.step, stage.name, train_loss,
-                                   lambda: self.problem.test_loss(model), self.frame_state)
-            if self.progress is not None and (self.step % self._every == 0 or self.step == self.total_steps):
-                self.progress(self.step, self.total_steps)
+            val: float | None = None
+            if stopper.due(local + 1, last=local + 1 == stage.steps):
+                val = self.problem.validation_loss(model)
+                if stopper.update(local + 1, val, lambda: copy.deepcopy(model.state_dict())):
+                    self._report(stage, train_loss, val, model)
+                    break
+            self._report(stage, train_loss, val, model)
+        if stopper.best_state is not None:
+            model.load_state_dict(stopper.best_state)
+        self.stopped[stage.name] = start + stopper.best_step
+
+    def _report(self, stage: Stage, train_loss: float, val: float | None, model: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.step(self.step, stage.name, train_loss,
+                               (lambda: val) if val is not None else (lambda: self.problem.validation_loss(model)),
+                               self.frame_state)
+        if self.progress is not None and (self.step % self._every == 0 or self.step == self.total_steps):
+            self.progress(self.step, self.total_steps)
 
     def _prune(self) -> None:
         """pykan's prune (nodes by node score, then edges by edge score) done with masks."""

@@ -1,46 +1,29 @@
-"""Classical density estimators behind one small interface.
+"""Classical density estimators under the estimator contract (:mod:`ggmm.estimators.base`).
 
-Every estimator here has ``fit(X, seed=None) -> self``, ``logpdf(X) -> (N,)`` and
-``n_parameters``: EM for generalized Gaussian mixtures, scikit-learn's Gaussian
-mixture with full covariances, and SciPy's Gaussian kernel density estimate.
+EM for generalized Gaussian mixtures, scikit-learn's Gaussian mixture with full
+covariances and a Gaussian kernel density estimate whose bandwidth is chosen by
+cross-validation on the training samples.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 
 from .._validation import check_int, check_samples
 from ..distribution import GeneralizedGaussianMixture
+from .base import BaseEstimator, DensityMixin, check_is_fitted
 from .em import EMResult, fit_em
 
-__all__ = ["DensityEstimator", "EMEstimator", "GaussianMixtureBaseline", "KDEBaseline"]
+__all__ = ["EMEstimator", "GaussianMixtureBaseline", "KDEBaseline", "KDE_BANDWIDTH_FACTORS"]
+
+#: Candidate bandwidths of the cross-validated KDE, as multiples of Scott's rule
+#: (in standardized units): 20 values from a tenth to twice Scott's bandwidth.
+KDE_BANDWIDTH_FACTORS = tuple(float(f) for f in np.geomspace(0.1, 2.0, 20))
 
 
-class DensityEstimator(Protocol):
-    """What the pipeline needs of a density estimator."""
-
-    def fit(self, X: Any, seed: int | None = None) -> DensityEstimator: ...
-
-    def logpdf(self, X: Any) -> np.ndarray: ...
-
-    @property
-    def n_parameters(self) -> int: ...
-
-
-class _Fitted:
-    """Raises a clear error when an estimator is used before ``fit``."""
-
-    _fitted: Any = None
-
-    def _require_fit(self) -> Any:
-        if self._fitted is None:
-            raise ValueError(f"{type(self).__name__} is not fitted yet; call fit(X) first.")
-        return self._fitted
-
-
-class EMEstimator(_Fitted):
+class EMEstimator(DensityMixin, BaseEstimator):
     """EM for a generalized Gaussian mixture (see :func:`ggmm.estimators.fit_em`).
 
     Parameters
@@ -49,44 +32,43 @@ class EMEstimator(_Fitted):
     p : float or "estimate"
     init : {"kmeans", "random"}
     n_init, max_iter : int
+
+    Attributes
+    ----------
+    result_ : EMResult
+    mixture_ : GeneralizedGaussianMixture
+    n_parameters_ : int
     """
 
     def __init__(self, n_components: int, p: float | str = "estimate",
-                 init: Literal["kmeans", "random"] = "kmeans", n_init: int = 1,
-                 max_iter: int = 300) -> None:
+                 init: Literal["kmeans", "random"] = "kmeans", n_init: int = 1, max_iter: int = 300) -> None:
         self.n_components, self.p, self.init = n_components, p, init
         self.n_init, self.max_iter = n_init, max_iter
 
-    def fit(self, X: Any, seed: int | None = None) -> EMEstimator:
-        self._fitted = fit_em(X, self.n_components, p=self.p, init=self.init,  # type: ignore[arg-type]
-                              n_init=self.n_init, max_iter=self.max_iter, seed=seed)
+    def fit(self, X: Any, *, seed: int = 0) -> EMEstimator:
+        self.result_: EMResult = fit_em(X, self.n_components, p=self.p, init=self.init,  # type: ignore[arg-type]
+                                        n_init=self.n_init, max_iter=self.max_iter, seed=seed)
+        self.mixture_: GeneralizedGaussianMixture = self.result_.model
+        self.n_parameters_ = self.mixture_.n_parameters
         return self
 
-    @property
-    def result(self) -> EMResult:
-        """The full :class:`EMResult` of the last fit."""
-        return self._require_fit()
-
-    @property
-    def model(self) -> GeneralizedGaussianMixture:
-        """The fitted mixture."""
-        return self._require_fit().model
-
     def logpdf(self, X: Any) -> np.ndarray:
-        return self.model.logpdf(X)
-
-    @property
-    def n_parameters(self) -> int:
-        return self.model.n_parameters
+        check_is_fitted(self)
+        return self.mixture_.logpdf(X)
 
 
-class GaussianMixtureBaseline(_Fitted):
+class GaussianMixtureBaseline(DensityMixin, BaseEstimator):
     """scikit-learn's ``GaussianMixture`` (full covariances by default).
 
     Parameters
     ----------
     n_components : int
     covariance_type : {"full", "diag"}
+
+    Attributes
+    ----------
+    model_ : sklearn.mixture.GaussianMixture
+    n_parameters_ : int
     """
 
     def __init__(self, n_components: int, covariance_type: str = "full") -> None:
@@ -96,50 +78,82 @@ class GaussianMixtureBaseline(_Fitted):
                              f"but got {covariance_type!r}.")
         self.covariance_type = covariance_type
 
-    def fit(self, X: Any, seed: int | None = None) -> GaussianMixtureBaseline:
+    def fit(self, X: Any, *, seed: int = 0) -> GaussianMixtureBaseline:
         from sklearn.mixture import GaussianMixture
 
         X = check_samples(X)
-        self._fitted = GaussianMixture(self.n_components, covariance_type=self.covariance_type,
-                                       random_state=seed, max_iter=500).fit(X)
+        self.model_ = GaussianMixture(self.n_components, covariance_type=self.covariance_type,
+                                      random_state=seed, max_iter=500).fit(X)
+        K, D = self.model_.means_.shape
+        cov = D * (D + 1) // 2 if self.covariance_type == "full" else D
+        self.n_parameters_ = K * (D + cov) + K - 1
         return self
 
     def logpdf(self, X: Any) -> np.ndarray:
-        return self._require_fit().score_samples(check_samples(X))
-
-    @property
-    def n_parameters(self) -> int:
-        gm = self._require_fit()
-        K, D = gm.means_.shape
-        cov = D * (D + 1) // 2 if self.covariance_type == "full" else D
-        return K * (D + cov) + K - 1
+        check_is_fitted(self)
+        return self.model_.score_samples(check_samples(X, self.model_.means_.shape[1]))
 
 
-class KDEBaseline(_Fitted):
-    """SciPy's Gaussian kernel density estimate (``scipy.stats.gaussian_kde``).
+class KDEBaseline(DensityMixin, BaseEstimator):
+    """A Gaussian kernel density estimate on standardized data.
 
-    Its "parameters" are the stored samples and the bandwidth: N * D + 1.
+    Each axis is standardized by the training samples' mean and standard deviation, a
+    Gaussian kernel of one bandwidth h is placed on every sample, and the density is mapped
+    back to data units (the log-density gains ``-sum_d log sd_d``).
 
     Parameters
     ----------
-    bandwidth : "scott", "silverman" or float
+    bandwidth : "cv", "scott" or float
+        "cv" (default) picks h by ``cv_folds``-fold cross-validated log-likelihood on the
+        training samples (scikit-learn's ``GridSearchCV`` over ``KernelDensity``) among
+        :data:`KDE_BANDWIDTH_FACTORS` times Scott's rule; "scott" uses Scott's rule
+        ``n ** (-1 / (D + 4))``; a number is used as given (standardized units).
+    cv_folds : int, default 5
+
+    Attributes
+    ----------
+    bandwidth_ : float
+        The bandwidth used, in standardized units.
+    cv_scores_ : list of float or None
+        Mean held-out log-likelihood per sample of every candidate ("cv" only).
+    n_parameters_ : int
+        The stored samples and the bandwidth: N * D + 1.
     """
 
-    def __init__(self, bandwidth: str | float = "scott") -> None:
+    def __init__(self, bandwidth: str | float = "cv", cv_folds: int = 5) -> None:
+        if isinstance(bandwidth, str) and bandwidth not in ("cv", "scott"):
+            raise ValueError(f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, "
+                             f"but got {bandwidth!r}.")
+        if not isinstance(bandwidth, str) and not (isinstance(bandwidth, (int, float)) and bandwidth > 0):
+            raise ValueError(f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, "
+                             f"but got {bandwidth!r}.")
         self.bandwidth = bandwidth
+        self.cv_folds = check_int(cv_folds, "cv_folds", 2)
 
-    def fit(self, X: Any, seed: int | None = None) -> KDEBaseline:
-        from scipy.stats import gaussian_kde
+    def fit(self, X: Any, *, seed: int = 0) -> KDEBaseline:
+        from sklearn.model_selection import GridSearchCV, KFold
+        from sklearn.neighbors import KernelDensity
 
         X = check_samples(X)
-        self._fitted = gaussian_kde(X.T, bw_method=self.bandwidth)
+        n, D = X.shape
+        self.mean_, self.sd_ = X.mean(axis=0), np.maximum(X.std(axis=0), 1e-12)
+        Z = (X - self.mean_) / self.sd_
+        scott = float(n ** (-1.0 / (D + 4)))
+        self.cv_scores_: list[float] | None = None
+        if self.bandwidth == "cv":
+            grid = [scott * f for f in KDE_BANDWIDTH_FACTORS]
+            search = GridSearchCV(KernelDensity(kernel="gaussian"), {"bandwidth": grid},
+                                  cv=KFold(self.cv_folds, shuffle=True, random_state=seed)).fit(Z)
+            self.bandwidth_ = float(search.best_params_["bandwidth"])
+            fold = n / self.cv_folds  # GridSearchCV scores total log-likelihood per held-out fold
+            self.cv_scores_ = [float(s) / fold for s in search.cv_results_["mean_test_score"]]
+        else:
+            self.bandwidth_ = scott if self.bandwidth == "scott" else float(self.bandwidth)
+        self.model_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth_).fit(Z)
+        self.n_parameters_ = n * D + 1
         return self
 
     def logpdf(self, X: Any) -> np.ndarray:
-        kde = self._require_fit()
-        return kde.logpdf(check_samples(X, kde.d).T)
-
-    @property
-    def n_parameters(self) -> int:
-        kde = self._require_fit()
-        return kde.n * kde.d + 1
+        check_is_fitted(self)
+        X = check_samples(X, len(self.mean_))
+        return self.model_.score_samples((X - self.mean_) / self.sd_) - float(np.sum(np.log(self.sd_)))

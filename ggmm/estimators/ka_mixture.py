@@ -5,20 +5,25 @@ A GGMM is exactly a KAN of shape [D, K, 1]:
     log q(x) = logsumexp_k [ log w_k + sum_d ( phi_kd(x_d) - log Z_kd ) ],
 
 with inner edges ``phi_kd`` (for a GGMM ``-(|t - c_kd| / alpha_kd) ** p``) and outer
-edges ``Phi_k(s) = w_k exp(s)``. Here every inner edge is a B-spline edge of one pykan
-``KANLayer`` (D inputs, K outputs, no silu residual), ``log Z_kd`` normalizes each
-edge's marginal by a 1-D midpoint rule over the domain, and the weights are a softmax.
-The model is trained by maximum likelihood with Adam from a k-means initialization.
+edges ``Phi_k(s) = w_k exp(s)``; the weights are a softmax. Every inner edge is a B-spline
+edge of one pykan ``KANLayer`` (D inputs, K outputs, no silu residual) on the box
+``domain_``: the samples' bounding box widened by ``domain_margin`` on every side, so every
+training sample lies inside it.
 
-After training the parameters are read back (:meth:`KAMixtureKAN.readback`): the
-curve ``phi_kd - log Z_kd`` (a log marginal density, data units) is fitted by least
-squares with ``b_kd - (|t - c_kd| / alpha_kd) ** p_k`` over its live input range (the
-0.5%-99.5% responsibility-weighted quantiles of the training samples), each point weighted
-by the curve's own relative density (the ends of the range, pinned by few samples, count
-less; on the original, laplace and trivariate presets this lowered every read-back error
-compared with equal weights); the shape p is
-shared by the D curves of one component (as in :class:`GeneralizedGaussianMixture`,
-where p is per component) and the weights are the softmax.
+**Tails.** Beyond the box an edge continues as a straight line in the log domain with the
+slope it has at the box edge, pointing down, and at least ``min_tail_rate`` (per half-width
+of the box): each marginal has exponential tails, and
+
+    Z_kd = integral over the box of exp(phi_kd) + exp(phi_kd(lo)) / rate_lo + exp(phi_kd(hi)) / rate_hi
+
+(a midpoint rule with ``quad_points`` nodes inside, the tails in closed form). So ``q`` is a
+normalized density on all of R^D, with no clipping, and mass the curves put at the box
+edge costs likelihood through Z.
+
+The model is trained by maximum likelihood with Adam from a k-means (or random)
+initialization and stops early on the held-out NLL of ``validation_fraction`` of the
+samples. :meth:`KAMixtureKAN.readback` fits the parametric form to the learned curves
+(:mod:`ggmm.estimators._readback`): centers, scales and one p per component.
 """
 
 from __future__ import annotations
@@ -29,109 +34,81 @@ from typing import Any
 
 import numpy as np
 import torch
-from scipy.optimize import least_squares
 
 from .._validation import check_int, check_samples
 from ..distribution import GeneralizedGaussianMixture
 from ..snapshots import FrameState, SnapshotRecorder
 from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
-from .em import P_BOUNDS
-from .kan_density import midpoint_grid
-from .task import TaskData
+from ._readback import READBACK_WEIGHTINGS, fit_component, weighted_quantile
+from .base import BaseEstimator, DensityMixin, EarlyStopping, check_is_fitted, data_box, split_validation
 
 __all__ = ["KAMixtureKAN"]
 
-
-def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    order = np.argsort(x)
-    cum = np.cumsum(w[order])
-    return float(x[order][min(np.searchsorted(cum, q * cum[-1]), len(x) - 1)])
+_EDGE = torch.tensor([-1.0, 1.0])
 
 
-def _fit_ggd_curves(ts: list[np.ndarray], ys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, float,
-                                                                              np.ndarray]:
-    """Weighted least-squares fit of ``b_d - (|t - c_d| / alpha_d) ** p`` to D curves, one shared p.
-
-    Returns
-    -------
-    centers, scales : ndarray of shape (D,)
-    p : float
-    offsets : ndarray of shape (D,)
-    """
-    D = len(ts)
-    start = []
-    for t, y in zip(ts, ys, strict=True):
-        c0 = t[np.argmax(y)]
-        drop = y.max() - y
-        span = np.sqrt(np.sum(drop * (t - c0) ** 2) / max(np.sum(drop ** 2), 1e-12))
-        start += [c0, np.log(max(span, 1e-3 * (t[-1] - t[0]))), y.max()]
-    lo_p, hi_p = np.log(P_BOUNDS[0]), np.log(P_BOUNDS[1])
-
-    # weights: the square root of each curve's own (relative) density, so that the far ends of
-    # the live range, where few samples pin the spline down, count less than the bulk
-    root_w = [np.exp(0.5 * (y - y.max())) for y in ys]
-
-    def residuals(theta: np.ndarray) -> np.ndarray:
-        p = np.exp(theta[-1])
-        out = []
-        for d in range(D):
-            c, log_a, b = theta[3 * d: 3 * d + 3]
-            out.append(root_w[d] * (b - (np.abs(ts[d] - c) / np.exp(log_a)) ** p - ys[d]))
-        return np.concatenate(out)
-
-    lower = np.concatenate([[-np.inf, -20.0, -np.inf] * D, [lo_p]])
-    upper = np.concatenate([[np.inf, 20.0, np.inf] * D, [hi_p]])
-    theta0 = np.clip(np.concatenate([start, [np.log(2.0)]]), lower + 1e-9, upper - 1e-9)
-    sol = least_squares(residuals, theta0, bounds=(lower, upper), method="trf")
-    th = sol.x
-    return th[0:3 * D:3], np.exp(th[1:3 * D:3]), float(np.exp(th[-1])), th[2:3 * D:3]
-
-
-class KAMixtureKAN:
-    """A [D, K, 1] KAN shaped like a GGMM, trained by maximum likelihood.
+class KAMixtureKAN(DensityMixin, BaseEstimator):
+    """A [D, K, 1] KAN shaped like a GGMM, trained by maximum likelihood (see the module notes).
 
     Parameters
     ----------
     n_components : int, default 3
         K.
-    grid, k : int, default 40, 3
-        Grid intervals (uniform over ``bounds``) and order of the inner spline edges.
-    steps : int, default 300
-        Adam steps (full batch).
-    lr : float, default 0.02
+    grid, k : int, default 20, 3
+        Grid intervals (uniform over the box) and order of the inner spline edges.
+    steps : int, default 1000
+        Most Adam steps (full batch).
+    lr : float, default 0.01
     init : {"kmeans", "random"}, default "kmeans"
         k-means: each edge starts as the log of a Gaussian with its cluster's mean and
         standard deviation, weights as cluster fractions. random: centers at random
         samples, a common width, equal weights.
-    quad_points : int, default 400
-        Midpoint nodes per axis for the 1-D normalizers ``log Z_kd``.
+    quad_points : int, default 200
+        Midpoint nodes per axis for the integrals over the box (10 per grid interval at the
+        default grid).
+    domain_margin : float, default 0.1
+    min_tail_rate : float, default 1.0
+        Smallest decay rate of the log-density beyond the box, per half-width of the box.
+    validation_fraction : float, default 0.2
+    patience : int, default 100
+        Steps without a lower validation NLL after which training stops.
+    readback_weighting : {"density", "equal"}, default "density"
     curve_samples : int, default 100
         Points per curve in :meth:`readback`.
-    test_points : int, default 256
     threads : int, default 1
 
     Attributes
     ----------
-    normalized : bool
-        True.
+    domain_ : ndarray of shape (D, 2)
+    weights_init_ : ndarray of shape (K,)
+        The mixing weights at initialization (the k-means cluster fractions).
+    best_steps_ : dict
+    n_steps_ : int
+        Optimizer steps taken.
+    n_parameters_ : int
+        Spline coefficients of the K * D inner edges plus K - 1 free weights.
     """
 
-    normalized = True
-
-    def __init__(self, n_components: int = 3, grid: int = 40, k: int = 3, steps: int = 300, lr: float = 0.02,
-                 init: str = "kmeans", quad_points: int = 400, curve_samples: int = 100,
-                 test_points: int = 256, threads: int = 1) -> None:
+    def __init__(self, n_components: int = 3, grid: int = 20, k: int = 3, steps: int = 1000, lr: float = 0.01,
+                 init: str = "kmeans", quad_points: int = 200, domain_margin: float = 0.1,
+                 min_tail_rate: float = 1.0, validation_fraction: float = 0.2, patience: int = 100,
+                 readback_weighting: str = "density", curve_samples: int = 100, threads: int = 1) -> None:
         if init not in ("kmeans", "random"):
             raise ValueError(f"The parameter 'init' must be 'kmeans' or 'random', but got {init!r}.")
+        if readback_weighting not in READBACK_WEIGHTINGS:
+            raise ValueError(f"The parameter 'readback_weighting' must be one of {READBACK_WEIGHTINGS}, "
+                             f"but got {readback_weighting!r}.")
+        if not min_tail_rate > 0:
+            raise ValueError(f"The parameter 'min_tail_rate' must be > 0, but got {min_tail_rate!r}.")
         self.n_components = check_int(n_components, "n_components", 1)
         self.grid, self.k = check_int(grid, "grid", 2), check_int(k, "k", 1)
         self.steps, self.lr, self.init = check_int(steps, "steps", 0), float(lr), init
         self.quad_points = check_int(quad_points, "quad_points", 8)
-        self.curve_samples, self.test_points = int(curve_samples), int(test_points)
-        self.threads = int(threads)
-        self._layer: Any = None
-        self.seconds = 0.0
+        self.domain_margin, self.min_tail_rate = float(domain_margin), float(min_tail_rate)
+        self.validation_fraction, self.patience = float(validation_fraction), int(patience)
+        self.readback_weighting = readback_weighting
+        self.curve_samples, self.threads = int(curve_samples), int(threads)
 
     # -- the model ------------------------------------------------------------
 
@@ -165,19 +142,43 @@ class KAMixtureKAN:
         target = np.maximum(target, -50.0)
         layer.coef.data = curve2coef(t, torch.as_tensor(target, dtype=torch.float32), layer.grid, self.k)
         self._layer = layer
-        self._logits = torch.nn.Parameter(torch.as_tensor(np.log(np.maximum(weights, 1e-3)),
-                                                          dtype=torch.float32))
-        self._quad = midpoint_grid(self.quad_points, 1).expand(-1, D).contiguous()
+        self.weights_init_ = weights.astype(float)
+        self._logits = torch.nn.Parameter(torch.as_tensor(np.log(np.maximum(weights, 1e-3)), dtype=torch.float32))
+        self._quad = (-1.0 + (torch.arange(self.quad_points) + 0.5) * (2.0 / self.quad_points))[:, None].expand(
+            -1, D).contiguous()
+
+    def _tail_rates(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Edge values and outward decay rates at the box edges, each of shape (K, D)."""
+        D = self._quad.shape[1]
+        h = 1e-3
+        t = torch.stack([_EDGE[0].expand(D), (_EDGE[0] + h).expand(D), (_EDGE[1] - h).expand(D),
+                         _EDGE[1].expand(D)])
+        _, _, post, _ = self._layer(t)  # (4, K, D)
+        lo, hi = post[0], post[3]
+        rate_lo = torch.clamp((post[1] - post[0]) / h, min=self.min_tail_rate)
+        rate_hi = torch.clamp((post[2] - post[3]) / h, min=self.min_tail_rate)
+        return lo, hi, rate_lo, rate_hi
 
     def _log_z(self) -> torch.Tensor:
-        """log Z_kd in unit coordinates, shape (K, D)."""
+        """log Z_kd in unit coordinates (box integral plus the two exponential tails), shape (K, D)."""
         _, _, post, _ = self._layer(self._quad)  # (n, K, D)
-        return torch.logsumexp(post, dim=0) - np.log(self.quad_points) + np.log(2.0)
+        inside = torch.logsumexp(post, dim=0) - np.log(self.quad_points) + np.log(2.0)
+        lo, hi, rate_lo, rate_hi = self._tail_rates()
+        return torch.logsumexp(torch.stack([inside, lo - torch.log(rate_lo), hi - torch.log(rate_hi)]), dim=0)
+
+    def _edges_at(self, U: torch.Tensor) -> torch.Tensor:
+        """phi_kd at unit coordinates U (N, D), linear tails beyond [-1, 1]: shape (N, K, D)."""
+        _, _, post, _ = self._layer(torch.clamp(U, -1.0, 1.0))
+        if bool((U.abs() > 1.0).any()):
+            _, _, rate_lo, rate_hi = self._tail_rates()
+            below = torch.clamp(U + 1.0, max=0.0)[:, None, :]  # <= 0 left of the box
+            above = torch.clamp(U - 1.0, min=0.0)[:, None, :]  # >= 0 right of the box
+            post = post + rate_lo[None] * below - rate_hi[None] * above
+        return post
 
     def _component_log(self, U: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(log w_k + log P_k(u)) of shape (N, K) and the per-edge normalized curves (N, K, D)."""
-        _, _, post, _ = self._layer(U)
-        edges = post - self._log_z()[None]
+        edges = self._edges_at(U) - self._log_z()[None]
         return torch.log_softmax(self._logits, dim=0)[None] + edges.sum(dim=2), edges
 
     def _log_q_unit(self, U: torch.Tensor) -> torch.Tensor:
@@ -185,21 +186,22 @@ class KAMixtureKAN:
 
     # -- fitting ------------------------------------------------------------
 
-    def fit(self, data: TaskData, seed: int, recorder: SnapshotRecorder | None = None,
+    def fit(self, X: Any, *, seed: int = 0, recorder: SnapshotRecorder | None = None,
             progress: Callable[[int, int], None] | None = None) -> KAMixtureKAN:
-        """Maximum likelihood on ``data.X_train`` (the mixture is not used)."""
-        D = data.n_features
+        """Maximum likelihood on the samples ``X`` (a share is held out for early stopping)."""
+        X = check_samples(X)
+        D = X.shape[1]
         if recorder is not None and D != 2:
             raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
         start = time.perf_counter()
-        self._scaler = BoxScaler(data.bounds)
-        self._bounds = data.bounds.copy()
-        self._X_train = data.X_train
-        rng = np.random.default_rng(seed)
-        X_test = data.X_test[rng.choice(len(data.X_test), min(self.test_points, len(data.X_test)), replace=False)]
-        U = self._scaler.to_unit(data.X_train)
-        U_test = self._scaler.to_unit(self._clip(X_test))
+        X_fit, X_val = split_validation(X, self.validation_fraction, seed)
+        self.domain_ = data_box(X, self.domain_margin)
+        self._scaler = BoxScaler(self.domain_)
+        self._X_train = X_fit
+        U, U_val = self._scaler.to_unit(X_fit), self._scaler.to_unit(X_val)
         every = max(1, self.steps // 50)
+        stopper = EarlyStopping(self.patience, every=5)
+        step = 0
         with pykan_sandbox(seed, self.threads) as box:
             progress = box.unmuted(progress)
             self._build(U.numpy().astype(float), seed)
@@ -208,7 +210,7 @@ class KAMixtureKAN:
             if recorder is not None:
                 self._grid_u = self._scaler.to_unit(recorder.grid_points())
                 recorder.start(self.steps, [D, self.n_components, 1], self._edges(D), "nll")
-                recorder.boundary(0, "train", self._nll(U), self._nll(U_test), self._frame(recorder))
+                recorder.boundary(0, "train", self._nll(U), self._nll(U_val), self._frame(recorder))
             for step in range(1, self.steps + 1):
                 optimizer.zero_grad()
                 nll = -self._log_q_unit(U).mean() + self._log_half
@@ -216,16 +218,30 @@ class KAMixtureKAN:
                 optimizer.step()
                 if not torch.isfinite(nll):
                     raise FloatingPointError(f"Training diverged at step {step}.")
+                val: float | None = None
+                stop = False
+                if stopper.due(step, last=step == self.steps):
+                    val = self._nll(U_val)
+                    stop = stopper.update(step, val, lambda: (self._layer.coef.detach().clone(),
+                                                              self._logits.detach().clone()))
                 if recorder is not None:
-                    recorder.step(step, "train", float(nll), lambda: self._nll(U_test),
-                                  lambda: self._frame(recorder))
-                if progress is not None and (step % every == 0 or step == self.steps):
+                    recorder.step(step, "train", float(nll), (lambda v=val: v) if val is not None
+                                  else (lambda: self._nll(U_val)), lambda: self._frame(recorder))
+                if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
+                if stop:
+                    break
+            if stopper.best_state is not None:
+                with torch.no_grad():
+                    self._layer.coef.copy_(stopper.best_state[0])
+                    self._logits.copy_(stopper.best_state[1])
             if recorder is not None:
-                recorder.boundary(self.steps, "train", self._nll(U), self._nll(U_test), self._frame(recorder),
-                                  start=0)
-        self._readback = None
-        self.seconds = time.perf_counter() - start
+                recorder.boundary(step, "train", self._nll(U), self._nll(U_val), self._frame(recorder), start=0)
+        self._readback: dict[str, Any] | None = None
+        self.best_steps_ = {"train": stopper.best_step}
+        self.n_steps_ = step
+        self.n_parameters_ = int(self._layer.coef.numel()) + self.n_components - 1
+        self.seconds_ = time.perf_counter() - start
         return self
 
     @property
@@ -243,13 +259,12 @@ class KAMixtureKAN:
         return [(0, d, k) for d in range(D) for k in range(K)] + [(1, k, 0) for k in range(K)]
 
     def _frame(self, recorder: SnapshotRecorder) -> FrameState:
-        """Inner edges: the normalized log marginal over the domain; outer edges: w_k exp(s)."""
+        """Inner edges: the normalized log marginal over the box; outer edges: w_k exp(s)."""
         D, K, S = len(self._scaler.center), self.n_components, recorder.curve_samples
         with torch.no_grad():
             t = torch.linspace(-1, 1, S)[:, None].expand(-1, D)
-            _, _, post, _ = self._layer(t)
-            inner = (post - self._log_z()[None]).numpy() - np.log(self._scaler.half)[None, None]
-            comp, edges = self._component_log(self._scaler.to_unit(self._X_train))
+            inner = (self._edges_at(t) - self._log_z()[None]).numpy() - np.log(self._scaler.half)[None, None]
+            _, edges = self._component_log(self._scaler.to_unit(self._X_train))
             s = (edges.sum(dim=2) - self._log_half).numpy()  # (N, K)
             w = torch.softmax(self._logits, dim=0).numpy()
             density = torch.exp(self._log_q_unit(self._grid_u) - self._log_half).numpy()
@@ -270,48 +285,36 @@ class KAMixtureKAN:
 
     # -- evaluation ---------------------------------------------------------
 
-    def _clip(self, X: np.ndarray) -> np.ndarray:
-        return np.clip(X, self._bounds[:, 0], self._bounds[:, 1])
-
-    def _require_fit(self) -> None:
-        if self._layer is None:
-            raise ValueError("KAMixtureKAN is not fitted yet; call fit(data, seed) first.")
-
     def logpdf(self, X: Any) -> np.ndarray:
-        """Normalized log-density, shape (N,) (points outside ``bounds`` are projected onto it)."""
-        self._require_fit()
-        X = self._clip(check_samples(X, len(self._scaler.center)))
+        """Normalized log-density on all of R^D, shape (N,)."""
+        check_is_fitted(self)
+        X = check_samples(X, len(self._scaler.center))
         with torch.no_grad():
             return self._log_q_unit(self._scaler.to_unit(X)).numpy().astype(float) - self._log_half
 
-    def density(self, X: Any) -> np.ndarray:
-        """Normalized density, shape (N,), >= 0 and finite."""
-        return np.exp(self.logpdf(X))
-
     @property
-    def n_parameters(self) -> int:
-        """Spline coefficients of the K * D inner edges plus K - 1 free weights."""
-        self._require_fit()
-        return int(self._layer.coef.numel()) + self.n_components - 1
-
-    @property
-    def weights(self) -> np.ndarray:
+    def weights_(self) -> np.ndarray:
         """Mixing weights (softmax of the outer part), shape (K,)."""
-        self._require_fit()
+        check_is_fitted(self)
         return torch.softmax(self._logits.detach(), dim=0).numpy().astype(float)
 
     def readback(self) -> dict[str, Any]:
         """Parameters read back from the learned curves.
 
+        Each curve ``phi_kd - log Z_kd`` (a log marginal density, data units) is fitted over
+        the component's live range, the 0.5%-99.5% responsibility-weighted quantiles of the
+        fitting samples along that axis (:func:`ggmm.estimators._readback.fit_component`).
+
         Returns
         -------
         dict
-            ``mixture`` (GeneralizedGaussianMixture) and ``curves``: one entry per (k, d)
-            with ``component``, ``dim``, ``x`` (samples over the live range, data units),
-            ``learned`` (``phi_kd - log Z_kd`` there), ``fitted``
-            (``b - (|x - c| / alpha) ** p``), ``center``, ``scale``, ``p``.
+            ``mixture`` (GeneralizedGaussianMixture: centers, scales, one p per component,
+            the softmax weights) and ``curves``: one entry per (k, d) with ``component``,
+            ``dim``, ``x`` (samples over the live range, data units), ``learned``
+            (``phi_kd - log Z_kd`` there), ``fitted`` (``b - (|x - c| / alpha) ** p``),
+            ``center``, ``scale``, ``p``.
         """
-        self._require_fit()
+        check_is_fitted(self)
         if self._readback is not None:
             return self._readback
         D, K = len(self._scaler.center), self.n_components
@@ -323,12 +326,11 @@ class KAMixtureKAN:
             ts, ys = [], []
             for d in range(D):
                 x = self._X_train[:, d]
-                lo = _weighted_quantile(x, resp[:, k], 0.005)
-                hi = _weighted_quantile(x, resp[:, k], 0.995)
-                t = np.linspace(lo, hi, self.curve_samples)
+                t = np.linspace(weighted_quantile(x, resp[:, k], 0.005), weighted_quantile(x, resp[:, k], 0.995),
+                                self.curve_samples)
                 ts.append(t)
                 ys.append(self._curve(t, k, d))
-            c, a, p, b = _fit_ggd_curves(ts, ys)
+            c, a, p, b = fit_component(ts, ys, self.readback_weighting)
             centers[k], scales[k], shapes[k] = c, a, p
             per_comp.append((ts, ys, b))
         for k, (ts, ys, b) in enumerate(per_comp):
@@ -337,7 +339,7 @@ class KAMixtureKAN:
                 curves.append({"component": k, "dim": d, "x": ts[d].tolist(), "learned": ys[d].tolist(),
                                "fitted": fitted.tolist(), "center": float(centers[k, d]),
                                "scale": float(scales[k, d]), "p": float(shapes[k])})
-        mixture = GeneralizedGaussianMixture(centers, scales, self.weights, p=shapes, normalize_weights=True)
+        mixture = GeneralizedGaussianMixture(centers, scales, self.weights_, p=shapes, normalize_weights=True)
         self._readback = {"mixture": mixture, "curves": curves}
         return self._readback
 
@@ -347,11 +349,10 @@ class KAMixtureKAN:
         u = np.zeros((len(t), D))
         u[:, d] = (t - self._scaler.center[d]) / self._scaler.half[d]
         with torch.no_grad():
-            _, _, post, _ = self._layer(torch.as_tensor(u, dtype=torch.float32))
-            value = post[:, k, d] - self._log_z()[k, d]
+            value = self._edges_at(torch.as_tensor(u, dtype=torch.float32))[:, k, d] - self._log_z()[k, d]
         return value.numpy().astype(float) - np.log(self._scaler.half[d])
 
     @property
-    def mixture(self) -> GeneralizedGaussianMixture:
+    def mixture_(self) -> GeneralizedGaussianMixture:
         """The mixture read back from the learned curves (see :meth:`readback`)."""
         return self.readback()["mixture"]

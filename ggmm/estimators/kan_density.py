@@ -1,13 +1,25 @@
 """KAN density estimation from samples alone, by maximum likelihood.
 
-The KAN outputs an unnormalized log-density f over the domain ``bounds``;
-``log q(x) = f(x) - log Z`` with ``Z = integral over bounds of exp(f)`` computed by a
-midpoint rule on a regular grid of ``quad_points`` nodes per axis, and the network
-maximizes the mean log-likelihood of the training samples.
+The density is a proper density on all of R^D, a two-part mixture:
 
-A fixed quadrature can be fooled: the network may put narrow spikes on the samples,
-between quadrature nodes, where Z does not see them (an earlier prototype did this at
-p = 1 and "beat" the true density's held-out NLL). Two defences:
+    q(x) = (1 - eps) * q_box(x) + eps * g(x),
+
+* ``q_box(x) = exp(f(x)) / Z`` inside the box ``domain_`` (the samples' bounding box
+  widened by ``domain_margin`` on every side, so every sample lies inside) and 0 outside;
+  f is the KAN's output and ``Z`` its integral over the box;
+* ``g`` is a product of Laplace densities (per axis: the samples' median and mean absolute
+  deviation), whose tails decay exponentially in every direction;
+* ``eps = 2 D / (N + 1)`` by default: about the chance that a new sample falls outside the
+  bounding box of N samples (``tail_weight``).
+
+So the density never clips a point onto the box, and a point far from the data gets the
+small density of the tail, not that of the nearest box edge. The KAN maximizes the mean
+log-likelihood of the fitting samples under ``q_box`` (all of them lie in the box).
+
+``Z`` comes from a midpoint rule on a regular grid of ``quad_points`` nodes per axis. A
+fixed quadrature can be fooled: the network may put narrow spikes on the samples, between
+quadrature nodes, where Z does not see them (an earlier prototype did this at p = 1 and
+"beat" the true density's held-out NLL). Two defences:
 
 * during training the quadrature grid is shifted by a fresh uniform random offset at
   every step (a randomly shifted lattice rule): mass hidden between nodes is seen in
@@ -15,8 +27,7 @@ p = 1 and "beat" the true density's held-out NLL). Two defences:
 * after training, ``log Z`` is recomputed on a grid ``norm_refine`` times finer per axis,
   and that value normalizes :meth:`KANDensityEstimator.logpdf`.
 
-The density is normalized over the box ``bounds``; a point outside the box is evaluated
-at its projection onto the box (the true mass outside the report's boxes is below 0.5%).
+Training stops early on the held-out NLL of ``validation_fraction`` of the samples.
 """
 
 from __future__ import annotations
@@ -31,9 +42,9 @@ from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
 from ._kan_core import BoxScaler, Stage, Trainer, edge_list, evaluate, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
-from .task import TaskData
+from .base import BaseEstimator, DensityMixin, check_is_fitted, data_box, split_validation
 
-__all__ = ["KANDensityEstimator", "midpoint_grid"]
+__all__ = ["KANDensityEstimator", "LaplaceTail", "midpoint_grid"]
 
 
 def midpoint_grid(n: int, D: int) -> torch.Tensor:
@@ -43,18 +54,38 @@ def midpoint_grid(n: int, D: int) -> torch.Tensor:
     return torch.stack([m.reshape(-1) for m in mesh], dim=1)
 
 
-class _DensityProblem:
-    """Negative log-likelihood with a numerically normalized exp(KAN)."""
+class LaplaceTail:
+    """A product of per-axis Laplace densities fitted to samples (median, mean absolute deviation).
 
-    def __init__(self, x_data: torch.Tensor, x_test: torch.Tensor, n_quad: int, log_volume: float,
-                 seed: int) -> None:
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    """
+
+    def __init__(self, X: np.ndarray) -> None:
+        self.center = np.median(X, axis=0)
+        self.scale = np.maximum(np.mean(np.abs(X - self.center), axis=0), 1e-6)
+
+    def logpdf(self, X: np.ndarray) -> np.ndarray:
+        """Log-density at X (N, D), shape (N,)."""
+        z = np.abs(np.asarray(X, dtype=float) - self.center) / self.scale
+        return -np.sum(z + np.log(2.0 * self.scale), axis=1)
+
+
+class _DensityProblem:
+    """Negative log-likelihood of the fitting samples under ``q_box``; validation NLL under ``q``."""
+
+    def __init__(self, x_data: torch.Tensor, X_val: np.ndarray, scaler: BoxScaler, tail: LaplaceTail,
+                 tail_weight: float, n_quad: int, seed: int) -> None:
         D = x_data.shape[1]
-        self.x_data, self.x_test = x_data, x_test
+        self.x_data, self.X_val, self.scaler, self.tail = x_data, X_val, scaler, tail
+        self.log_box, self.log_tail = float(np.log1p(-tail_weight)), float(np.log(tail_weight))
         self.quad = midpoint_grid(n_quad, D)
         self.h = 2.0 / n_quad
-        self.log_volume = log_volume
+        self.log_volume = scaler.log_volume
         self.log_n = float(np.log(len(self.quad)))
         self.generator = torch.Generator().manual_seed(seed)
+        self.log_norm: float | None = None  # set after training: the refined log Z
         # pykan's grid updates and cached activations use the samples plus as many uniform points
         g = torch.Generator().manual_seed(seed + 1)
         self.x_fit = torch.cat([x_data, torch.rand(len(x_data), D, generator=g) * 2.0 - 1.0])
@@ -70,20 +101,31 @@ class _DensityProblem:
         return nll, float(nll.detach())
 
     def log_z(self, model: Any) -> float:
+        if self.log_norm is not None:
+            return self.log_norm
         return float(self._log_z(evaluate(model, self.quad)))
+
+    def logpdf(self, model: Any, X: np.ndarray) -> np.ndarray:
+        """log q at data points X (N, D): the box part (inside the box only) plus the tail."""
+        U = self.scaler.to_unit(X)
+        inside = torch.all(U.abs() <= 1.0, dim=1).numpy()
+        box = np.full(len(X), -np.inf)
+        if inside.any():
+            box[inside] = evaluate(model, U[inside]).numpy().astype(float) - self.log_z(model)
+        return np.logaddexp(self.log_box + box, self.log_tail + self.tail.logpdf(X))
 
     def train_loss(self, model: Any) -> float:
         return float(-evaluate(model, self.x_data).mean()) + self.log_z(model)
 
-    def test_loss(self, model: Any) -> float:
-        return float(-evaluate(model, self.x_test).mean()) + self.log_z(model)
+    def validation_loss(self, model: Any) -> float:
+        return float(-np.mean(self.logpdf(model, self.X_val)))
 
     def density_unit(self, model: Any, U: torch.Tensor) -> np.ndarray:
-        return torch.exp(evaluate(model, U) - self.log_z(model)).numpy().astype(float)
+        return np.exp(self.logpdf(model, self.scaler.from_unit_all(U.numpy())))
 
 
-class KANDensityEstimator:
-    """Density estimation from samples with a KAN log-density, normalized on ``bounds``.
+class KANDensityEstimator(DensityMixin, BaseEstimator):
+    """Density estimation from samples with a KAN log-density (see the module notes).
 
     Parameters
     ----------
@@ -91,7 +133,7 @@ class KANDensityEstimator:
         Hidden widths; the network is ``[D, *hidden, 1]``.
     grid, k : int, default 10, 3
     steps : int, default 500
-        Adam steps (full batch: all samples and all quadrature nodes every step).
+        Most Adam steps (full batch: all fitting samples and all quadrature nodes every step).
     lr : float, default 0.02
     lamb : float, default 0.0
         pykan's sparsity regularization.
@@ -100,32 +142,46 @@ class KANDensityEstimator:
         and 8 beyond.
     norm_refine : int, default 4
         The final ``log Z`` uses ``norm_refine`` times more nodes per axis.
-    test_points : int, default 256
-        Test samples (a fixed subset) for the per-step test loss.
+    domain_margin : float, default 0.1
+        The box is the samples' bounding box widened by this fraction of its width per side.
+    tail_weight : float or None
+        ``eps``; None gives ``2 D / (N + 1)``.
+    validation_fraction : float, default 0.2
+    patience : int, default 100
+        Steps without a lower validation NLL after which training stops.
+    noise_scale : float, default 0.3
     threads : int, default 1
 
     Attributes
     ----------
-    normalized : bool
-        True.
-    log_norm : float
-        The final ``log Z``.
+    domain_ : ndarray of shape (D, 2)
+    log_norm_ : float
+        The final ``log Z`` of the box part.
+    tail_weight_ : float
+    model_ : kan.MultKAN
+    best_steps_ : dict
+    n_steps_ : int
+        Optimizer steps taken.
+    n_parameters_ : int
+        Spline coefficients + 2 scales of every live edge.
     """
-
-    normalized = True
 
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 10, k: int = 3, steps: int = 500,
                  lr: float = 0.02, lamb: float = 0.0, quad_points: int | None = None, norm_refine: int = 4,
-                 test_points: int = 256, noise_scale: float = 0.3, threads: int = 1) -> None:
+                 domain_margin: float = 0.1, tail_weight: float | None = None, validation_fraction: float = 0.2,
+                 patience: int = 100, noise_scale: float = 0.3, threads: int = 1) -> None:
         if norm_refine < 1:
             raise ValueError(f"The parameter 'norm_refine' must be >= 1, but got {norm_refine}.")
+        if tail_weight is not None and not 0 < tail_weight < 1:
+            raise ValueError(f"The parameter 'tail_weight' must be None or in (0, 1), but got {tail_weight!r}.")
         self.hidden = [int(h) for h in hidden]
         self.grid, self.k, self.steps = int(grid), int(k), int(steps)
         self.lr, self.lamb = float(lr), float(lamb)
         self.quad_points = None if quad_points is None else int(quad_points)
-        self.norm_refine, self.test_points = int(norm_refine), int(test_points)
+        self.norm_refine = int(norm_refine)
+        self.domain_margin, self.tail_weight = float(domain_margin), tail_weight
+        self.validation_fraction, self.patience = float(validation_fraction), int(patience)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
-        self._model: Any = None
 
     def training_quad_points(self, D: int) -> int:
         """Quadrature nodes per axis used in training for dimension D."""
@@ -133,19 +189,21 @@ class KANDensityEstimator:
             return self.quad_points
         return 48 if D <= 2 else 16 if D == 3 else 8
 
-    def fit(self, data: TaskData, seed: int, recorder: SnapshotRecorder | None = None,
+    def fit(self, X: Any, *, seed: int = 0, recorder: SnapshotRecorder | None = None,
             progress: Callable[[int, int], None] | None = None) -> KANDensityEstimator:
-        """Fit on ``data.X_train`` alone (the mixture is not used)."""
-        D = data.n_features
+        """Maximum likelihood on the samples ``X`` (a share is held out for early stopping)."""
+        X = check_samples(X)
+        N, D = X.shape
         if recorder is not None and D != 2:
             raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
-        rng = np.random.default_rng(seed)
-        test_idx = rng.choice(len(data.X_test), size=min(self.test_points, len(data.X_test)), replace=False)
-        self._scaler = scaler = BoxScaler(data.bounds)
-        self._bounds = data.bounds.copy()
+        X_fit, X_val = split_validation(X, self.validation_fraction, seed)
+        self.domain_ = data_box(X, self.domain_margin)
+        self._scaler = scaler = BoxScaler(self.domain_)
+        self.tail_weight_ = float(self.tail_weight or 2.0 * D / (N + 1))
+        self._tail = LaplaceTail(X)
         n_quad = self.training_quad_points(D)
-        problem = _DensityProblem(scaler.to_unit(data.X_train), scaler.to_unit(self._clip(data.X_test[test_idx])),
-                                  n_quad, scaler.log_volume, seed)
+        problem = _DensityProblem(scaler.to_unit(X_fit), X_val, scaler, self._tail, self.tail_weight_, n_quad,
+                                  seed)
         width = [D, *self.hidden, 1]
         edges = edge_list(width)
         if recorder is not None:
@@ -154,44 +212,19 @@ class KANDensityEstimator:
             model = new_kan(width, self.grid, self.k, seed, box.ckpt_path, noise_scale=self.noise_scale)
             trainer = Trainer(model, problem, scaler, edges, box.ckpt_path, self.steps, recorder,
                               box.unmuted(progress))
-            self._model = trainer.run([Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb,
-                                             update_grid=True)])
+            self.model_ = trainer.run([Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb,
+                                             update_grid=True, patience=self.patience)])
             fine = midpoint_grid(n_quad * self.norm_refine, D)
-            self.log_norm = float(torch.logsumexp(evaluate(self._model, fine), dim=0)
-                                  - np.log(len(fine)) + scaler.log_volume)
+            self.log_norm_ = float(torch.logsumexp(evaluate(self.model_, fine), dim=0)
+                                   - np.log(len(fine)) + scaler.log_volume)
+        problem.log_norm = self.log_norm_
+        self._problem = problem
+        self.best_steps_ = dict(trainer.stopped)
+        self.n_steps_ = trainer.step
+        self.n_parameters_ = n_live_parameters(self.model_)
         return self
 
-    # -- evaluation ---------------------------------------------------------
-
-    def _clip(self, X: np.ndarray) -> np.ndarray:
-        return np.clip(X, self._bounds[:, 0], self._bounds[:, 1])
-
-    def _require_fit(self) -> Any:
-        if self._model is None:
-            raise ValueError("KANDensityEstimator is not fitted yet; call fit(data, seed) first.")
-        return self._model
-
     def logpdf(self, X: Any) -> np.ndarray:
-        """Normalized log-density, shape (N,) (points outside ``bounds`` are projected onto it)."""
-        model = self._require_fit()
-        X = self._clip(check_samples(X, len(self._scaler.center)))
-        return evaluate(model, self._scaler.to_unit(X)).numpy().astype(float) - self.log_norm
-
-    def density(self, X: Any) -> np.ndarray:
-        """Normalized density, shape (N,), >= 0 and finite."""
-        return np.exp(self.logpdf(X))
-
-    @property
-    def n_parameters(self) -> int:
-        """Spline coefficients + 2 scales of every live edge."""
-        return n_live_parameters(self._require_fit())
-
-    @property
-    def mixture(self) -> None:
-        """A general KAN density has no mixture parameters to read back."""
-        return None
-
-    @property
-    def model(self) -> Any:
-        """The fitted ``kan.MultKAN``."""
-        return self._require_fit()
+        """Normalized log-density on all of R^D, shape (N,)."""
+        check_is_fitted(self)
+        return self._problem.logpdf(self.model_, check_samples(X, len(self._scaler.center)))

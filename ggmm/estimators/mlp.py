@@ -2,22 +2,26 @@
 
 Same fitting points (samples plus domain points, fresh each step), same target and loss
 (squared density error with an exponential output plus the weighted log-density term),
-same optimizer and number of steps as :class:`~ggmm.estimators.KANRegressor`'s train and
-retrain stages together; only the network differs. Choose ``hidden`` to match the KAN's
-parameter count (about the same, or about ten times more).
+same optimizer, same validation split and early stopping as
+:class:`~ggmm.estimators.KANRegressor`; only the network differs. Choose ``hidden`` to
+match the KAN's parameter count (about the same, or about ten times more). Its learning
+rate and activation are tuned by the pipeline like every other family's hyperparameters
+(``build/experiments.toml``), never on evaluated data.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
 from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import pykan_sandbox
-from .kan_regression import RegressionOutputs
-from .task import TaskData
+from ._regression import RegressionOutputs, Target
+from .base import EarlyStopping
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
 
@@ -38,27 +42,29 @@ class MLPRegressor(RegressionOutputs):
     hidden : list of int, default [12, 12]
         Hidden widths. For D = 2: [12, 12] has 205 parameters (about a pruned [2, 5, 1]
         KAN), [44, 44] has 2157 (about ten times more).
-    steps : int, default 700
-        Adam steps (KANRegressor's ``steps + retrain_steps``).
-    lr : float, default 0.03
+    steps : int, default 3000
+        Most Adam steps (early stopping usually ends training sooner).
+    lr : float, default 0.01
     activation : {"silu", "tanh", "relu"}, default "tanh"
-        (tanh at lr 0.03 was the most reliable of silu/tanh at lr 0.003-0.05 on the
-        "original" preset, seeds 0 and 1, both sizes.)
-    domain_points, resample_domain, output, log_weight, test_points
+    domain_points, domain_margin, resample_domain, output, log_weight, validation_fraction, patience
         As in :class:`~ggmm.estimators.KANRegressor`.
     threads : int, default 1
 
     Attributes
     ----------
-    normalized : bool
-        False.
+    model_ : torch.nn.Sequential
+    n_parameters_ : int
+        Weights and biases.
+    best_steps_ : dict
+        ``{"train": step}``: the step whose parameters were kept.
+    n_steps_ : int
+        Optimizer steps taken.
     """
 
-    normalized = False
-
-    def __init__(self, hidden: Sequence[int] = (12, 12), steps: int = 700, lr: float = 0.03,
-                 activation: str = "tanh", domain_points: float = 0.5, resample_domain: bool = True,
-                 output: str = "exp", log_weight: float = 0.1, test_points: int = 256, threads: int = 1) -> None:
+    def __init__(self, hidden: Sequence[int] = (12, 12), steps: int = 3000, lr: float = 0.01,
+                 activation: str = "tanh", domain_points: float = 0.5, domain_margin: float = 0.25,
+                 resample_domain: bool = True, output: str = "exp", log_weight: float = 0.1,
+                 validation_fraction: float = 0.2, patience: int = 300, threads: int = 1) -> None:
         if activation not in _ACTIVATIONS:
             raise ValueError(f"The parameter 'activation' must be one of {sorted(_ACTIVATIONS)}, "
                              f"but got {activation!r}.")
@@ -69,10 +75,11 @@ class MLPRegressor(RegressionOutputs):
             raise ValueError(f"The parameter 'hidden' must be a non-empty list of positive widths, "
                              f"but got {hidden!r}.")
         self.steps, self.lr, self.activation = int(steps), float(lr), activation
-        self.domain_points, self.resample_domain = float(domain_points), bool(resample_domain)
+        self.domain_points, self.domain_margin = float(domain_points), float(domain_margin)
+        self.resample_domain = bool(resample_domain)
         self.output, self.log_weight = output, float(log_weight)
-        self.test_points, self.threads = int(test_points), int(threads)
-        self._model: torch.nn.Module | None = None
+        self.validation_fraction, self.patience = float(validation_fraction), int(patience)
+        self.threads = int(threads)
 
     def _network(self, D: int) -> torch.nn.Sequential:
         sizes, layers = [D, *self.hidden], []
@@ -81,16 +88,17 @@ class MLPRegressor(RegressionOutputs):
         layers.append(torch.nn.Linear(sizes[-1], 1))
         return torch.nn.Sequential(*layers)
 
-    def fit(self, data: TaskData, seed: int, recorder: SnapshotRecorder | None = None,
+    def fit(self, X: Any, *, target: Target, seed: int = 0, recorder: SnapshotRecorder | None = None,
             progress: Callable[[int, int], None] | None = None) -> MLPRegressor:
-        """Fit on ``data`` (density values of ``data.mixture`` at the fitting points).
+        """Fit the density values ``target(x)`` at the samples ``X`` and over their domain.
 
         A recorder gets losses and density frames; an MLP has no edges, so E = 0.
         """
-        D = data.n_features
-        problem = self._prepare(data, seed, recorder)[0]
+        problem = self._prepare(X, target, seed, recorder)[0]
+        D = problem.x_fit.shape[1]
         scaler = self._scaler
         every = max(1, self.steps // 50)
+        stopper = EarlyStopping(self.patience, every=10)
         with pykan_sandbox(seed, self.threads) as box:
             progress = box.unmuted(progress)
             model = self._network(D)
@@ -107,7 +115,7 @@ class MLPRegressor(RegressionOutputs):
                                       importance=np.zeros(0), live=np.zeros(0, dtype=int))
 
                 recorder.start(self.steps, [D, *self.hidden, 1], [], "rmse")
-                recorder.boundary(0, "train", problem.train_loss(model), problem.test_loss(model), frame())
+                recorder.boundary(0, "train", problem.train_loss(model), problem.validation_loss(model), frame())
             for step in range(1, self.steps + 1):
                 optimizer.zero_grad()
                 objective, train_loss = problem.objective(model, step)
@@ -115,18 +123,26 @@ class MLPRegressor(RegressionOutputs):
                 optimizer.step()
                 if not np.isfinite(train_loss):
                     raise FloatingPointError(f"Training diverged at step {step} (loss {train_loss}).")
+                stop = False
+                val: float | None = None
+                if stopper.due(step, last=step == self.steps):
+                    val = problem.validation_loss(model)
+                    stop = stopper.update(step, val, lambda: copy.deepcopy(model.state_dict()))
                 if recorder is not None:
-                    recorder.step(step, "train", train_loss, lambda: problem.test_loss(model), frame)
-                if progress is not None and (step % every == 0 or step == self.steps):
+                    recorder.step(step, "train", train_loss,
+                                  (lambda v=val: v) if val is not None else (lambda: problem.validation_loss(model)),
+                                  frame)
+                if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
+                if stop:
+                    break
+            if stopper.best_state is not None:
+                model.load_state_dict(stopper.best_state)
             if recorder is not None:
-                recorder.boundary(self.steps, "train", problem.train_loss(model), problem.test_loss(model),
+                recorder.boundary(step, "train", problem.train_loss(model), problem.validation_loss(model),
                                   frame(), start=0)
-        self._model, self._problem = model, problem
+        self.model_, self.problem_ = model, problem
+        self.best_steps_ = {"train": stopper.best_step}
+        self.n_steps_ = step
+        self.n_parameters_ = int(sum(p.numel() for p in model.parameters()))
         return self
-
-    @property
-    def n_parameters(self) -> int:
-        """Weights and biases."""
-        return int(sum(p.numel() for p in self._require_fit().parameters()))
-

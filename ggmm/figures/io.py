@@ -9,36 +9,11 @@ import numpy as np
 
 from ..packing import unpack
 
-__all__ = ["KNOWN_SCHEMAS", "load_export", "check_export", "find_preset", "packed_array"]
-
-#: Schema name -> supported version of every export the figures read.
-KNOWN_SCHEMAS: dict[str, int] = {
-    "ggmm-presets": 1,
-    "ggmm-comparison": 1,
-    "ggmm-em-history": 1,
-    "ggmm-recovered": 1,
-    "ggmm-snapshots": 1,
-    "ggmm-timings": 1,
-    "ggmm-manifest": 1,
-}
-
-# Top-level keys each schema must have (beyond "schema" and "version").
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "ggmm-presets": ("presets",),
-    "ggmm-comparison": ("datasets", "methods", "metrics", "summary", "truth_nll"),
-    "ggmm-em-history": ("runs",),
-    "ggmm-recovered": ("datasets",),
-    "ggmm-snapshots": ("run", "loss", "stages", "edges", "frames"),
-    "ggmm-timings": ("summary", "jobs"),
-    "ggmm-manifest": ("plan", "files"),
-}
+__all__ = ["load_export", "check_export", "find_preset", "packed_array"]
 
 
 def check_export(data: Any, schema: str | None = None) -> dict[str, Any]:
-    """Check that ``data`` is an export of a known schema (and of ``schema`` if given).
-
-    Snapshot files are checked in depth with :func:`ggmm.snapshots.validate_snapshots`;
-    the other exports by their schema name, version and top-level keys.
+    """Check that ``data`` is a valid export (of ``schema`` if given), with :func:`ggmm.exports.validate_export`.
 
     Parameters
     ----------
@@ -57,25 +32,13 @@ def check_export(data: Any, schema: str | None = None) -> dict[str, Any]:
     ValueError
         Naming the bad field.
     """
+    from ..exports import validate_export
+
     if not isinstance(data, dict):
         raise ValueError(f"The parameter 'data' must be a dict (a parsed export), but got {type(data).__name__}.")
-    name = data.get("schema")
-    if name not in KNOWN_SCHEMAS:
-        raise ValueError(f"The field 'schema' must be one of {sorted(KNOWN_SCHEMAS)}, but got {name!r}.")
-    if schema is not None and name != schema:
-        raise ValueError(f"The field 'schema' should be {schema!r}, but got {name!r}.")
-    if data.get("version") != KNOWN_SCHEMAS[name]:
-        raise ValueError(
-            f"The field 'version' of a {name} export must be {KNOWN_SCHEMAS[name]}, but got {data.get('version')!r}."
-        )
-    if name == "ggmm-snapshots":
-        from ..snapshots import validate_snapshots
-
-        validate_snapshots(data)
-    else:
-        missing = [key for key in _REQUIRED[name] if key not in data]
-        if missing:
-            raise ValueError(f"The {name} export is missing the field(s) {missing}.")
+    if schema is not None and data.get("schema") != schema:
+        raise ValueError(f"The field 'schema' should be {schema!r}, but got {data.get('schema')!r}.")
+    validate_export(data)
     return data
 
 

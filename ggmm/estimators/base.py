@@ -1,0 +1,231 @@
+"""The one estimator contract, in the manner of scikit-learn.
+
+Every estimator is constructed with its hyperparameters only and learns from samples:
+
+``fit(X, *, seed=0, **fit_params) -> self``
+    ``X`` of shape (N, D) are samples of the unknown distribution. Regressors (which fit
+    known density values, the original coursework's task) also take ``target``, a
+    callable giving the true density at any points: the one place where the truth enters.
+    Neural estimators accept ``recorder`` (training snapshots) and ``progress``.
+``density(X) -> (N,)``
+    The estimated density, >= 0 and finite.
+``logpdf(X) -> (N,)`` (density estimators only)
+    A normalized log-density on all of R^D.
+``n_parameters_``
+    Learned parameters, set by ``fit``; every fitted attribute ends with ``_``.
+
+The neural estimators hold out ``validation_fraction`` of ``X`` and stop on the
+validation loss (:class:`EarlyStopping`); nothing else they see ever comes from test
+data. :func:`check_is_fitted` is the one "is it fitted" check.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .._validation import check_samples
+
+__all__ = [
+    "BaseEstimator",
+    "DensityEstimator",
+    "DensityMixin",
+    "DensityRegressor",
+    "EarlyStopping",
+    "Estimator",
+    "NotFittedError",
+    "check_is_fitted",
+    "data_box",
+    "split_validation",
+]
+
+Progress = Callable[[int, int], None]
+
+
+class NotFittedError(ValueError):
+    """An estimator was used before ``fit``."""
+
+
+def check_is_fitted(estimator: Any) -> None:
+    """Raise :class:`NotFittedError` unless ``estimator`` has been fitted (has ``n_parameters_``)."""
+    if getattr(estimator, "n_parameters_", None) is None:
+        raise NotFittedError(f"{type(estimator).__name__} is not fitted yet; call fit(X) first.")
+
+
+@runtime_checkable
+class Estimator(Protocol):
+    """What every estimator offers once fitted."""
+
+    n_parameters_: int
+
+    def fit(self, X: Any, *, seed: int = 0, **fit_params: Any) -> Estimator: ...
+
+    def density(self, X: Any) -> np.ndarray: ...
+
+
+@runtime_checkable
+class DensityEstimator(Estimator, Protocol):
+    """An estimator of a normalized density from samples alone."""
+
+    def logpdf(self, X: Any) -> np.ndarray: ...
+
+
+@runtime_checkable
+class DensityRegressor(Protocol):
+    """A model fitted to known density values at the samples and over their domain; not normalized."""
+
+    n_parameters_: int
+
+    def fit(self, X: Any, *, target: Callable[[np.ndarray], np.ndarray], seed: int = 0,
+            **fit_params: Any) -> DensityRegressor: ...
+
+    def density(self, X: Any) -> np.ndarray: ...
+
+
+class BaseEstimator:
+    """Hyperparameters introspected from ``__init__`` (as in scikit-learn) and the fitted check."""
+
+    #: True for density estimators (a normalized ``logpdf``), False for regressors.
+    normalized: bool = True
+    n_parameters_: int | None = None
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [name for name, p in signature.parameters.items()
+                if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor arguments this estimator was built with."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def clone(self, **changes: Any) -> BaseEstimator:
+        """A new, unfitted estimator with the same hyperparameters except ``changes``."""
+        unknown = set(changes) - set(self._param_names())
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no parameter(s) {sorted(unknown)}; "
+                             f"it takes {', '.join(self._param_names())}.")
+        return type(self)(**{**self.get_params(), **changes})
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+class DensityMixin:
+    """``density`` as the exponential of ``logpdf``."""
+
+    def logpdf(self, X: Any) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def density(self, X: Any) -> np.ndarray:
+        """Estimated density, shape (N,), >= 0 and finite."""
+        return np.exp(self.logpdf(X))
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the neural estimators
+# ---------------------------------------------------------------------------
+
+
+def data_box(X: Any, margin: float) -> np.ndarray:
+    """The samples' bounding box widened by ``margin`` times its width on every side.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    margin : float
+        >= 0, a fraction of each axis's sample range.
+
+    Returns
+    -------
+    bounds : ndarray of shape (D, 2)
+        ``[low, high]`` per dimension; every sample lies strictly inside when margin > 0.
+    """
+    X = check_samples(X)
+    if not margin >= 0:
+        raise ValueError(f"The parameter 'margin' must be >= 0, but got {margin!r}.")
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    width = np.maximum(hi - lo, 1e-9)
+    return np.stack([lo - margin * width, hi + margin * width], axis=1)
+
+
+def split_validation(X: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A random split of the samples into fitting and validation parts.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    fraction : float
+        Share of the samples held out, in (0, 0.5].
+    seed : int
+
+    Returns
+    -------
+    X_fit : ndarray of shape (N - M, D)
+    X_val : ndarray of shape (M, D)
+        ``M = max(1, round(fraction * N))``.
+    """
+    if not 0 < fraction <= 0.5:
+        raise ValueError(f"The parameter 'validation_fraction' must be in (0, 0.5], but got {fraction!r}.")
+    if len(X) < 4:
+        raise ValueError(f"At least 4 samples are needed to hold some out for validation, but got {len(X)}.")
+    order = np.random.default_rng([seed, 0x5A11D]).permutation(len(X))
+    n_val = max(1, int(round(fraction * len(X))))
+    return X[order[n_val:]], X[order[:n_val]]
+
+
+@dataclass
+class EarlyStopping:
+    """Stop when the validation loss has not improved for ``patience`` steps; keep the best state.
+
+    Parameters
+    ----------
+    patience : int
+        Steps without an improvement of at least ``min_delta`` after which training stops.
+    every : int
+        The validation loss is computed every ``every`` steps (and at the last step).
+    min_delta : float
+        Smallest decrease that counts as an improvement.
+
+    Attributes
+    ----------
+    best_loss, best_step : float, int
+        The lowest validation loss seen and its step.
+    history : list of (step, loss)
+    """
+
+    patience: int
+    every: int = 10
+    min_delta: float = 0.0
+    best_loss: float = float("inf")
+    best_step: int = 0
+    best_state: Any = None
+    history: list[tuple[int, float]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.patience < 1 or self.every < 1:
+            raise ValueError(f"The parameters 'patience' and 'every' must be >= 1, "
+                             f"but got {self.patience} and {self.every}.")
+
+    def due(self, step: int, last: bool = False) -> bool:
+        """Whether the validation loss should be computed after ``step``."""
+        return last or step % self.every == 0
+
+    def update(self, step: int, loss: float, state: Callable[[], Any]) -> bool:
+        """Record the loss at ``step``; snapshot ``state()`` when it is the best so far.
+
+        Returns
+        -------
+        stop : bool
+            True when ``patience`` steps have passed since the best loss.
+        """
+        loss = float(loss)
+        self.history.append((step, loss))
+        if np.isfinite(loss) and loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_step, self.best_state = loss, step, state()
+        return step - self.best_step >= self.patience
