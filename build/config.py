@@ -7,6 +7,7 @@ and what is wrong.
 from __future__ import annotations
 
 import inspect
+import itertools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +15,18 @@ from typing import Any
 
 import ggmm.estimators as estimators
 from ggmm import PRESETS
+from ggmm.checking import Checker
 
 DEFAULT_CONFIG = Path(__file__).with_name("experiments.toml")
 FAMILIES = ("KAN", "MLP", "classical")
 EM_INITS = ("kmeans", "random")
+#: The metrics a comparison may be judged on.
+METRICS = ("nll", "rmse_test", "rmse_grid")
 #: Constructor arguments the pipeline fills in from the dataset, never from the config.
 DERIVED_PARAMS = ("n_components",)
+_PROFILE_KEYS = {"seeds", "n_train", "n_test", "grid_resolution", "grid_resolution_3d", "workers", "datasets",
+                 "methods", "preset_samples", "em_history", "recovered", "training", "overrides", "tuning_seeds",
+                 "n_validation", "readback", "original"}
 
 
 class ConfigError(ValueError):
@@ -28,13 +35,47 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Method:
-    """One estimator configuration."""
+    """One estimator configuration; ``tune`` maps hyperparameters to their candidate values."""
 
     name: str
     estimator: str
     family: str
     label: dict[str, str]
     params: dict[str, Any]
+    tune: dict[str, list[Any]] = field(default_factory=dict)
+
+    def candidates(self) -> list[dict[str, Any]]:
+        """Every setting of the tuned hyperparameters, in a stable order ([{}] when nothing is tuned)."""
+        names = sorted(self.tune)
+        return [dict(zip(names, values, strict=True)) for values in itertools.product(*(self.tune[n] for n in names))]
+
+    @property
+    def normalized(self) -> bool:
+        """Whether the estimator gives a normalized density (``logpdf``)."""
+        return bool(getattr(getattr(estimators, self.estimator), "normalized", True))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A pre-declared paired comparison of method ``a`` against method ``b`` on ``metric``."""
+
+    name: str
+    a: str
+    b: str
+    metric: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Readback:
+    """Read-back of the KA-structured KAN on generated (non-preset) mixtures."""
+
+    p: list[float]
+    seeds: list[int]
+    n_train: int
+    n_test: int
+    method: str
+    grids: list[int]
 
 
 @dataclass(frozen=True)
@@ -54,6 +95,12 @@ class Profile:
     em_history: list[tuple[str, str]]
     recovered: list[str]
     training: list[tuple[str, str]]
+    tuning_seeds: list[int]
+    n_validation: int
+    candidates: int
+    comparisons: list[Comparison]
+    readback: Readback | None
+    original: tuple[str, str] | None
     method_table: dict[str, Method] = field(repr=False)
 
     def method(self, name: str) -> Method:
@@ -61,81 +108,94 @@ class Profile:
         return self.method_table[name]
 
 
-class _Checker:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {key}: {problem}")
-
-    def table(self, data: Any, key: str) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(key, f"expected a table, got {type(data).__name__} {data!r}")
-        return data
-
-    def get(self, data: dict[str, Any], key: str, prefix: str) -> Any:
-        if key not in data:
-            raise self.fail(f"{prefix}.{key}", "missing")
-        return data[key]
-
-    def integer(self, value: Any, key: str, minimum: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected an integer, got {type(value).__name__} {value!r}")
-        if value < minimum:
-            raise self.fail(key, f"must be >= {minimum}, got {value}")
-        return value
-
-    def names(self, value: Any, key: str, allowed: list[str], what: str) -> list[str]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, f"expected a non-empty list of {what} names, got {value!r}")
-        for item in value:
-            if item not in allowed:
-                raise self.fail(key, f"unknown {what} {item!r}; known: {', '.join(allowed)}")
-        if len(set(value)) != len(value):
-            raise self.fail(key, f"lists a {what} twice: {value}")
-        return list(value)
-
-    def pairs(self, value: Any, key: str) -> list[tuple[str, str]]:
-        if not isinstance(value, list) or not all(
-            isinstance(v, list) and len(v) == 2 and all(isinstance(s, str) for s in v) for v in value
-        ):
-            raise self.fail(key, f"expected a list of [name, name] pairs, got {value!r}")
-        return [(a, b) for a, b in value]
-
-
-def _check_params(c: _Checker, estimator: str, params: dict[str, Any], key: str) -> None:
+def _check_params(c: Checker, estimator: str, params: dict[str, Any], key: str) -> None:
     cls = getattr(estimators, estimator)
     signature = inspect.signature(cls.__init__)
     accepted = set(signature.parameters) - {"self"}
     has_kwargs = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
     for name in params:
         if name in DERIVED_PARAMS:
-            raise c.fail(f"{key}.{name}", "is set by the pipeline from the dataset; remove it")
+            c.fail(f"{key}.{name}", "is set by the pipeline from the dataset; remove it")
         if name not in accepted and not has_kwargs:
-            raise c.fail(f"{key}.{name}", f"{estimator} has no parameter {name!r}; "
-                                          f"it takes {', '.join(sorted(accepted)) or 'none'}")
+            c.fail(f"{key}.{name}", f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}")
 
 
-def _method(c: _Checker, name: str, raw: Any) -> Method:
+def _method(c: Checker, name: str, raw: Any, candidates: int) -> Method:
     key = f"methods.{name}"
     raw = c.table(raw, key)
-    estimator = c.get(raw, "estimator", key)
-    if not isinstance(estimator, str) or not hasattr(estimators, estimator):
-        known = ", ".join(n for n in estimators.__all__ if n[0].isupper())
-        raise c.fail(f"{key}.estimator", f"unknown estimator {estimator!r}; known: {known}")
-    family = c.get(raw, "family", key)
-    if family not in FAMILIES:
-        raise c.fail(f"{key}.family", f"must be one of {', '.join(FAMILIES)}, got {family!r}")
-    label = c.table(c.get(raw, "label", key), f"{key}.label")
-    for lang in ("en", "zh"):
-        if not isinstance(label.get(lang), str) or not label[lang]:
-            raise c.fail(f"{key}.label.{lang}", "missing or empty")
+    estimator = c.get(raw, "estimator", key, str)
+    if not hasattr(estimators, estimator):
+        known = ", ".join(n for n in estimators.__all__ if n[0].isupper() and n.endswith(("Estimator", "KAN",
+                                                                                         "Baseline", "Regressor")))
+        c.fail(f"{key}.estimator", f"unknown estimator {estimator!r}; known: {known}")
+    family = c.one_of(c.get(raw, "family", key, str), f"{key}.family", FAMILIES)
+    label = c.bilingual(raw, "label", key)
     params = c.table(raw.get("params", {}), f"{key}.params")
     _check_params(c, estimator, params, f"{key}.params")
-    unknown = set(raw) - {"estimator", "family", "label", "params"}
+    tune = c.table(raw.get("tune", {}), f"{key}.tune")
+    _check_params(c, estimator, tune, f"{key}.tune")
+    for param, values in tune.items():
+        if not isinstance(values, list) or len(values) < 2:
+            c.fail(f"{key}.tune.{param}", f"expected a list of at least 2 candidate values, got {values!r}")
+        if param in params:
+            c.fail(f"{key}.tune.{param}", "is also fixed in params; keep it in one place")
+    unknown = set(raw) - {"estimator", "family", "label", "params", "tune"}
     if unknown:
-        raise c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    return Method(name, estimator, family, dict(label), dict(params))
+        c.fail(key, f"unknown key(s) {sorted(unknown)}")
+    method = Method(name, estimator, family, dict(label), dict(params), {k: list(v) for k, v in tune.items()})
+    if len(method.candidates()) > candidates:
+        c.fail(f"{key}.tune", f"{len(method.candidates())} candidate settings exceed the tuning budget of "
+                              f"{candidates} (tuning.candidates)")
+    return method
+
+
+def _comparisons(c: Checker, raw: Any, methods: dict[str, Method]) -> list[Comparison]:
+    out = []
+    for i, entry in enumerate(raw if isinstance(raw, list) else c.fail("comparisons", "expected a list")):
+        key = f"comparisons[{i}]"
+        entry = c.table(entry, key)
+        name = c.get(entry, "name", key, str)
+        a, b = (c.one_of(c.get(entry, side, key, str), f"{key}.{side}", list(methods)) for side in ("a", "b"))
+        metric = c.one_of(c.get(entry, "metric", key, str), f"{key}.metric", METRICS)
+        if metric == "nll" and not (methods[a].normalized and methods[b].normalized):
+            c.fail(f"{key}.metric", f"nll needs two density estimators; {a!r} or {b!r} is a regressor")
+        out.append(Comparison(name, a, b, metric, c.bilingual(entry, "label", key)))
+    if len({x.name for x in out}) != len(out):
+        c.fail("comparisons", "two comparisons share a name")
+    return out
+
+
+def _pairs(c: Checker, value: Any, key: str) -> list[tuple[str, str]]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(s, str) for s in v) for v in value
+    ):
+        c.fail(key, f"expected a list of [name, name] pairs, got {value!r}")
+    return [(a, b) for a, b in value]
+
+
+def _seeds(c: Checker, value: Any, key: str) -> list[int]:
+    if not isinstance(value, list) or not value:
+        c.fail(key, f"expected a non-empty list of integers, got {value!r}")
+    seeds = c.integers(value, key, minimum=0)
+    if len(set(seeds)) != len(seeds):
+        c.fail(key, f"lists a seed twice: {seeds}")
+    return list(seeds)
+
+
+def _readback(c: Checker, raw: Any, key: str, methods: dict[str, Method]) -> Readback:
+    raw = c.table(raw, key)
+    p = c.numbers(c.get(raw, "p", key, list), f"{key}.p")
+    if not p or any(v <= 0 for v in p):
+        c.fail(f"{key}.p", f"expected a non-empty list of positive shapes, got {p}")
+    method = c.one_of(c.get(raw, "method", key, str), f"{key}.method", list(methods))
+    if methods[method].estimator != "KAMixtureKAN":
+        c.fail(f"{key}.method", f"{method!r} is not a KA-structured KAN (KAMixtureKAN)")
+    grids = c.integers(c.get(raw, "grids", key, list), f"{key}.grids", minimum=2)
+    if not grids:
+        c.fail(f"{key}.grids", "expected at least one grid size")
+    return Readback([float(v) for v in p], _seeds(c, c.get(raw, "seeds", key, list), f"{key}.seeds"),
+                    c.integer(c.get(raw, "n_train", key, int), f"{key}.n_train", 10),
+                    c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10), method, list(grids))
 
 
 def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
@@ -147,68 +207,80 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         On any malformed entry, naming the file, the key and the problem.
     """
     path = Path(path)
-    c = _Checker(path)
+    c = Checker(f"{path}: ", ConfigError)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: the config file does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    methods_raw = c.table(c.get(raw, "methods", "(top level)"), "methods")
-    method_table = {name: _method(c, name, entry) for name, entry in methods_raw.items()}
-    profiles = c.table(c.get(raw, "profiles", "(top level)"), "profiles")
+    tuning = c.table(c.get(raw, "tuning", "", dict), "tuning")
+    candidates = c.integer(c.get(tuning, "candidates", "tuning", int), "tuning.candidates", 1)
+    methods_raw = c.table(c.get(raw, "methods", "", dict), "methods")
+    method_table = {name: _method(c, name, entry, candidates) for name, entry in methods_raw.items()}
+    comparisons = _comparisons(c, raw.get("comparisons", []), method_table)
+    profiles = c.table(c.get(raw, "profiles", "", dict), "profiles")
     if profile not in profiles:
-        raise c.fail("profiles", f"no profile {profile!r}; known: {', '.join(profiles)}")
+        c.fail("profiles", f"no profile {profile!r}; known: {', '.join(profiles)}")
     key = f"profiles.{profile}"
     p = c.table(profiles[profile], key)
-    allowed = {"seeds", "n_train", "n_test", "grid_resolution", "grid_resolution_3d", "workers", "datasets",
-               "methods", "preset_samples", "em_history", "recovered", "training", "overrides"}
-    unknown = set(p) - allowed
+    unknown = set(p) - _PROFILE_KEYS
     if unknown:
-        raise c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    seeds = c.get(p, "seeds", key)
-    if not isinstance(seeds, list) or not seeds:
-        raise c.fail(f"{key}.seeds", f"expected a non-empty list of integers, got {seeds!r}")
-    seeds = [c.integer(s, f"{key}.seeds", 0) for s in seeds]
-    if len(set(seeds)) != len(seeds):
-        raise c.fail(f"{key}.seeds", f"lists a seed twice: {seeds}")
+        c.fail(key, f"unknown key(s) {sorted(unknown)}")
+    seeds = _seeds(c, c.get(p, "seeds", key, list), f"{key}.seeds")
+    tuning_seeds = _seeds(c, c.get(p, "tuning_seeds", key, list), f"{key}.tuning_seeds")
+    if set(tuning_seeds) & set(seeds):
+        c.fail(f"{key}.tuning_seeds", f"seeds {sorted(set(tuning_seeds) & set(seeds))} are also evaluated; "
+                                      "tuning must never see evaluated data")
     presets = list(PRESETS)
-    datasets = c.names(c.get(p, "datasets", key), f"{key}.datasets", presets, "dataset")
-    methods = c.names(c.get(p, "methods", key), f"{key}.methods", list(method_table), "method")
+    datasets = c.names(c.get(p, "datasets", key, list), f"{key}.datasets", presets, "dataset")
+    methods = c.names(c.get(p, "methods", key, list), f"{key}.methods", list(method_table), "method")
 
     overrides = c.table(p.get("overrides", {}), f"{key}.overrides")
     resolved = dict(method_table)
     for name, values in overrides.items():
         okey = f"{key}.overrides.{name}"
         if name not in method_table:
-            raise c.fail(okey, f"unknown method {name!r}; known: {', '.join(method_table)}")
+            c.fail(okey, f"unknown method {name!r}; known: {', '.join(method_table)}")
         values = c.table(values, okey)
         m = method_table[name]
         _check_params(c, m.estimator, values, okey)
-        resolved[name] = Method(m.name, m.estimator, m.family, m.label, {**m.params, **values})
+        tune = {k: v for k, v in m.tune.items() if k not in values}
+        resolved[name] = Method(m.name, m.estimator, m.family, m.label, {**m.params, **values}, tune)
 
-    em_history = c.pairs(p.get("em_history", []), f"{key}.em_history")
+    em_history = _pairs(c, p.get("em_history", []), f"{key}.em_history")
     for dataset, init in em_history:
         c.names([dataset], f"{key}.em_history", presets, "dataset")
-        if init not in EM_INITS:
-            raise c.fail(f"{key}.em_history", f"init must be one of {', '.join(EM_INITS)}, got {init!r}")
-    training = c.pairs(p.get("training", []), f"{key}.training")
+        c.one_of(init, f"{key}.em_history", EM_INITS)
+    training = _pairs(c, p.get("training", []), f"{key}.training")
     for dataset, method in training:
         c.names([dataset], f"{key}.training", presets, "dataset")
         c.names([method], f"{key}.training", list(method_table), "method")
         if PRESETS[dataset].mixture.n_features != 2:
-            raise c.fail(f"{key}.training", f"training-progress runs need a 2-D dataset, {dataset!r} is not")
+            c.fail(f"{key}.training", f"training-progress runs need a 2-D dataset, {dataset!r} is not")
         if method_table[method].family == "classical":
-            raise c.fail(f"{key}.training", f"{method!r} is not a neural method and has no training steps")
+            c.fail(f"{key}.training", f"{method!r} is not a neural method and has no training steps")
     recovered = p.get("recovered", [])
     if recovered:
-        recovered = c.names(recovered, f"{key}.recovered", presets, "dataset")
+        recovered = c.names(recovered, f"{key}.recovered", datasets, "evaluated dataset")
+        for needed in ("ka-kan", "em-kmeans"):
+            if needed not in methods:
+                c.fail(f"{key}.recovered", f"the read-back compares ka-kan with em-kmeans; {needed!r} is not run")
+    original = None
+    if "original" in p:
+        pair = _pairs(c, [p["original"]], f"{key}.original")[0]
+        c.names([pair[0]], f"{key}.original", presets, "dataset")
+        c.names([pair[1]], f"{key}.original", list(method_table), "method")
+        if method_table[pair[1]].estimator != "KANRegressor":
+            c.fail(f"{key}.original", f"the original coursework's method is a KANRegressor, {pair[1]!r} is not")
+        original = pair
+    readback = _readback(c, p["readback"], f"{key}.readback", method_table) if "readback" in p else None
     return Profile(
         name=profile,
         seeds=seeds,
-        n_train=c.integer(c.get(p, "n_train", key), f"{key}.n_train", 10),
-        n_test=c.integer(c.get(p, "n_test", key), f"{key}.n_test", 10),
-        grid_resolution=c.integer(c.get(p, "grid_resolution", key), f"{key}.grid_resolution", 5),
+        n_train=c.integer(c.get(p, "n_train", key, int), f"{key}.n_train", 10),
+        n_test=c.integer(c.get(p, "n_test", key, int), f"{key}.n_test", 10),
+        grid_resolution=c.integer(c.get(p, "grid_resolution", key, int), f"{key}.grid_resolution", 5),
         grid_resolution_3d=c.integer(p.get("grid_resolution_3d", 15), f"{key}.grid_resolution_3d", 3),
         workers=c.integer(p.get("workers", 1), f"{key}.workers", 1),
         datasets=datasets,
@@ -217,5 +289,11 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         em_history=em_history,
         recovered=recovered,
         training=training,
+        tuning_seeds=tuning_seeds,
+        n_validation=c.integer(c.get(p, "n_validation", key, int), f"{key}.n_validation", 10),
+        candidates=candidates,
+        comparisons=[x for x in comparisons if x.a in methods and x.b in methods],
+        readback=readback,
+        original=original,
         method_table=resolved,
     )

@@ -1,11 +1,17 @@
 """The units of work of the pipeline, each a pure function of a JSON-able job entry.
 
-* ``run``: fit one method on one dataset with one seed and measure it;
+* ``tune``: fit every candidate setting of one method on one dataset's tuning seeds and
+  score it on their validation samples;
+* ``run``: fit one method on one dataset with one seed and measure it on the test samples;
 * ``training``: one recorded training run (snapshots for the training-progress viewer);
-* ``em_history``: one EM fit with every iteration's parameters.
+* ``em_history``: one EM fit with every iteration's parameters;
+* ``original``: the original coursework's method, reproduced and measured;
+* ``readback``: the KA-structured KAN's read-back on a generated (non-preset) mixture.
 
 The job entry is what the cache key hashes, so everything that shapes a result is in it.
-Parametric methods are given the true number of components K.
+Parametric methods are given the true number of components K. Every estimator follows
+one contract (``ggmm.estimators.base``): density estimators see the training samples
+only; regressors also get the true density as ``target``.
 """
 
 from __future__ import annotations
@@ -20,13 +26,10 @@ import numpy as np
 
 import ggmm.estimators as estimators
 from ggmm import GeneralizedGaussianMixture
-from ggmm.estimators.task import TaskData
+from ggmm.generate import random_mixture
 from ggmm.metrics import density_rmse, heldout_nll, parameter_errors
 
 Progress = Callable[[int, int], None]
-
-#: Estimators that are fitted on the samples alone (``fit(X, seed)``, ``logpdf``).
-SAMPLE_ESTIMATORS = ("EMEstimator", "GaussianMixtureBaseline", "KDEBaseline")
 
 
 def data_seed(dataset: str, seed: int) -> int:
@@ -34,33 +37,16 @@ def data_seed(dataset: str, seed: int) -> int:
     return zlib.crc32(f"{dataset}/{seed}".encode())
 
 
-class SampleEstimatorAdapter:
-    """Gives a classical estimator the neural estimators' interface."""
+def draw_samples(mixture: GeneralizedGaussianMixture, n_first: int, n_second: int,
+                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent samples of ``mixture`` (training, then test or validation samples).
 
-    normalized = True
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def fit(self, data: TaskData, seed: int, recorder: Any = None, progress: Progress | None = None) -> Any:
-        self.inner.fit(data.X_train, seed=seed)
-        if progress:
-            progress(1, 1)
-        return self
-
-    def density(self, X: np.ndarray) -> np.ndarray:
-        return np.exp(self.inner.logpdf(X))
-
-    def logpdf(self, X: np.ndarray) -> np.ndarray:
-        return self.inner.logpdf(X)
-
-    @property
-    def n_parameters(self) -> int:
-        return self.inner.n_parameters
-
-    @property
-    def mixture(self) -> GeneralizedGaussianMixture | None:
-        return getattr(self.inner, "model", None)
+    They come from independent streams of one ``numpy.random.SeedSequence(seed)``.
+    """
+    first, second = np.random.SeedSequence(seed).spawn(2)
+    X1, _ = mixture.sample(n_first, np.random.default_rng(first))
+    X2, _ = mixture.sample(n_second, np.random.default_rng(second))
+    return X1, X2
 
 
 def build_estimator(estimator: str, params: dict[str, Any], n_components: int) -> Any:
@@ -69,18 +55,29 @@ def build_estimator(estimator: str, params: dict[str, Any], n_components: int) -
     kwargs = dict(params)
     if "n_components" in inspect.signature(cls.__init__).parameters:
         kwargs["n_components"] = n_components
-    instance = cls(**kwargs)
-    return SampleEstimatorAdapter(instance) if estimator in SAMPLE_ESTIMATORS else instance
+    return cls(**kwargs)
 
 
-def task_data(job: dict[str, Any]) -> TaskData:
-    """The samples of a job's dataset and seed."""
-    mixture = GeneralizedGaussianMixture.from_dict(job["mixture"])
-    return TaskData.draw(mixture, job["bounds"], job["n_train"], job["n_test"],
-                         data_seed(job["dataset"], job["seed"]))
+def fit(model: Any, X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int,
+        progress: Progress | None = None, **fit_params: Any) -> float:
+    """Fit ``model`` on samples ``X`` (regressors also get ``truth.pdf`` as target); return the seconds.
+
+    ``progress`` reaches estimators that report it (the neural ones); the others report once, at the end.
+    """
+    start = time.perf_counter()
+    takes_progress = "progress" in inspect.signature(model.fit).parameters
+    if takes_progress and progress is not None:
+        fit_params["progress"] = progress
+    if model.normalized:
+        model.fit(X, seed=seed, **fit_params)
+    else:
+        model.fit(X, target=truth.pdf, seed=seed, **fit_params)
+    if progress is not None and not takes_progress:
+        progress(1, 1)
+    return time.perf_counter() - start
 
 
-def evaluation_grid(mixture: GeneralizedGaussianMixture, bounds: Any, resolution: int) -> np.ndarray:
+def evaluation_grid(bounds: Any, resolution: int) -> np.ndarray:
     """Grid nodes over ``bounds``, shape (resolution ** D, D), "ij" order."""
     axes = [np.linspace(lo, hi, resolution) for lo, hi in bounds]
     mesh = np.meshgrid(*axes, indexing="ij")
@@ -94,36 +91,66 @@ def _finite_density(model: Any, X: np.ndarray, what: str) -> np.ndarray:
     return values
 
 
+def validation_score(model: Any, X_val: np.ndarray, truth: GeneralizedGaussianMixture) -> float:
+    """What tuning minimizes: held-out NLL (density estimators) or density RMSE (regressors)."""
+    if model.normalized:
+        return heldout_nll(model.logpdf(X_val))[0]
+    return density_rmse(_finite_density(model, X_val, "validation"), truth.pdf(X_val))
+
+
+def tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """Score every candidate setting on the tuning seeds' validation samples; pick the lowest mean."""
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    candidates, scores = job["candidates"], []
+    total, done, start = len(candidates) * len(job["seeds"]), 0, time.perf_counter()
+    for candidate in candidates:
+        mine = []
+        for seed in job["seeds"]:
+            X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
+            model = build_estimator(job["estimator"], {**job["params"], **candidate}, truth.n_components)
+            fit(model, X, truth, seed)
+            mine.append(validation_score(model, X_val, truth))
+            done += 1
+            if progress:
+                progress(done, total)
+        scores.append(float(np.mean(mine)))
+    best = int(np.argmin(scores))
+    return {"candidates": candidates, "scores": scores, "chosen": candidates[best],
+            "score": "nll" if job["normalized"] else "rmse", "seconds": time.perf_counter() - start}
+
+
 def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """Fit one method on one dataset and seed; return its measurements."""
-    data = task_data(job)
-    truth = data.mixture
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
     model = build_estimator(job["estimator"], job["params"], truth.n_components)
-    start = time.perf_counter()
-    model.fit(data, seed=job["seed"], progress=progress)
-    seconds = time.perf_counter() - start
+    seconds = fit(model, X_train, truth, job["seed"], progress)
     where = f"{job['method']} on {job['dataset']} (seed {job['seed']})"
-    grid = evaluation_grid(truth, job["bounds"], job["grid_resolution"])
+    grid = evaluation_grid(job["bounds"], job["grid_resolution"])
     result: dict[str, Any] = {
-        "rmse_test": density_rmse(_finite_density(model, data.X_test, where), truth.pdf(data.X_test)),
+        "rmse_test": density_rmse(_finite_density(model, X_test, where), truth.pdf(X_test)),
         "rmse_grid": density_rmse(_finite_density(model, grid, where), truth.pdf(grid)),
         "nll": None,
         "nll_stderr": None,
-        "truth_nll": heldout_nll(truth.logpdf(data.X_test))[0],
-        "n_params": int(model.n_parameters),
+        "truth_nll": heldout_nll(truth.logpdf(X_test))[0],
+        "n_params": int(model.n_parameters_),
         "seconds": seconds,
         "param_errors": None,
         "mixture": None,
         "readback": None,
+        "best_steps": getattr(model, "best_steps_", None),
+        "bandwidth": getattr(model, "bandwidth_", None),
+        "weights_init": None,
     }
     if model.normalized:
-        result["nll"], result["nll_stderr"] = heldout_nll(model.logpdf(data.X_test))
-    mixture = model.mixture
+        result["nll"], result["nll_stderr"] = heldout_nll(model.logpdf(X_test))
+    mixture = getattr(model, "mixture_", None)
     if mixture is not None:
         result["mixture"] = mixture.to_dict()
         result["param_errors"] = parameter_errors(truth, mixture)
     if hasattr(model, "readback"):  # the learned curves (the mixture is already in result["mixture"])
         result["readback"] = {"curves": model.readback()["curves"]}
+        result["weights_init"] = model.weights_init_.tolist()
     return result
 
 
@@ -132,35 +159,53 @@ TRAINING_TASKS = {"KANRegressor": "regression", "MLPRegressor": "regression", "K
                   "KAMixtureKAN": "ka"}
 
 
+def _symbolic_measures(model: Any, truth: GeneralizedGaussianMixture, X_train: np.ndarray,
+                       X_test: np.ndarray) -> dict[str, Any]:
+    """The symbolic formula's test RMSE against the best constant fitted on the training samples."""
+    target = truth.pdf(X_test)
+    constant = float(np.mean(truth.pdf(X_train)))  # minimizes the squared error over the training samples
+    return {**model.symbolic_,
+            "rmse": density_rmse(model.symbolic_density(X_test), target),
+            "rmse_spline": density_rmse(model.density(X_test), target),
+            "rmse_constant": density_rmse(np.full_like(target, constant), target),
+            "constant": constant}
+
+
 def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """One recorded training run on a 2-D dataset: the snapshot document (and the symbolic fit)."""
     from ggmm.snapshots import SnapshotRecorder, validate_snapshots
 
-    data = task_data(job)
-    grid = data.mixture.grid(job["bounds"], job["grid_resolution"])
-    recorder = SnapshotRecorder(grid.axes[0], grid.axes[1], grid.z)
-    model = build_estimator(job["estimator"], job["params"], data.mixture.n_components)
-    start = time.perf_counter()
-    model.fit(data, seed=job["seed"], recorder=recorder, progress=progress)
-    seconds = time.perf_counter() - start
-    task = TRAINING_TASKS[job["estimator"]]
-    snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"], "task": task,
-                                  "seed": job["seed"]})
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
+    grid = truth.grid(job["bounds"], job["grid_resolution"])
+    # Early stopping decides the run's length, and the recorder's cadence must know it to keep
+    # ~100 frames: a first fit without a recorder finds the length, the recorded fit repeats it
+    # exactly (same seed, deterministic algorithms, the recorder only reads the model).
+    probe = build_estimator(job["estimator"], job["params"], truth.n_components)
+    fit(probe, X_train, truth, job["seed"])
+    recorder = SnapshotRecorder(grid.axes[0], grid.axes[1], grid.z, cadence=max(1, probe.n_steps_ // 100))
+    model = build_estimator(job["estimator"], job["params"], truth.n_components)
+    seconds = fit(model, X_train, truth, job["seed"], progress, recorder=recorder)
+    if model.n_steps_ != probe.n_steps_:
+        raise RuntimeError(f"the recorded run took {model.n_steps_} steps, the probe {probe.n_steps_}: "
+                           "recording changed the training")
+    snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"],
+                                  "task": TRAINING_TASKS[job["estimator"]], "seed": job["seed"]})
     validate_snapshots(snapshots)
-    symbolic = model.symbolic() if hasattr(model, "symbolic") else None
+    symbolic = _symbolic_measures(model, truth, X_train, X_test) if getattr(model, "symbolic_", None) else None
     return {"snapshots": snapshots, "symbolic": symbolic, "seconds": seconds}
 
 
 def em_history_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """One EM fit, keeping every iteration's parameters."""
-    data = task_data(job)
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    X_train, _ = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
     start = time.perf_counter()
-    result = estimators.fit_em(data.X_train, data.mixture.n_components, p="estimate", init=job["init"],
-                               seed=job["seed"])
+    result = estimators.fit_em(X_train, truth.n_components, p="estimate", init=job["init"], seed=job["seed"])
     if progress:
         progress(1, 1)
     return {
-        "samples": data.X_train.tolist(),
+        "samples": X_train.tolist(),
         "log_likelihood": result.log_likelihood.tolist(),
         "history": [m.to_dict() for m in result.history],
         "converged": result.converged,
@@ -169,10 +214,68 @@ def em_history_job(job: dict[str, Any], progress: Progress | None = None) -> dic
     }
 
 
+def original_sampler(mixture: GeneralizedGaussianMixture, n: int, seed: int) -> np.ndarray:
+    """The original coursework's sampler: ``c + alpha * sign(u) |u| ** (1/p)``, u uniform on [-1, 1].
+
+    Its draws never leave ``[c - alpha, c + alpha]``: not a generalized Gaussian.
+    """
+    rng = np.random.default_rng(seed)
+    labels = rng.choice(mixture.n_components, size=n, p=mixture.weights)
+    u = rng.uniform(-1.0, 1.0, size=(n, mixture.n_features))
+    p = mixture.shapes[labels][:, None]
+    return mixture.centers[labels] + mixture.scales[labels] * np.sign(u) * np.abs(u) ** (1.0 / p)
+
+
+def original_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """The original coursework's method: its sampler, regression on the samples only, its stages.
+
+    Measured: the lowest predicted density on the plotting grid (off the data the linear
+    output goes negative), the test RMSE at correct samples, and the symbolic formula's test
+    RMSE against the best constant.
+    """
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    X_train = original_sampler(truth, job["n_train"], data_seed(job["dataset"], job["seed"]))
+    _, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
+    model = build_estimator(job["estimator"], job["params"], truth.n_components)
+    seconds = fit(model, X_train, truth, job["seed"], progress)
+    grid = evaluation_grid(job["bounds"], job["grid_resolution"])
+    raw = model.predict_raw(grid)
+    return {
+        "min_density": float(raw.min()),
+        "negative_share": float(np.mean(raw < 0)),
+        "max_density_truth": float(truth.pdf(grid).max()),
+        "sample_range": [[float(a), float(b)] for a, b in zip(X_train.min(axis=0), X_train.max(axis=0), strict=True)],
+        "rmse_test": density_rmse(model.density(X_test), truth.pdf(X_test)),
+        "symbolic": _symbolic_measures(model, truth, X_train, X_test) if model.symbolic_ else None,
+        "seconds": seconds,
+    }
+
+
+def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """The KA-structured KAN and EM on a generated mixture: parameter errors of both."""
+    truth = random_mixture(job["dim"], job["n_components"], job["p"], job["mixture_seed"])
+    X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], job["mixture_seed"])
+    model = build_estimator(job["estimator"], job["params"], truth.n_components)
+    seconds = fit(model, X_train, truth, job["seed"], progress)
+    em = estimators.EMEstimator(truth.n_components).fit(X_train, seed=job["seed"])
+    return {
+        "truth": truth.to_dict(),
+        "kan": model.mixture_.to_dict(),
+        "em": em.mixture_.to_dict(),
+        "errors": {"kan": parameter_errors(truth, model.mixture_), "em": parameter_errors(truth, em.mixture_)},
+        "nll": {"kan": heldout_nll(model.logpdf(X_test))[0], "em": heldout_nll(em.logpdf(X_test))[0],
+                "truth": heldout_nll(truth.logpdf(X_test))[0]},
+        "seconds": seconds,
+    }
+
+
 KINDS: dict[str, Callable[[dict[str, Any], Progress | None], dict[str, Any]]] = {
+    "tune": tune_job,
     "run": run_job,
     "training": training_job,
     "em_history": em_history_job,
+    "original": original_job,
+    "readback": readback_job,
 }
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import platform
 import queue as queue_module
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -21,19 +22,24 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ggmm import PRESETS
-
 from .cache import CODE_VERSION, Cache, job_key, package_versions
 from .config import DEFAULT_CONFIG, Profile, load_config
 from .export import (
+    EXPORT_VERSION,
     comparison_export,
     em_history_export,
+    original_export,
     presets_export,
     recovered_export,
     timings_export,
+    tuning_export,
     write_exports,
 )
 from .jobs import execute
+from .plan import job_label, matches, plan_jobs, plan_tuning
+
+__all__ = ["Outcome", "build_documents", "exports_up_to_date", "plan_digest", "plan_jobs", "plan_tuning",
+           "run_pipeline"]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT / "report" / "data"
@@ -62,9 +68,19 @@ def plan_digest(jobs: list[dict[str, Any]]) -> str:
 
 def manifest_document(profile: Profile, jobs: list[dict[str, Any]], files: list[str]) -> dict[str, Any]:
     """The export folder's provenance: profile, plan digest, files and package versions."""
-    return {"schema": "ggmm-manifest", "version": 1, "profile": profile.name, "plan": plan_digest(jobs),
+    return {"schema": "ggmm-manifest", "version": EXPORT_VERSION, "profile": profile.name, "plan": plan_digest(jobs),
             "code_version": CODE_VERSION, "n_jobs": len(jobs), "files": sorted(files),
-            "versions": package_versions()}
+            "versions": {"python": platform.python_version(), **package_versions(),
+                         **{name: _version(name) for name in ("plotly", "kaleido")}}}
+
+
+def _version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, Any]]) -> bool:
@@ -84,57 +100,6 @@ def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, An
     return all((data_dir / name).is_file() for name in manifest.get("files", [])) and bool(manifest.get("files"))
 
 
-def _dataset_entry(name: str) -> dict[str, Any]:
-    preset = PRESETS[name]
-    return {"dataset": name, "mixture": preset.mixture.to_dict(), "bounds": preset.bounds.tolist()}
-
-
-def plan_jobs(profile: Profile) -> list[dict[str, Any]]:
-    """Every job the profile's exports need, in a stable order."""
-    jobs: list[dict[str, Any]] = []
-    sizes = {"n_train": profile.n_train, "n_test": profile.n_test}
-
-    def resolution(dataset: str) -> int:
-        return profile.grid_resolution if PRESETS[dataset].mixture.n_features == 2 else profile.grid_resolution_3d
-
-    def run(dataset: str, method: str, seed: int) -> dict[str, Any]:
-        m = profile.method(method)
-        return {"kind": "run", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
-                "params": m.params, "seed": seed, **sizes, "grid_resolution": resolution(dataset)}
-
-    for dataset in profile.datasets:
-        for method in profile.methods:
-            for seed in profile.seeds:
-                jobs.append(run(dataset, method, seed))
-    for dataset in profile.recovered:  # the read-back needs seed-0 runs of these two methods
-        for method in ("ka-kan", "em-kmeans"):
-            job = run(dataset, method, profile.seeds[0])
-            if job not in jobs:
-                jobs.append(job)
-    for dataset, method in profile.training:
-        m = profile.method(method)
-        jobs.append({"kind": "training", **_dataset_entry(dataset), "method": method,
-                     "estimator": m.estimator, "params": m.params, "seed": profile.seeds[0], **sizes,
-                     "grid_resolution": profile.grid_resolution})
-    for dataset, init in profile.em_history:
-        jobs.append({"kind": "em_history", **_dataset_entry(dataset), "init": init,
-                     "seed": profile.seeds[0], **sizes})
-    return jobs
-
-
-def job_label(job: dict[str, Any]) -> str:
-    """A short human name of a job."""
-    what = job.get("method", job.get("init"))
-    return f"{job['kind']}:{job['dataset']}/{what}/seed{job['seed']}"
-
-
-def _matches(job: dict[str, Any], only: list[str] | None) -> bool:
-    if not only:
-        return True
-    names = {job["dataset"], job.get("method"), job.get("init"), job["kind"]}
-    return any(o in names for o in only)
-
-
 def _worker(job: dict[str, Any], key: str, channel: Any) -> dict[str, Any]:
     def progress(done: int, total: int) -> None:
         if channel is not None:
@@ -147,17 +112,21 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
                     results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """All export documents, keyed by their path under the data folder."""
     pairs = [(job, results[job_key(job)]) for job in jobs]
-    runs = [(j, r) for j, r in pairs if j["kind"] == "run"]
-    main_runs = [(j, r) for j, r in runs if j["dataset"] in profile.datasets and j["method"] in profile.methods]
-    trainings = [(j, r) for j, r in pairs if j["kind"] == "training"]
-    histories = [(j, r) for j, r in pairs if j["kind"] == "em_history"]
+
+    def kind(name: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(j, r) for j, r in pairs if j["kind"] == name]
+
+    runs, trainings = kind("run"), kind("training")
     documents = {
         "presets.json": presets_export(profile),
-        "comparison.json": comparison_export(profile, main_runs),
-        "em_history.json": em_history_export(histories),
-        "recovered.json": recovered_export(profile, runs, trainings),
-        "timings.json": timings_export(profile, runs, trainings + histories),
+        "comparison.json": comparison_export(profile, runs),
+        "tuning.json": tuning_export(profile, kind("tune")),
+        "em_history.json": em_history_export(kind("em_history")),
+        "recovered.json": recovered_export(profile, runs, trainings, kind("readback")),
+        "timings.json": timings_export(profile, runs, [p for p in pairs if p[0]["kind"] != "run"]),
     }
+    if kind("original"):
+        documents["original.json"] = original_export(kind("original"))
     for job, res in trainings:
         documents[f"training/{job['dataset']}-{job['method']}.json"] = res["snapshots"]
     return documents
@@ -193,69 +162,85 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     prof = load_config(profile, config)
     console = Console(stderr=True, quiet=quiet)
     cache = Cache(cache_dir)
-    jobs = plan_jobs(prof)
+    template = plan_tuning(prof) + plan_jobs(prof)
     outcome = Outcome()
-    if not force and not only and exports_up_to_date(Path(data_dir), prof, jobs):
+    if not force and not only and exports_up_to_date(Path(data_dir), prof, template):
         outcome.up_to_date = True
         console.print(f"exports in {data_dir} are up to date with the {prof.name} profile and the code; "
                       "nothing to train (--force recomputes them)")
         return outcome
-    keys = [job_key(job) for job in jobs]
     results: dict[str, dict[str, Any]] = {}
+    started = time.perf_counter()
+    n_workers = max(1, workers or prof.workers)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False, disable=quiet) as bar:
+        overall = bar.add_task(f"[bold]{prof.name}", total=None)
+        tune_jobs = plan_tuning(prof)
+        _resolve(tune_jobs, cache, results, outcome, only, force, n_workers, bar, overall, console, quiet)
+        chosen = {(j["dataset"], j["method"]): results[job_key(j)]["chosen"]
+                  for j in tune_jobs if job_key(j) in results}
+        jobs = plan_jobs(prof, chosen)
+        _resolve(jobs, cache, results, outcome, only, force, n_workers, bar, overall, console, quiet)
+    outcome.recovered = list(cache.recovered)
+    missing = [job_label(j) for j in tune_jobs + jobs if job_key(j) not in results]
+    waiting = len(template) - len(tune_jobs) - len(jobs)  # runs whose tuning has no result yet
+    if missing or waiting:
+        first = missing[0] if missing else "a run whose tuning has no result yet"
+        console.print(f"[yellow]exports not written: {len(missing) + waiting} job(s) have no result yet "
+                      f"(first: {first}); run without --only to finish them")
+    else:
+        documents = build_documents(prof, tune_jobs + jobs, results)
+        documents[MANIFEST] = manifest_document(prof, template, list(documents))
+        outcome.exports = write_exports(Path(data_dir), documents)
+    _report(console, outcome, time.perf_counter() - started, Path(data_dir))
+    return outcome
+
+
+def _resolve(jobs: list[dict[str, Any]], cache: Cache, results: dict[str, dict[str, Any]], outcome: Outcome,
+             only: list[str] | None, force: bool, n_workers: int, bar: Progress, overall: Any, console: Console,
+             quiet: bool) -> None:
+    """Fill ``results`` for ``jobs``: from the cache, else by running the ones ``only`` selects."""
     todo: list[tuple[dict[str, Any], str]] = []
-    for job, key in zip(jobs, keys, strict=True):
-        selected = _matches(job, only)
+    for job in jobs:
+        key = job_key(job)
+        selected = matches(job, only)
         hit = None if (force and selected) else cache.get(key)
         if hit is not None:
             results[key] = hit
             outcome.cached.append(job_label(job))
         elif selected:
             todo.append((job, key))
-    outcome.recovered = list(cache.recovered)
-    todo.sort(key=lambda item: item[0]["kind"] != "training")  # the longest jobs first: shorter makespan
+    todo.sort(key=lambda item: item[0]["kind"] not in ("training", "tune"))  # the longest jobs first
+    total = (bar.tasks[overall].total or 0) + len(todo)
+    bar.update(overall, total=total, description=f"[bold]{len(outcome.trained) + len(todo)} to train, "
+                                                  f"{len(outcome.cached)} cached")
+    tasks: dict[str, Any] = {}
+    n_done = len(outcome.trained)
 
-    n_workers = max(1, min(workers or prof.workers, len(todo) or 1))
-    started = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False, disable=quiet) as bar:
-        overall = bar.add_task(f"[bold]{prof.name}: {len(todo)} to train, {len(results)} cached",
-                               total=len(todo))
-        tasks: dict[str, Any] = {}
+    def finish(job: dict[str, Any], key: str, result: dict[str, Any]) -> None:
+        cache.put(key, job, result)
+        results[key] = result
+        label = job_label(job)
+        outcome.trained.append(label)
+        outcome.seconds[label] = float(result.get("seconds", 0.0))
+        bar.advance(overall)
+        if not console.is_terminal and not quiet:  # logs and CI: one line per finished job
+            console.print(f"[{len(outcome.trained)}/{n_done + len(todo)}] {label}: "
+                          f"{outcome.seconds[label]:.1f} s", highlight=False)
+        if key in tasks:
+            bar.remove_task(tasks.pop(key))
 
-        def finish(job: dict[str, Any], key: str, result: dict[str, Any]) -> None:
-            cache.put(key, job, result)
-            results[key] = result
-            outcome.trained.append(job_label(job))
-            outcome.seconds[job_label(job)] = float(result.get("seconds", 0.0))
-            bar.advance(overall)
-            if not console.is_terminal and not quiet:  # logs and CI: one line per finished job
-                console.print(f"[{len(outcome.trained)}/{len(todo)}] {job_label(job)}: "
-                              f"{outcome.seconds[job_label(job)]:.1f} s", highlight=False)
-            if key in tasks:
-                bar.remove_task(tasks.pop(key))
+    def show(key: str, label: str, done: int, total: int) -> None:
+        if key not in tasks:
+            tasks[key] = bar.add_task(f"  {label}", total=total)
+        bar.update(tasks[key], completed=done, total=total)
 
-        def show(key: str, label: str, done: int, total: int) -> None:
-            if key not in tasks:
-                tasks[key] = bar.add_task(f"  {label}", total=total)
-            bar.update(tasks[key], completed=done, total=total)
-
-        labels = {key: job_label(job) for job, key in todo}
-        if n_workers == 1:
-            for job, key in todo:
-                finish(job, key, execute(job, lambda d, t, k=key: show(k, labels[k], d, t)))
-        elif todo:
-            _run_parallel(todo, n_workers, finish, lambda k, d, t: show(k, labels[k], d, t))
-
-    missing = [job_label(j) for j, k in zip(jobs, keys, strict=True) if k not in results]
-    if missing:
-        console.print(f"[yellow]exports not written: {len(missing)} job(s) have no result yet "
-                      f"(first: {missing[0]}); run without --only to finish them")
-    else:
-        documents = build_documents(prof, jobs, results)
-        documents[MANIFEST] = manifest_document(prof, jobs, list(documents))
-        outcome.exports = write_exports(Path(data_dir), documents)
-    _report(console, outcome, time.perf_counter() - started, Path(data_dir))
-    return outcome
+    labels = {key: job_label(job) for job, key in todo}
+    if n_workers == 1 or len(todo) <= 1:
+        for job, key in todo:
+            finish(job, key, execute(job, lambda d, t, k=key: show(k, labels[k], d, t)))
+    elif todo:
+        _run_parallel(todo, min(n_workers, len(todo)), finish, lambda k, d, t: show(k, labels[k], d, t))
 
 
 def _run_parallel(todo: list[tuple[dict[str, Any], str]], n_workers: int, finish: Any, show: Any) -> None:

@@ -23,17 +23,29 @@ from ggmm_build.pipeline import plan_jobs, run_pipeline
 from ggmm.exports import load_export, validate_export
 
 SMALL = """
+[tuning]
+candidates = 4
+
 [profiles.tiny]
 seeds = [0, 1]
+tuning_seeds = [100]
 n_train = 300
 n_test = 400
+n_validation = 200
 grid_resolution = 20
 grid_resolution_3d = 6
 workers = 1
 datasets = ["original", "trivariate"]
-methods = ["em", "gmm", "kde"]
+methods = ["em", "gmm", "kde", "mlp"]
 preset_samples = 20
 em_history = [["original", "random"]]
+
+[methods.mlp]
+estimator = "MLPRegressor"
+family = "MLP"
+label = { en = "MLP", zh = "多层感知机" }
+params = { hidden = [6], steps = 40 }
+tune = { lr = [0.003, 0.01] }
 
 [methods.em]
 estimator = "EMEstimator"
@@ -80,7 +92,7 @@ def test_real_config_profiles_load() -> None:
 @pytest.mark.parametrize(
     "edit, key, problem",
     [
-        (('methods = ["em", "gmm", "kde"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods",
+        (('methods = ["em", "gmm", "kde", "mlp"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods",
          "unknown method 'svm'"),
         (('"original", "trivariate"]', '"original", "moon"]'), "profiles.tiny.datasets", "unknown dataset 'moon'"),
         (("n_train = 300\n", ""), "profiles.tiny.n_train", "missing"),
@@ -92,8 +104,14 @@ def test_real_config_profiles_load() -> None:
         (('params = { covariance_type = "full" }', 'params = { covariance = "full" }'),
          "methods.gmm.params.covariance", "has no parameter 'covariance'"),
         (('estimator = "KDEBaseline"', 'estimator = "KDE"'), "methods.kde.estimator", "unknown estimator"),
-        (('zh = "核密度" }', 'zh = "" }'), "methods.kde.label.zh", "missing or empty"),
-        (('[["original", "random"]]', '[["original", "spectral"]]'), "profiles.tiny.em_history", "init must be"),
+        (('zh = "核密度" }', 'zh = "" }'), "methods.kde.label.zh", "is empty"),
+        (('[["original", "random"]]', '[["original", "spectral"]]'), "profiles.tiny.em_history",
+         "must be one of kmeans, random"),
+        (("tuning_seeds = [100]", "tuning_seeds = [1]"), "profiles.tiny.tuning_seeds", "are also evaluated"),
+        (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], activation = ['tanh', 'silu', 'relu'] }"),
+         "methods.mlp.tune", "exceed the tuning budget of 4"),
+        (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], depth = [1, 2] }"),
+         "methods.mlp.tune.depth", "has no parameter 'depth'"),
         (("workers = 1", "workers = 1\nspeed = 3"), "profiles.tiny", "unknown key(s) ['speed']"),
     ],
 )
@@ -117,7 +135,7 @@ def test_cli_reports_config_errors(tmp_path: Path) -> None:
                            "--cache-dir", str(tmp_path / "c"), "--data-dir", str(tmp_path / "d")],
                           capture_output=True, text=True)
     assert proc.returncode == 2
-    assert "bad.toml: (top level).methods: missing" in proc.stderr
+    assert "bad.toml: tuning: missing" in proc.stderr
 
 
 # -- cache --------------------------------------------------------------------
@@ -155,7 +173,7 @@ def test_corrupt_entries_are_detected_and_recomputed(small_config: Path, tmp_pat
     truncated.write_bytes(truncated.read_bytes()[:20])
     wrong_schema.write_bytes(gzip.compress(json.dumps({"schema": "something-else", "version": 1}).encode()))
     again = run_pipeline("tiny", tmp_path / "d2", cache_dir, small_config, quiet=True)
-    assert len(again.trained) == 2 and len(again.recovered) == 2
+    assert len(again.trained) >= 2 and len(again.recovered) == 2
     assert all("corrupt" in message for message in again.recovered)
     assert read_all(tmp_path / "d1")["comparison.json"] == read_all(tmp_path / "d2")["comparison.json"]
 
@@ -223,7 +241,8 @@ def test_ctrl_c_exits_cleanly(small_config: Path, tmp_path: Path) -> None:
 
 def test_quick_exports_validate(quick_exports: Path) -> None:
     names = {p.name for p in quick_exports.rglob("*.json")}
-    assert {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json"} <= names
+    assert {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
+            "original.json"} <= names
     assert list((quick_exports / "training").glob("*.json"))
     for path in quick_exports.rglob("*.json"):
         load_export(path)

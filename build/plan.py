@@ -1,0 +1,128 @@
+"""Which jobs a profile needs, in two phases.
+
+1. ``tune`` jobs (:func:`plan_tuning`): one per (dataset, method) whose method has a
+   ``tune`` table, on the profile's tuning seeds only.
+2. Everything else (:func:`plan_jobs`): the evaluated runs and the report's other
+   experiments, with each tuned method's chosen setting merged into its parameters.
+
+A job entry is a plain JSON-able dict; its hash is the cache key, so the chosen setting
+is part of the key of every job that uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ggmm import PRESETS
+
+from .config import Profile
+
+Chosen = dict[tuple[str, str], dict[str, Any]]
+
+
+def _dataset_entry(name: str) -> dict[str, Any]:
+    preset = PRESETS[name]
+    return {"dataset": name, "mixture": preset.mixture.to_dict(), "bounds": preset.bounds.tolist()}
+
+
+def _resolution(profile: Profile, dataset: str) -> int:
+    return profile.grid_resolution if PRESETS[dataset].mixture.n_features == 2 else profile.grid_resolution_3d
+
+
+def tuned_pairs(profile: Profile) -> list[tuple[str, str]]:
+    """Every (dataset, method) whose method is tuned, for the runs and the training runs."""
+    pairs = [(d, m) for d in profile.datasets for m in profile.methods]
+    pairs += [pair for pair in profile.training if pair not in pairs]
+    return [(d, m) for d, m in pairs if profile.method(m).tune]
+
+
+def plan_tuning(profile: Profile) -> list[dict[str, Any]]:
+    """The tuning jobs, in a stable order."""
+    jobs = []
+    for dataset, method in tuned_pairs(profile):
+        m = profile.method(method)
+        jobs.append({"kind": "tune", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
+                     "params": m.params, "candidates": m.candidates(), "seeds": profile.tuning_seeds,
+                     "n_train": profile.n_train, "n_validation": profile.n_validation,
+                     "normalized": m.normalized})
+    return jobs
+
+
+def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, Any]]:
+    """Every job after tuning, in a stable order.
+
+    Parameters
+    ----------
+    profile : Profile
+    chosen : dict, optional
+        ``{(dataset, method): setting}`` from the tuning jobs. When None, a tuned method's
+        entries carry its candidate grid (``"tune"``) instead: that template plan is what
+        identifies the exports without running anything (see ``pipeline.plan_digest``).
+        A tuned pair missing from ``chosen`` leaves its jobs out.
+    """
+    jobs: list[dict[str, Any]] = []
+    sizes = {"n_train": profile.n_train, "n_test": profile.n_test}
+
+    def params(dataset: str, method: str) -> dict[str, Any] | None:
+        m = profile.method(method)
+        if not m.tune:
+            return {"params": m.params}
+        if chosen is None:
+            return {"params": m.params, "tune": m.tune}
+        setting = chosen.get((dataset, method))
+        return None if setting is None else {"params": {**m.params, **setting}}
+
+    def run(dataset: str, method: str, seed: int) -> dict[str, Any] | None:
+        p = params(dataset, method)
+        if p is None:
+            return None
+        return {"kind": "run", **_dataset_entry(dataset), "method": method,
+                "estimator": profile.method(method).estimator, **p, "seed": seed, **sizes,
+                "grid_resolution": _resolution(profile, dataset)}
+
+    for dataset in profile.datasets:
+        for method in profile.methods:
+            for seed in profile.seeds:
+                if (job := run(dataset, method, seed)) is not None:
+                    jobs.append(job)
+    for dataset, method in profile.training:
+        if (p := params(dataset, method)) is not None:
+            jobs.append({"kind": "training", **_dataset_entry(dataset), "method": method,
+                         "estimator": profile.method(method).estimator, **p, "seed": profile.seeds[0], **sizes,
+                         "grid_resolution": profile.grid_resolution})
+    for dataset, init in profile.em_history:
+        jobs.append({"kind": "em_history", **_dataset_entry(dataset), "init": init,
+                     "seed": profile.seeds[0], **sizes})
+    if profile.original is not None:
+        dataset, method = profile.original
+        m = profile.method(method)
+        jobs.append({"kind": "original", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
+                     "params": m.params, "seed": profile.seeds[0], **sizes,
+                     "grid_resolution": profile.grid_resolution})
+    if profile.readback is not None:
+        rb = profile.readback
+        m = profile.method(rb.method)
+        for p in rb.p:
+            for mixture_seed in rb.seeds:
+                for grid in rb.grids:
+                    jobs.append({"kind": "readback", "dataset": f"generated-p{p:g}-{mixture_seed}",
+                                 "method": f"{rb.method}-grid{grid}", "estimator": m.estimator,
+                                 "params": {**m.params, "grid": grid}, "dim": 2, "n_components": 3, "p": p,
+                                 "mixture_seed": mixture_seed, "seed": 0, "n_train": rb.n_train,
+                                 "n_test": rb.n_test})
+    return jobs
+
+
+def job_label(job: dict[str, Any]) -> str:
+    """A short human name of a job."""
+    what = job.get("method", job.get("init"))
+    seed = job.get("seed", "+".join(str(s) for s in job.get("seeds", [])))
+    return f"{job['kind']}:{job['dataset']}/{what}/seed{seed}"
+
+
+def matches(job: dict[str, Any], only: list[str] | None) -> bool:
+    """Whether ``--only`` selects the job (by dataset, method, EM init or kind)."""
+    if not only:
+        return True
+    names = {job["dataset"], job.get("method"), job.get("init"), job["kind"]}
+    return any(o in names for o in only)
