@@ -224,7 +224,8 @@ def test_cited_keys_exist_in_the_bibliography():
     assert cited <= keys, f"unknown keys: {sorted(cited - keys)}"
 
 
-EXPORTS = {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "training"}
+EXPORTS = {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
+           "original.json", "manifest.json", "training"}
 
 
 @pytest.mark.parametrize("page", DOCUMENTS, ids=str)
@@ -303,100 +304,6 @@ def test_cells_execute_on_the_quick_exports(page, fmt, report_copy, monkeypatch,
 # ---------------------------------------------------------------------------
 
 report = pytest.importorskip("ggmm.report")
-
-
-def _stat(mean, lo, hi, n=3):
-    return {"mean": mean, "lo": lo, "hi": hi, "n": n}
-
-
-def _comparison(kan=(0.5, 0.4, 0.6), mlp=(0.8, 0.7, 0.9), em=(0.2, 0.15, 0.25), kan_reg=(0.3, 0.25, 0.35)) -> dict:
-    rows = []
-    # kan and em see samples alone (they report a held-out NLL); kan-reg and mlp regress true density values
-    for name, family, stat, params, seconds, nll in (
-            ("kan", "KAN", kan, 400, 30.0, _stat(1.0, 0.9, 1.1)), ("kan-reg", "KAN", kan_reg, 300, 30.0, None),
-            ("mlp", "MLP", mlp, 420, 3.0, None), ("em", "classical", em, 15, 0.5, _stat(0.9, 0.8, 1.0))):
-        rows.append({"dataset": "original", "method": name, "family": family, "n_params": params,
-                     "seconds": _stat(seconds, seconds, seconds), "rmse_test": _stat(*stat),
-                     "rmse_grid": _stat(*stat), "nll": nll})
-    return {
-        "schema": "ggmm-comparison", "version": 1, "profile": "test", "n_seeds": 3,
-        "datasets": [{"name": "original", "title": {"en": "Original", "zh": "原始"}, "dim": 2, "n_components": 3}],
-        "methods": [{"name": r["method"], "family": r["family"],
-                     "label": {"en": r["method"].upper(), "zh": r["method"] + "（中）"}} for r in rows],
-        "metrics": ["rmse_test", "rmse_grid", "nll"],
-        "summary": rows,
-        "runs": [{"dataset": "original", "method": r["method"], "seed": s, "n_params": r["n_params"]}
-                 for r in rows for s in (0, 1, 2)],
-        "truth_nll": {},
-    }
-
-
-def test_numbers_say_plainly_who_wins():
-    n = report.numbers(_comparison())
-    assert n.kan_vs_classical == "worse" and n.kan_vs_mlp == "better"
-    assert "loses" in n.kan_wins_en and "输给" in n.kan_wins_zh
-    assert "From samples alone" in n.kan_wins_en and "true density values" in n.kan_mlp_en
-    assert n.best_label_en == "EM" and n.kan_rank == "2" and n.n_methods == "4" and n.n_from_samples == "2"
-    assert n.kan_error_ratio == "2.5" and n.kan_time_ratio == "10" and n.best_kan_params == "400"
-    assert repr(n.best_kan_rmse) == "0.500" and n.best_kan_reg_label_en == "KAN-REG"
-    tied = report.numbers(_comparison(kan=(0.21, 0.1, 0.3)))
-    assert tied.kan_vs_classical == "tied" and "cannot be told apart" in tied.kan_wins_en
-    better = report.numbers(_comparison(kan=(0.1, 0.05, 0.12)))
-    assert better.kan_vs_classical == "better" and "beats" in better.kan_wins_en
-    # a regression KAN is never ranked against estimators that do not see the density values
-    oracle = report.numbers(_comparison(kan_reg=(0.01, 0.005, 0.015)))
-    assert oracle.kan_vs_classical == "worse" and oracle.best_label_en == "KAN-REG"
-    with pytest.raises(AttributeError, match="no headline number"):
-        _ = n.no_such_number
-
-
-def test_numbers_reject_unknown_dataset_and_metric():
-    with pytest.raises(ValueError, match="'dataset'"):
-        report.numbers(_comparison(), "nowhere")
-    with pytest.raises(ValueError, match="'metric'"):
-        report.numbers(_comparison(), "original", metric="accuracy")
-
-
-def test_claims_verdicts_follow_the_data():
-    v = report.claims_verdicts(_comparison())
-    assert v.params_en.startswith("Supported here") and "EM" in v.time_en
-    v = report.claims_verdicts(_comparison(kan_reg=(1.0, 0.95, 1.05)))
-    assert v.params_en.startswith("Not supported here")
-
-
-def test_recovery_sentences_and_symbolic_step():
-    entry = {"dataset": "original", "errors": {"em": {"center_rmse": 0.01, "scale_rmse": 0.02, "weight_max_abs": 0.03,
-                                                       "p_abs": 0.1},
-                                               "kan": {"center_rmse": 0.05, "scale_rmse": 0.06, "weight_max_abs": 0.07,
-                                                       "p_abs": 0.4}},
-             "symbolic": {"formula_latex": "x^2", "rmse": 0.75, "rmse_constant": 0.8, "seconds": 1.0}}
-    r = report.recovery({"datasets": [entry]})
-    assert "less accurate" in r.centers_sentence_en and r.kan_center_rmse == "0.0500"
-    assert "not much better" in r.symbolic_sentence_en and r.has_symbolic == "True"
-    entry["symbolic"] = None
-    r = report.recovery({"datasets": [entry]})
-    assert r.has_symbolic == "" and r.symbolic_formula_note_en == ""
-    with pytest.raises(ValueError, match="'dataset'"):
-        report.recovery({"datasets": [entry]}, "flat")
-
-
-@pytest.mark.parametrize(("value", "digits", "text"),
-                         [(0.123456, 3, "0.123"), (12.3456, 3, "12.3"), (1234.6, 3, "1235"), (None, 3, "n/a"),
-                          (float("nan"), 3, "n/a"), (0.0, 3, "0"), (3.2e-7, 2, "3.2e-07")])
-def test_fmt(value, digits, text):
-    assert report.fmt(value, digits) == text
-
-
-def test_checks_computed_while_the_page_builds():
-    check = report.identity_check(seed=1, n=1000)
-    assert max(check.values.values()) < 1e-9 and set(check.text) == set(LANGS)
-    assert report.tail_mass(1.0) == pytest.approx(0.36787944, rel=1e-6)
-    assert report.tail_mass(2.0) == pytest.approx(0.15729921, rel=1e-6)
-    with pytest.raises(ValueError, match="'p'"):
-        report.tail_mass(0.0)
-    table = report.sampler_table([2.0], n=2000, seed=0)
-    row = table["en"].splitlines()[2].split("|")
-    assert row[4].strip() == "0", "the original sampler never leaves one scale"
 
 
 def test_language_blocks_nest_any_content():

@@ -22,7 +22,7 @@ __all__ = [
     "ERROR_COLORSCALE",
     "STAGE_COLORS",
     "TRAIN_COLOR",
-    "TEST_COLOR",
+    "VALIDATION_COLOR",
     "COMPONENT_COLORS",
     "TEMPLATE",
     "check_lang",
@@ -43,7 +43,7 @@ SAMPLE_COLOR = "#FFD21F"  # samples in yellow (as in the original figure 2)
 SAMPLE_EDGE = "#5c4a00"
 CENTER_COLOR = "#E0201B"  # centers in red
 TRAIN_COLOR = "#0072B2"
-TEST_COLOR = "#D55E00"
+VALIDATION_COLOR = "#D55E00"
 REFERENCE_COLOR = "#444444"
 COMPONENT_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 

@@ -1,12 +1,14 @@
 """Figure 1: methods compared on one accuracy measure, with a dataset dropdown and a metric switch.
 
-Methods sit on the y axis, sorted by their error (the best on top); the error with its 95%
-interval is on the x axis, whose range is fitted to the data rather than started at 0.
+Methods sit on the y axis, sorted by their error (the best on top); the mean error over seeds
+with its 95% interval is on the x axis, whose range is fitted to the data rather than started
+at 0, and every seed's own value is a small hollow dot on the same line.
 Colour gives the method family, marker size the parameter count (with a size key on the
 right); there is no shape encoding. The dataset dropdown and the metric switch are plain
 Plotly ``updatemenus`` and work independently of each other:
 
-* traces are one per (dataset, family) and the dropdown only toggles their visibility;
+* traces are two per (dataset, family), the means and the seeds, and the dropdown only
+  toggles their visibility;
 * the metric switch restyles the x values, intervals and hover data of every trace at once;
 * the y axis orders its categories by the visible values (``categoryorder``) and the x axis
   autoranges on the visible data, so sorting and range follow both controls.
@@ -24,7 +26,7 @@ from ..strings import t
 from ._style import FAMILY_COLORS, REFERENCE_COLOR, base_layout, check_lang
 from .io import check_export
 
-__all__ = ["comparison_figure", "comparison_points", "marker_size", "x_range"]
+__all__ = ["comparison_figure", "comparison_points", "marker_size", "seed_values", "x_range"]
 
 FAMILIES = ("KAN", "MLP", "classical")
 _SIZE_MIN, _SIZE_PER_DECADE = 7.0, 6.0
@@ -66,7 +68,15 @@ def comparison_points(comparison: dict[str, Any], dataset: str, metric: str) -> 
     return sorted(points, key=lambda p: p["mean"])
 
 
-def x_range(points: list[dict[str, Any]], reference: float | None = None, pad: float = 0.08) -> list[float]:
+def seed_values(comparison: dict[str, Any], dataset: str, metric: str, method: str) -> list[float]:
+    """Every seed's value of ``metric`` for one method on one dataset, in seed order."""
+    runs = [r for r in comparison["runs"] if r["dataset"] == dataset and r["method"] == method
+            and r.get(metric) is not None]
+    return [float(r[metric]) for r in sorted(runs, key=lambda r: r["seed"])]
+
+
+def x_range(points: list[dict[str, Any]], reference: float | None = None, pad: float = 0.08,
+            extra: list[float] | None = None) -> list[float]:
     """An x range holding every interval (and the reference value), padded, not forced to include 0.
 
     Parameters
@@ -75,6 +85,8 @@ def x_range(points: list[dict[str, Any]], reference: float | None = None, pad: f
         As returned by :func:`comparison_points`.
     reference : float, optional
         A value that must be inside the range (the true density's NLL).
+    extra : list of float, optional
+        More values that must be inside the range (the seeds' own values).
     pad : float
         Fraction of the span added on each side.
 
@@ -82,7 +94,7 @@ def x_range(points: list[dict[str, Any]], reference: float | None = None, pad: f
     -------
     [low, high] : list of float
     """
-    values = [p["lo"] for p in points] + [p["hi"] for p in points] + [p["mean"] for p in points]
+    values = [p["lo"] for p in points] + [p["hi"] for p in points] + [p["mean"] for p in points] + (extra or [])
     if reference is not None:
         values.append(reference)
     lo, hi = float(min(values)), float(max(values))
@@ -154,6 +166,20 @@ def _trace_data(points: list[dict[str, Any]], lang: str, metric_label: str) -> d
     }
 
 
+def _seed_data(comparison: dict[str, Any], dataset: str, metric: str, points: list[dict[str, Any]],
+               lang: str, metric_label: str) -> dict[str, Any]:
+    """x, y and hover data of the per-seed dots of one trace's methods."""
+    x, y, hover = [], [], []
+    seeds = sorted({r["seed"] for r in comparison["runs"]})
+    for p in points:
+        values = seed_values(comparison, dataset, metric, p["method"])
+        x += values
+        y += [wrap_label(p["label"][lang], lang)] * len(values)
+        hover += [f"<b>{p['label'][lang]}</b><br>{t('hover.seed', lang)} {s}: {metric_label} {_fmt(v)}"
+                  for s, v in zip(seeds, values, strict=False)]
+    return {"x": x, "y": y, "error_x.array": [], "error_x.arrayminus": [], "marker.size": 6, "hovertext": hover}
+
+
 def _size_key_values(comparison: dict[str, Any]) -> list[int]:
     """Powers of ten spanning the parameter counts (at most four of them)."""
     counts = [row["n_params"] for row in comparison["summary"] if row["n_params"] > 0]
@@ -209,13 +235,22 @@ def comparison_figure(
     per_metric: dict[str, list[dict[str, Any]]] = {}
     for m in metrics:
         label = t(f"metric.{m}.short", lang)
-        per_metric[m] = [
-            _trace_data([p for p in comparison_points(comparison, ds, m) if p["family"] == fam], lang, label)
-            for ds, fam in slots
-        ]
+        per_metric[m] = []
+        for ds, fam in slots:
+            pts = [p for p in comparison_points(comparison, ds, m) if p["family"] == fam]
+            per_metric[m] += [_trace_data(pts, lang, label), _seed_data(comparison, ds, m, pts, lang, label)]
     fig = go.Figure()
-    for (ds, fam), data in zip(slots, per_metric[metric], strict=True):
+    for i, (ds, fam) in enumerate(slots):
         shown = ds == dataset
+        data, dots = per_metric[metric][2 * i], per_metric[metric][2 * i + 1]
+        # the seeds first, so the mean markers are drawn on top of them
+        fig.add_trace(go.Scatter(
+            x=dots["x"], y=dots["y"], mode="markers", yaxis=axis_of[ds], name=t("hover.seed", lang),
+            legendgroup=f"{ds}-{fam}", visible=True if shown else "legendonly", showlegend=False,
+            marker={"size": 6, "color": "rgba(0,0,0,0)", "line": {"width": 1, "color": FAMILY_COLORS[fam]},
+                    "opacity": 0.7},
+            hovertext=dots["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "seeds"},
+        ))
         fig.add_trace(go.Scatter(
             x=data["x"], y=data["y"], mode="markers", yaxis=axis_of[ds],
             error_x={"type": "data", "symmetric": False, "array": data["error_x.array"],
@@ -228,7 +263,7 @@ def comparison_figure(
             hovertext=data["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "method"},
         ))
     # The true density's held-out NLL: a labelled vertical line on a hidden overlaying y axis (0..1).
-    n_method_traces = len(slots)
+    n_method_traces = 2 * len(slots)
     ref_x: dict[str, dict[str, list[float | None]]] = {}
     ref_hover: list[list[str]] = []
     for ds in datasets:
@@ -259,9 +294,10 @@ def comparison_figure(
     ))
 
     def dataset_update(ds: str) -> list[dict[str, Any]]:
-        visible = [True if s[0] == ds else "legendonly" for s in slots]
+        visible = [True if s[0] == ds else "legendonly" for s in slots for _ in range(2)]
         visible += [True if d == ds else "legendonly" for d in datasets] + [True]
-        showlegend = [s[0] == ds for s in slots] + [False] * len(datasets) + [False]
+        showlegend = [role and s[0] == ds for s in slots for role in (False, True)]
+        showlegend += [False] * len(datasets) + [False]
         relayout: dict[str, Any] = {f"{axis_name(axis_of[d])}.visible": d == ds for d in datasets}
         relayout.update({"title.subtitle.text": titles[ds], "xaxis.autorange": True})
         return [{"visible": visible, "showlegend": showlegend}, relayout]
@@ -289,6 +325,7 @@ def comparison_figure(
 
     points = comparison_points(comparison, dataset, metric)
     ref_value = ref_x[dataset][metric][0]
+    seeds_shown = [v for p in points for v in seed_values(comparison, dataset, metric, p["method"])]
     n_methods = len({r["method"] for r in comparison["summary"]})
     top, bottom = 130, 130
     height = top + bottom + max(240, 44 * n_methods)
@@ -314,7 +351,7 @@ def comparison_figure(
         height=height,
         margin={"l": 10, "r": 36, "t": top, "b": bottom},
         xaxis={"title": {"text": axis_title(metric, lang)}, "domain": [0.0, 0.86],
-               "range": x_range(points, ref_value), "autorange": False, "zeroline": False},
+               "range": x_range(points, ref_value, extra=seeds_shown), "autorange": False, "zeroline": False},
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         xaxis2={"domain": [0.9, 0.96], "range": [-1, 1], "visible": False, "fixedrange": True},
         yaxis3={"domain": [0.15, 0.8], "range": [-0.7, len(key_values) - 0.3], "visible": False,

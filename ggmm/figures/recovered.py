@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from ..distribution import GeneralizedGaussianMixture
 from ..metrics import match_components
 from ..strings import t
-from ._style import CENTER_COLOR, REFERENCE_COLOR, TEST_COLOR, TRAIN_COLOR, base_layout, check_lang, paper_above
+from ._style import CENTER_COLOR, REFERENCE_COLOR, TRAIN_COLOR, VALIDATION_COLOR, base_layout, check_lang, paper_above
 from .io import check_export
 
 __all__ = ["recovered_figure", "recovered_table", "find_dataset"]
@@ -80,7 +80,7 @@ def recovered_figure(recovered: dict[str, Any], lang: str, dataset: str = "origi
                                                "<extra></extra>"), row=k + 1, col=d + 1)
         fig.add_trace(go.Scatter(x=c["x"], y=c["fitted"], mode="lines", name=t("recovered.fitted", lang),
                                  legendgroup="fitted", showlegend=first,
-                                 line={"color": TEST_COLOR, "width": 2, "dash": "dash"},
+                                 line={"color": VALIDATION_COLOR, "width": 2, "dash": "dash"},
                                  hovertemplate=f"t = %{{x:.3f}}<br>{t('recovered.fitted', lang)} = %{{y:.4g}}"
                                                "<extra></extra>"), row=k + 1, col=d + 1)
         ymin, ymax = float(np.min(c["learned"] + c["fitted"])), float(np.max(c["learned"] + c["fitted"]))

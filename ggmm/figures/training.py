@@ -5,7 +5,7 @@ this builder draws any single frame of the same snapshot file:
 
 * top left, the predicted density on the plotting grid; top right, the true density on
   the same colour scale, or the error map (prediction minus truth, diverging colours);
-* bottom left, the train and test losses at every optimizer step on a log axis, stage
+* bottom left, the train and validation losses at every optimizer step on a log axis, stage
   bands (train, prune, refine, retrain, symbolic) and a marker at the frame's step;
 * bottom right, the network view (see :mod:`ggmm.figures.network`).
 """
@@ -23,8 +23,8 @@ from ._style import (
     DENSITY_COLORSCALE,
     ERROR_COLORSCALE,
     STAGE_COLORS,
-    TEST_COLOR,
     TRAIN_COLOR,
+    VALIDATION_COLOR,
     base_layout,
     check_lang,
 )
@@ -110,14 +110,14 @@ def training_figure(snapshots: dict[str, Any], lang: str, frame: int = -1, compa
     steps = snapshots["loss"]["step"]
     fig.add_trace(go.Scatter(x=steps, y=snapshots["loss"]["train"], mode="lines", name=t("loss.train", lang),
                              line={"color": TRAIN_COLOR, "width": 1.5}), row=2, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=snapshots["loss"]["test"], mode="lines", name=t("loss.test", lang),
-                             line={"color": TEST_COLOR, "width": 1.5}), row=2, col=1)
+    fig.add_trace(go.Scatter(x=steps, y=snapshots["loss"]["validation"], mode="lines", name=t("loss.validation", lang),
+                             line={"color": VALIDATION_COLOR, "width": 1.5}), row=2, col=1)
     fig.add_trace(go.Scatter(
-        x=[fr["step"], fr["step"]], y=[fr["train_loss"], fr["test_loss"]], mode="markers",
-        name=t("training.current", lang), marker={"size": 9, "color": [TRAIN_COLOR, TEST_COLOR],
+        x=[fr["step"], fr["step"]], y=[fr["train_loss"], fr["validation_loss"]], mode="markers",
+        name=t("training.current", lang), marker={"size": 9, "color": [TRAIN_COLOR, VALIDATION_COLOR],
                                                   "line": {"color": "white", "width": 1.5}},
         hovertext=[f"{t('loss.train', lang)}: {fr['train_loss']:.4g}",
-                   f"{t('loss.test', lang)}: {fr['test_loss']:.4g}"],
+                   f"{t('loss.validation', lang)}: {fr['validation_loss']:.4g}"],
         hoverinfo="text", showlegend=False), row=2, col=1)
     # the network view on the fourth cell's axes
     for trace in network_traces(snapshots, lang, index, xaxis="x4", yaxis="y4"):

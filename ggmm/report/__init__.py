@@ -1,25 +1,31 @@
-"""What the report's code cells call: emitters, numbers for the prose, tables.
+"""What the report's code cells call: emitters, sentences and numbers for the prose, tables.
 
 * :mod:`ggmm.report.quarto`: print bilingual Markdown, figures and widgets for Quarto;
-* :mod:`ggmm.report.numbers`: headline numbers and verdicts computed from the exports;
+* :mod:`ggmm.report.numbers`: the facts pages state, computed from the exports;
+* :mod:`ggmm.report.prose`: those facts in words, from one template (``sentences.j2``);
 * :mod:`ggmm.report.format`: how numbers are printed inline;
 * :mod:`ggmm.report.tables`: the tables the pages print.
 """
 
 from ..strings import LANGS
-from .format import Inline, Numbers, fmt, fmt_interval
+from .format import Inline, fmt, fmt_interval
 from .numbers import (
     Checked,
-    claims_verdicts,
+    comparison_entry,
+    dataset_facts,
+    generated_facts,
     identity_check,
-    kan_record,
-    numbers,
-    recovery,
+    original_facts,
+    record,
+    recovery_facts,
     seeds_text,
     snapshot_facts,
     tail_mass,
+    timing_ratio,
     training_file,
+    tuning_facts,
 )
+from .prose import Prose
 from .quarto import (
     display_math,
     emit,
@@ -32,12 +38,23 @@ from .quarto import (
     raw_html,
     static_dir,
 )
-from .tables import exports_table, methods_table, sampler_table, summary_table, tail_table, versions_table
+from .tables import (
+    comparisons_table,
+    exports_table,
+    generated_table,
+    methods_table,
+    sampler_table,
+    summary_table,
+    tail_table,
+    tuning_table,
+    versions_table,
+)
 
 __all__ = [
-    "LANGS", "Checked", "Inline", "Numbers", "claims_verdicts", "display_math", "emit", "emit_table", "emit_text",
-    "emit_widget", "execution_format", "exports_table", "fmt", "fmt_interval", "identity_check", "kan_record",
-    "language_blocks", "live_link", "methods_table", "numbers", "raw_html", "recovery", "sampler_table",
-    "seeds_text", "snapshot_facts", "static_dir", "summary_table", "tail_mass", "tail_table", "training_file",
-    "versions_table",
+    "LANGS", "Checked", "Inline", "Prose", "comparison_entry", "comparisons_table", "dataset_facts", "display_math",
+    "emit", "emit_table", "emit_text", "emit_widget", "execution_format", "exports_table", "fmt", "fmt_interval",
+    "generated_facts", "generated_table", "identity_check", "language_blocks", "live_link", "methods_table",
+    "original_facts", "raw_html", "record", "recovery_facts", "sampler_table", "seeds_text", "snapshot_facts",
+    "static_dir", "summary_table", "tail_mass", "tail_table", "timing_ratio", "training_file", "tuning_facts",
+    "tuning_table", "versions_table",
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["Inline", "Numbers", "fmt", "fmt_interval"]
+__all__ = ["Facts", "Inline", "fmt", "fmt_interval"]
 
 
 class Inline(str):
@@ -45,23 +44,15 @@ def fmt_interval(stat: Mapping[str, Any] | None, digits: int = 3) -> Inline:
     return Inline(f"[{fmt(stat.get('lo'), digits)}, {fmt(stat.get('hi'), digits)}]")
 
 
-@dataclass
-class Numbers:
-    """Headline numbers of one dataset, formatted for inline use in both languages.
+class Facts(dict):
+    """A dict whose keys also read as attributes (``facts.n_seeds``); text values print without quotes."""
 
-    Every attribute is an :class:`Inline` string; ``*_en`` / ``*_zh`` pairs carry
-    language-dependent text (method labels, verdicts). Build with :func:`numbers`.
-    """
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        return Inline(value) if isinstance(value, str) else value
 
-    values: dict[str, Inline] = field(default_factory=dict)
-
-    def __getattr__(self, key: str) -> Inline:
-        if key == "values":
-            raise AttributeError(key)
+    def __getattr__(self, key: str) -> Any:
         try:
-            return self.values[key]
+            return self[key]
         except KeyError:
-            raise AttributeError(f"no headline number {key!r}; known: {sorted(self.values)}") from None
-
-    def __dir__(self) -> Iterable[str]:
-        return sorted(self.values)
+            raise AttributeError(f"no fact {key!r}; known: {sorted(self)}") from None

@@ -1,18 +1,26 @@
-"""HTML and Markdown tables the pages print (both languages)."""
+"""HTML and Markdown tables the pages print (one language per call; headers from the string table)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from .format import fmt, fmt_interval
-from .numbers import _mean, _summary_rows, tail_mass
+import numpy as np
+
+from ..strings import t
+from .format import fmt
+from .numbers import generated_facts, tail_mass
 from .quarto import check_lang
 
-__all__ = ["exports_table", "methods_table", "sampler_table", "summary_table", "tail_table", "versions_table"]
+__all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "sampler_table",
+           "summary_table", "tail_table", "tuning_table", "versions_table"]
+
+Doc = Mapping[str, Any]
 
 
 def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
@@ -22,10 +30,8 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _html_table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
-    from html import escape
-
     numeric = numeric or set()
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     body = []
     for row in rows:
         cells = "".join(
@@ -36,62 +42,104 @@ def _html_table(header: list[str], rows: list[list[str]], numeric: set[int] | No
     return f'<table class="table table-sm"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-_FAMILY = {"KAN": {"en": "KAN", "zh": "KAN"}, "MLP": {"en": "MLP", "zh": "MLP"},
-           "classical": {"en": "classical", "zh": "经典方法"}}
-
-
-def methods_table(comparison: Mapping[str, Any], lang: str) -> str:
-    """HTML table of the compared methods: label, family, median parameter count."""
-    import numpy as np
-
+def _header(keys: list[str], lang: str) -> list[str]:
     check_lang(lang)
+    return [t(f"table.{key}", lang) for key in keys]
+
+
+def _interval_text(stat: Mapping[str, Any] | None) -> str:
+    if not stat:
+        return "—"
+    return f"{fmt(stat['mean'])} [{fmt(stat['lo'])}, {fmt(stat['hi'])}]"
+
+
+def methods_table(comparison: Doc, lang: str) -> str:
+    """The compared methods: label, family, name in the data, median parameter count."""
+    header = _header(["method", "family", "name", "params_median"], lang)
     rows = []
     for method in comparison["methods"]:
         counts = [run["n_params"] for run in comparison["runs"] if run["method"] == method["name"]]
-        median = f"{int(np.median(counts)):,}" if counts else "n/a"
-        rows.append([method["label"][lang], _FAMILY.get(method["family"], {}).get(lang, method["family"]),
-                     method["name"], median])
-    header = {"en": ["method", "family", "name in the data", "parameters (median)"],
-              "zh": ["方法", "类别", "数据中的名称", "参数量（中位数）"]}[lang]
+        rows.append([method["label"][lang], t(f"family.{method['family']}", lang), method["name"],
+                     f"{int(np.median(counts)):,}" if counts else "—"])
     return _html_table(header, rows, numeric={3})
 
 
-def summary_table(comparison: Mapping[str, Any], lang: str, metric: str = "rmse_test") -> str:
-    """HTML table of every (dataset, method) summary, sorted by ``metric`` within a dataset."""
-    check_lang(lang)
+def summary_table(comparison: Doc, lang: str) -> str:
+    """Every (dataset, method): held-out NLL above the truth's and test RMSE with intervals, size, time.
+
+    Within a dataset the density estimators come first, sorted by their NLL gap; the
+    regression models (no likelihood) follow, sorted by test RMSE.
+    """
+    header = _header(["dataset", "method", "nll_gap", "rmse_test", "params", "seconds"], lang)
+    labels = {m["name"]: m["label"][lang] for m in comparison["methods"]}
+    rows = []
+    for d in comparison["datasets"]:
+        group = [s for s in comparison["summary"] if s["dataset"] == d["name"]]
+        group.sort(key=lambda s: (s.get("nll_gap") is None,
+                                  (s.get("nll_gap") or s["rmse_test"])["mean"]))
+        for s in group:
+            seconds = s.get("seconds")
+            rows.append([d["title"][lang], labels[s["method"]], _interval_text(s.get("nll_gap")),
+                         _interval_text(s["rmse_test"]), f"{int(s['n_params']):,}",
+                         fmt(seconds["mean"], 2) if seconds else "—"])
+    return _html_table(header, rows, numeric={4, 5})
+
+
+def comparisons_table(comparison: Doc, lang: str) -> str:
+    """The declared paired comparisons on every dataset: difference, interval, seeds won, verdict."""
+    header = _header(["comparison", "dataset", "difference", "seeds_won", "verdict"], lang)
+    titles = {d["name"]: d["title"][lang] for d in comparison["datasets"]}
+    order = {d["name"]: i for i, d in enumerate(comparison["datasets"])}
+    names = list(dict.fromkeys(c["name"] for c in comparison["comparisons"]))
+    rows = []
+    for c in sorted(comparison["comparisons"], key=lambda c: (names.index(c["name"]), order[c["dataset"]])):
+        if c["log"]:
+            diff = t("unit.ratio", lang).format(value=fmt(c["ratio"]),
+                                                ci=f"[{fmt(c['ratio_lo'])}, {fmt(c['ratio_hi'])}]")
+        else:
+            sign = "" if c["mean"] < 0 else "+"
+            diff = t("unit.nats", lang).format(value=f"{sign}{fmt(c['mean'])}", ci=f"[{fmt(c['lo'])}, {fmt(c['hi'])}]")
+        rows.append([c["label"][lang], titles[c["dataset"]], diff, f"{c['wins_a']} : {c['wins_b']}",
+                     t(f"verdict.{c['verdict']}", lang)])
+    return _html_table(header, rows)
+
+
+def _setting(setting: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in sorted(setting.items()))
+
+
+def tuning_table(tuning: Doc, comparison: Doc, lang: str) -> str:
+    """Every tuning job: the setting chosen, its validation score against the worst, settings tried."""
+    header = _header(["dataset", "method", "setting", "score", "candidates"], lang)
     labels = {m["name"]: m["label"][lang] for m in comparison["methods"]}
     titles = {d["name"]: d["title"][lang] for d in comparison["datasets"]}
     rows = []
-    for dataset in [d["name"] for d in comparison["datasets"]]:
-        group = sorted(_summary_rows(comparison, dataset), key=lambda row: _mean(row, metric))
-        for rank, row in enumerate(group, 1):
-            rows.append([
-                titles.get(dataset, dataset), str(rank), labels.get(row["method"], row["method"]),
-                fmt(row[metric]["mean"]), fmt_interval(row[metric]),
-                f"{int(row['n_params']):,}", fmt(row["seconds"]["mean"], 2),
-            ])
-    header = {"en": ["dataset", "rank", "method", f"{metric} (mean)", "95% interval", "parameters", "seconds"],
-              "zh": ["数据集", "名次", "方法", f"{metric}（均值）", "95% 置信区间", "参数量", "耗时（秒）"]}[lang]
-    return _html_table(header, rows, numeric={1, 3, 5, 6})
+    for e in tuning["entries"]:
+        chosen = e["scores"][e["candidates"].index(e["chosen"])]
+        unit = "NLL" if e["score"] == "nll" else "RMSE"
+        rows.append([titles.get(e["dataset"], e["dataset"]), labels.get(e["method"], e["method"]),
+                     _setting(e["chosen"]), f"{unit} {fmt(chosen)} / {fmt(max(e['scores']))}",
+                     str(len(e["candidates"]))])
+    return _html_table(header, rows, numeric={4})
 
 
-def tail_table(ps: Iterable[float]) -> dict[str, str]:
-    """Markdown tables (per language) of :func:`tail_mass` for the shapes ``ps``."""
-    names = {1.0: ("Laplace", "拉普拉斯"), 2.0: ("Gaussian", "高斯")}
-    rows_en, rows_zh = [], []
-    for p in ps:
-        mass = fmt(tail_mass(p), 3)
-        en, zh = names.get(float(p), ("", ""))
-        rows_en.append([fmt(p, 2), en, mass])
-        rows_zh.append([fmt(p, 2), zh, mass])
-    return {
-        "en": _markdown_table(["shape $p$", "known as", r"$P(\lvert X-c\rvert > \alpha)$"], rows_en),
-        "zh": _markdown_table(["形状参数 $p$", "常用名称", r"$P(\lvert X-c\rvert > \alpha)$"], rows_zh),
-    }
+def generated_table(recovered: Doc, lang: str) -> str:
+    """The read-back on generated mixtures per (p, grid): worst center RMSE and mean |Δp|, KAN against EM."""
+    header = _header(["p", "grid", "mixtures", "center_max", "p_abs"], lang)
+    rows = [[fmt(r["p"], 2), str(r["grid"]), str(r["n"]), f"{fmt(r['kan_center_max'])} / {fmt(r['em_center_max'])}",
+             f"{fmt(r['kan_p_abs'])} / {fmt(r['em_p_abs'])}"] for r in generated_facts(recovered)["rows"]]
+    return _html_table(header, rows, numeric={0, 1, 2})
 
 
-def sampler_table(ps: Iterable[float], n: int = 20_000, seed: int = 0) -> dict[str, str]:
-    """Markdown tables comparing the exact sampler with the original coursework's.
+def tail_table(ps: Iterable[float], lang: str) -> str:
+    """Markdown table of :func:`tail_mass` for the shapes ``ps``."""
+    names = {1.0: t("name.laplace", lang), 2.0: t("name.gaussian", lang)}
+    rows = [[fmt(p, 2), names.get(float(p), ""), fmt(tail_mass(p), 3)] for p in ps]
+    return _markdown_table(_header(["shape", "known_as", "tail"], lang), rows)
+
+
+def sampler_table(ps: Iterable[float], lang: str, n: int = 20_000, seed: int = 0) -> str:
+    """Markdown table comparing the exact sampler with the original coursework's.
 
     For each shape, one centered unit-scale component is sampled ``n`` times with
     :meth:`GeneralizedGaussianMixture.sample` and with the original formula
@@ -99,41 +147,26 @@ def sampler_table(ps: Iterable[float], n: int = 20_000, seed: int = 0) -> dict[s
     scale (against the exact value) and the Kolmogorov-Smirnov p-value against
     ``scipy.stats.gennorm``.
     """
-    import numpy as np
     from scipy import stats
 
-    from ggmm.distribution import GeneralizedGaussianMixture
+    from ..distribution import GeneralizedGaussianMixture
 
     rows = []
     for i, p in enumerate(ps):
         mixture = GeneralizedGaussianMixture([[0.0]], [[1.0]], [1.0], p=float(p))
-        exact, _ = mixture.sample(n, seed + i)
-        exact = exact[:, 0]
+        exact = mixture.sample(n, seed + i)[0][:, 0]
         u = np.random.default_rng(seed + 1000 + i).uniform(-1.0, 1.0, n)
         original = np.sign(u) * np.abs(u) ** (1.0 / p)
         cdf = stats.gennorm(p).cdf
-        rows.append([
-            fmt(p, 2),
-            fmt(tail_mass(p), 3),
-            fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
-            fmt(float(np.mean(np.abs(original) > 1.0)), 3),
-            fmt(float(stats.kstest(exact, cdf).pvalue), 2),
-            fmt(float(stats.kstest(original, cdf).pvalue), 2),
-        ])
-    header_en = ["$p$", "exact share beyond $\\alpha$", "exact sampler", "original sampler",
-                 "KS p-value, exact", "KS p-value, original"]
-    header_zh = ["$p$", "超出 $\\alpha$ 的理论比例", "精确抽样器", "原抽样器", "KS p 值（精确）", "KS p 值（原）"]
-    note = {"en": f"\n\n{n:,} draws per sampler and shape, seeds from {seed}.",
-            "zh": f"\n\n每种抽样器、每个形状参数各抽 {n:,} 次，随机种子从 {seed} 开始。"}
-    return {"en": _markdown_table(header_en, rows) + note["en"],
-            "zh": _markdown_table(header_zh, rows) + note["zh"]}
+        rows.append([fmt(p, 2), fmt(tail_mass(p), 3), fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
+                     fmt(float(np.mean(np.abs(original) > 1.0)), 3), fmt(float(stats.kstest(exact, cdf).pvalue), 2),
+                     fmt(float(stats.kstest(original, cdf).pvalue), 2)])
+    header = ["$p$"] + _header(["exact_share", "exact_sampler", "original_sampler", "ks_exact", "ks_original"], lang)
+    return _markdown_table(header, rows)
 
 
 def exports_table(folder: str | os.PathLike[str], lang: str) -> str:
-    """HTML table of the exported JSON files: path, schema, size, SHA-256 prefix."""
-    import hashlib
-
-    check_lang(lang)
+    """The exported JSON files: path, schema, size, SHA-256 prefix."""
     base = Path(folder)
     rows = []
     for path in sorted(base.rglob("*.json")):
@@ -144,25 +177,10 @@ def exports_table(folder: str | os.PathLike[str], lang: str) -> str:
             schema = ""
         rows.append([path.relative_to(base).as_posix(), schema, f"{len(raw) / 1024:,.0f} KiB",
                      hashlib.sha256(raw).hexdigest()[:16]])
-    header = {"en": ["file", "schema", "size", "SHA-256 (first 16)"],
-              "zh": ["文件", "格式", "大小", "SHA-256（前 16 位）"]}[lang]
-    return _html_table(header, rows, numeric={2})
+    return _html_table(_header(["file", "schema", "size", "sha"], lang), rows, numeric={2})
 
 
-_PACKAGES = ("numpy", "scipy", "torch", "pykan", "scikit-learn", "plotly", "kaleido")
-
-
-def versions_table(lang: str, packages: Iterable[str] = _PACKAGES) -> str:
-    """HTML table of installed package versions (and Python's)."""
-    import platform
-    from importlib import metadata
-
-    check_lang(lang)
-    rows = [["Python", platform.python_version()]]
-    for name in packages:
-        try:
-            rows.append([name, metadata.version(name)])
-        except metadata.PackageNotFoundError:
-            rows.append([name, "—"])
-    header = {"en": ["package", "version"], "zh": ["软件包", "版本"]}[lang]
-    return _html_table(header, rows)
+def versions_table(manifest: Doc, lang: str) -> str:
+    """The package versions the exports were computed with (from ``manifest.json``)."""
+    rows = [[name, version] for name, version in sorted(manifest["versions"].items())]
+    return _html_table(_header(["package", "version"], lang), rows)

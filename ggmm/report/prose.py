@@ -1,0 +1,167 @@
+"""The sentences the pages compute from data, rendered from one template in both languages.
+
+The wording lives in ``sentences.j2`` (one Jinja2 macro per sentence, English and Chinese
+side by side); the facts come from :mod:`ggmm.report.numbers`. A page makes one
+:class:`Prose` for its data folder and prints sentences with inline expressions::
+
+    say = Prose("../data")
+    `{python} say.en("record", "ka-vs-em")`
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..strings import LANGS
+from . import numbers
+from .format import Inline, fmt
+
+__all__ = ["Prose", "SENTENCES", "render"]
+
+#: The declared comparisons the headline sentences are about (names from build/experiments.toml).
+HEADLINE = {"samples": "ka-vs-em", "regression": "kan-vs-mlp", "efficiency": "kan-vs-big-mlp",
+            "time": ("kan-small", "mlp-small")}
+
+
+def _signed(value: float, digits: int = 3) -> str:
+    text = fmt(value, digits)
+    return text if text.startswith("-") or text == "n/a" else f"+{text}"
+
+
+def _ci(pair: Sequence[float], digits: int = 3) -> str:
+    lo, hi = pair
+    return f"[{fmt(lo, digits)}, {fmt(hi, digits)}]"
+
+
+def _names(items: Sequence[str], lang: str) -> str:
+    if not items:
+        return "none" if lang == "en" else "无"
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+_CJK = "\u3400-\u9fff"
+_BEFORE = re.compile(f"([{_CJK}])([A-Za-z0-9\\[(`$+-])")
+_AFTER = re.compile(f"([A-Za-z0-9\\])`$%])([{_CJK}])")
+
+
+def _space_cjk(text: str) -> str:
+    """A space between Chinese characters and Latin letters, digits or brackets (both ways)."""
+    return _AFTER.sub(r"\1 \2", _BEFORE.sub(r"\1 \2", text))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm.report", "."), undefined=jinja2.StrictUndefined,
+                             autoescape=False, keep_trailing_newline=False)
+    env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
+                       lower_first=lambda s: s[:1].lower() + s[1:])
+    return env
+
+
+def render(name: str, lang: str, facts: Any) -> Inline:
+    """Render the macro ``name`` of ``sentences.j2`` in ``lang`` with ``facts``."""
+    if lang not in LANGS:
+        raise ValueError(f"The parameter 'lang' must be one of {list(LANGS)}, but got {lang!r}.")
+    module = _environment().get_template("sentences.j2").module
+    macro = getattr(module, name, None)
+    if macro is None or name not in SENTENCES:
+        raise ValueError(f"The parameter 'name' must be one of {sorted(SENTENCES)}, but got {name!r}.")
+    text = " ".join(str(macro(lang, facts)).split())
+    return Inline(_space_cjk(text) if lang == "zh" else text)
+
+
+class Prose:
+    """Sentences computed from the exports in one data folder.
+
+    Parameters
+    ----------
+    data : path
+        The folder holding ``comparison.json``, ``recovered.json`` and the other exports
+        (relative to the page, e.g. ``"../data"``).
+    """
+
+    def __init__(self, data: str | Path) -> None:
+        self.data = Path(data)
+
+    @functools.cached_property
+    def comparison(self) -> dict[str, Any]:
+        from ..exports import load_export
+
+        return load_export(self.data / "comparison.json")
+
+    @functools.cached_property
+    def recovered(self) -> dict[str, Any]:
+        from ..exports import load_export
+
+        return load_export(self.data / "recovered.json")
+
+    @functools.cached_property
+    def original(self) -> dict[str, Any]:
+        from ..exports import load_export
+
+        return load_export(self.data / "original.json")
+
+    @functools.cached_property
+    def tuning(self) -> dict[str, Any]:
+        from ..exports import load_export
+
+        return load_export(self.data / "tuning.json")
+
+    def title(self, dataset: str) -> dict[str, str]:
+        """A dataset's title per language."""
+        return next(d["title"] for d in self.comparison["datasets"] if d["name"] == dataset)
+
+    def say(self, lang: str, name: str, *args: Any) -> Inline:
+        """The sentence ``name`` in ``lang`` (arguments as listed in :data:`SENTENCES`)."""
+        if name not in SENTENCES:
+            raise ValueError(f"The parameter 'name' must be one of {sorted(SENTENCES)}, but got {name!r}.")
+        return render(name, lang, SENTENCES[name](self, *args))
+
+    def en(self, name: str, *args: Any) -> Inline:
+        """:meth:`say` in English."""
+        return self.say("en", name, *args)
+
+    def zh(self, name: str, *args: Any) -> Inline:
+        """:meth:`say` in Chinese."""
+        return self.say("zh", name, *args)
+
+
+def _headline_readback(p: Prose, dataset: str) -> dict[str, Any]:
+    return {"recovery": numbers.recovery_facts(p.recovered, dataset), "generated": numbers.generated_facts(p.recovered),
+            "title": p.title(dataset)}
+
+
+def _claims_time(p: Prose, dataset: str) -> dict[str, Any]:
+    a, b = HEADLINE["time"]
+    return {**numbers.timing_ratio(p.comparison, a, b, dataset), "title": p.title(dataset)}
+
+
+#: Every sentence: name -> facts(prose, *args).
+SENTENCES: dict[str, Callable[..., Any]] = {
+    "comparison": lambda p, name, dataset: numbers.comparison_entry(p.comparison, name, dataset),
+    "record": lambda p, name: numbers.record(p.comparison, name),
+    "headline_samples": lambda p, dataset: {"ka": numbers.comparison_entry(p.comparison, HEADLINE["samples"], dataset),
+                                            "record": numbers.record(p.comparison, HEADLINE["samples"])},
+    "headline_regression": lambda p, dataset: {
+        "same": numbers.comparison_entry(p.comparison, HEADLINE["regression"], dataset),
+        "record": numbers.record(p.comparison, HEADLINE["regression"])},
+    "headline_readback": _headline_readback,
+    "recovery_centers": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
+    "recovery_shape": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
+    "recovery_weights": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
+    "symbolic": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
+    "generated": lambda p: numbers.generated_facts(p.recovered),
+    "original_negative": lambda p: numbers.original_facts(p.original),
+    "original_symbolic": lambda p: numbers.original_facts(p.original),
+    "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"])},
+    "claims_time": _claims_time,
+    "tuning": lambda p: numbers.tuning_facts(p.tuning),
+    "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
+    "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
+}
