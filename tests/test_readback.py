@@ -20,7 +20,7 @@ from ggmm.metrics import match_components, parameter_errors
 SEEDS = (9001, 9002, 9003)
 
 
-@pytest.mark.parametrize("p", [1.0, 2.0, 4.0])
+@pytest.mark.parametrize("p", [1.0, pytest.param(2.0, marks=pytest.mark.slow), 4.0])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_centers_are_read_back_within_0_05_on_every_seed(p: float, seed: int) -> None:
     truth = random_mixture(2, 3, p, seed)

@@ -2,7 +2,7 @@
 
 Methods sit on the y axis, sorted by their error (the best on top); the mean error over seeds
 with its 95% interval is on the x axis, whose range is fitted to the data rather than started
-at 0, and every seed's own value is a small hollow dot on the same line.
+at 0, and every seed's own value is a short vertical tick on the same line.
 Colour gives the method family, marker size the parameter count (with a size key on the
 right); there is no shape encoding. The dataset dropdown and the metric switch are plain
 Plotly ``updatemenus`` and work independently of each other:
@@ -177,7 +177,7 @@ def _seed_data(comparison: dict[str, Any], dataset: str, metric: str, points: li
         y += [wrap_label(p["label"][lang], lang)] * len(values)
         hover += [f"<b>{p['label'][lang]}</b><br>{t('hover.seed', lang)} {s}: {metric_label} {_fmt(v)}"
                   for s, v in zip(seeds, values, strict=False)]
-    return {"x": x, "y": y, "error_x.array": [], "error_x.arrayminus": [], "marker.size": 6, "hovertext": hover}
+    return {"x": x, "y": y, "error_x.array": [], "error_x.arrayminus": [], "marker.size": 11, "hovertext": hover}
 
 
 def _size_key_values(comparison: dict[str, Any]) -> list[int]:
@@ -247,8 +247,8 @@ def comparison_figure(
         fig.add_trace(go.Scatter(
             x=dots["x"], y=dots["y"], mode="markers", yaxis=axis_of[ds], name=t("hover.seed", lang),
             legendgroup=f"{ds}-{fam}", visible=True if shown else "legendonly", showlegend=False,
-            marker={"size": 6, "color": "rgba(0,0,0,0)", "line": {"width": 1, "color": FAMILY_COLORS[fam]},
-                    "opacity": 0.7},
+            marker={"symbol": "line-ns-open", "size": 11, "line": {"width": 1.5, "color": FAMILY_COLORS[fam]},
+                    "opacity": 0.55},
             hovertext=dots["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "seeds"},
         ))
         fig.add_trace(go.Scatter(
