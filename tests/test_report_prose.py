@@ -162,7 +162,8 @@ def test_unknown_names_are_refused(data: Path) -> None:
 
 def test_every_sentence_renders_on_the_quick_exports(quick_exports: Path) -> None:
     say = Prose(quick_exports)
-    args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "claims_time": ("original",),
+    args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "short_record": ("kan-vs-mlp",),
+            "claims_time": ("original",),
             "identity_check": (0, 1000), "sampler_note": (100, 0), "generated": (), "tuning": (),
             "original_negative": (), "original_symbolic": (), "claims_params": ()}
     for name in SENTENCES:

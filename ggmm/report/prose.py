@@ -60,7 +60,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm.report", "."), undefined=jinja2.StrictUndefined,
                              autoescape=False, keep_trailing_newline=False)
     env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
-                       lower_first=lambda s: s[:1].lower() + s[1:])
+                       lower_first=lambda s: s[:1].lower() + s[1:], upper_first=lambda s: s[:1].upper() + s[1:])
     return env
 
 
@@ -152,6 +152,8 @@ SENTENCES: dict[str, Callable[..., Any]] = {
         "same": numbers.comparison_entry(p.comparison, HEADLINE["regression"], dataset),
         "record": numbers.record(p.comparison, HEADLINE["regression"])},
     "headline_readback": _headline_readback,
+    "short_record": lambda p, name: numbers.record(p.comparison, name),
+    "short_readback": _headline_readback,
     "recovery_centers": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
     "recovery_shape": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
     "recovery_weights": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
