@@ -88,30 +88,19 @@ class Prose:
 
     def __init__(self, data: str | Path) -> None:
         self.data = Path(data)
+        self._exports: dict[str, dict[str, Any]] = {}
 
-    @functools.cached_property
-    def comparison(self) -> dict[str, Any]:
-        from ..exports import load_export
+    def _load(self, name: str) -> dict[str, Any]:
+        if name not in self._exports:
+            from ..exports import load_export
 
-        return load_export(self.data / "comparison.json")
+            self._exports[name] = load_export(self.data / f"{name}.json")
+        return self._exports[name]
 
-    @functools.cached_property
-    def recovered(self) -> dict[str, Any]:
-        from ..exports import load_export
-
-        return load_export(self.data / "recovered.json")
-
-    @functools.cached_property
-    def original(self) -> dict[str, Any]:
-        from ..exports import load_export
-
-        return load_export(self.data / "original.json")
-
-    @functools.cached_property
-    def tuning(self) -> dict[str, Any]:
-        from ..exports import load_export
-
-        return load_export(self.data / "tuning.json")
+    comparison = property(lambda self: self._load("comparison"), doc="``comparison.json``")
+    recovered = property(lambda self: self._load("recovered"), doc="``recovered.json``")
+    original = property(lambda self: self._load("original"), doc="``original.json``")
+    tuning = property(lambda self: self._load("tuning"), doc="``tuning.json``")
 
     def title(self, dataset: str) -> dict[str, str]:
         """A dataset's title per language."""
