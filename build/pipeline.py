@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
-import queue as queue_module
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from ggmm import PRESETS
 
 from .cache import CODE_VERSION, Cache, job_key, package_versions
 from .config import DEFAULT_CONFIG, Profile, load_config
+from .executors import Executor, Task, make_executor
 from .export import (
     comparison_export,
     em_history_export,
@@ -33,7 +31,6 @@ from .export import (
     timings_export,
     write_exports,
 )
-from .jobs import execute
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT / "report" / "data"
@@ -135,14 +132,6 @@ def _matches(job: dict[str, Any], only: list[str] | None) -> bool:
     return any(o in names for o in only)
 
 
-def _worker(job: dict[str, Any], key: str, channel: Any) -> dict[str, Any]:
-    def progress(done: int, total: int) -> None:
-        if channel is not None:
-            channel.put((key, done, total))
-
-    return execute(job, progress)
-
-
 def build_documents(profile: Profile, jobs: list[dict[str, Any]],
                     results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """All export documents, keyed by their path under the data folder."""
@@ -166,7 +155,7 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
 def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
                  cache_dir: Path | str = DEFAULT_CACHE_DIR, config: Path | str = DEFAULT_CONFIG,
                  only: list[str] | None = None, force: bool = False, quiet: bool = False,
-                 workers: int | None = None) -> Outcome:
+                 workers: int | None = None, executor: str | Executor = "local") -> Outcome:
     """Bring the exports of ``profile`` up to date.
 
     Parameters
@@ -184,7 +173,10 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     quiet : bool
         No progress display.
     workers : int, optional
-        Parallel processes; the profile's ``workers`` when None.
+        Parallel local processes; the profile's ``workers`` when None.
+    executor : {"local"} or Executor
+        Where jobs run (see :mod:`ggmm_build.executors`). Results come back here; only this
+        process writes the cache and the exports.
 
     Returns
     -------
@@ -215,6 +207,7 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     todo.sort(key=lambda item: item[0]["kind"] != "training")  # the longest jobs first: shorter makespan
 
     n_workers = max(1, min(workers or prof.workers, len(todo) or 1))
+    runner = executor if isinstance(executor, Executor) else make_executor(executor, n_workers)
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False, disable=quiet) as bar:
@@ -239,12 +232,11 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
                 tasks[key] = bar.add_task(f"  {label}", total=total)
             bar.update(tasks[key], completed=done, total=total)
 
-        labels = {key: job_label(job) for job, key in todo}
-        if n_workers == 1:
-            for job, key in todo:
-                finish(job, key, execute(job, lambda d, t, k=key: show(k, labels[k], d, t)))
-        elif todo:
-            _run_parallel(todo, n_workers, finish, lambda k, d, t: show(k, labels[k], d, t))
+        queued = {key: Task(job, key, job_label(job)) for job, key in todo}
+        if queued:
+            with runner:
+                for key, result in runner.run(list(queued.values()), lambda k, d, t: show(k, queued[k].label, d, t)):
+                    finish(queued[key].job, key, result)
 
     missing = [job_label(j) for j, k in zip(jobs, keys, strict=True) if k not in results]
     if missing:
@@ -256,36 +248,6 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
         outcome.exports = write_exports(Path(data_dir), documents)
     _report(console, outcome, time.perf_counter() - started, Path(data_dir))
     return outcome
-
-
-def _run_parallel(todo: list[tuple[dict[str, Any], str]], n_workers: int, finish: Any, show: Any) -> None:
-    context = mp.get_context("spawn")  # no forked torch state
-    with context.Manager() as manager:
-        channel = manager.Queue()
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
-        try:
-            pending: dict[Future[dict[str, Any]], tuple[dict[str, Any], str]] = {
-                pool.submit(_worker, job, key, channel): (job, key) for job, key in todo
-            }
-            while pending:
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                _drain(channel, show)
-                for future in done:
-                    job, key = pending.pop(future)
-                    finish(job, key, future.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-
-
-def _drain(channel: Any, show: Any) -> None:
-    while True:
-        try:
-            key, done, total = channel.get_nowait()
-        except queue_module.Empty:
-            return
-        show(key, done, total)
 
 
 def _report(console: Console, outcome: Outcome, seconds: float, data_dir: Path) -> None:
