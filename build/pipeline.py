@@ -155,7 +155,8 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
 def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
                  cache_dir: Path | str = DEFAULT_CACHE_DIR, config: Path | str = DEFAULT_CONFIG,
                  only: list[str] | None = None, force: bool = False, quiet: bool = False,
-                 workers: int | None = None, executor: str | Executor = "local") -> Outcome:
+                 workers: int | None = None, executor: str | Executor = "local",
+                 scheduler: str | None = None) -> Outcome:
     """Bring the exports of ``profile`` up to date.
 
     Parameters
@@ -174,13 +175,21 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
         No progress display.
     workers : int, optional
         Parallel local processes; the profile's ``workers`` when None.
-    executor : {"local"} or Executor
-        Where jobs run (see :mod:`ggmm_build.executors`). Results come back here; only this
-        process writes the cache and the exports.
+    executor : {"local", "dask"} or Executor
+        Where jobs run: this machine's processes, or the workers of a Dask cluster (see
+        :mod:`ggmm_build.executors`). Results come back here; only this process writes the cache
+        and the exports, so they are the same whichever executor ran the jobs.
+    scheduler : str, optional
+        The Dask scheduler's address (``executor="dask"``); ``$GGMM_DASK_SCHEDULER`` when None.
 
     Returns
     -------
     Outcome
+
+    Raises
+    ------
+    ExecutorError
+        The executor cannot start (no scheduler, dask missing) or jobs were lost on the cluster.
     """
     prof = load_config(profile, config)
     console = Console(stderr=True, quiet=quiet)
@@ -207,7 +216,8 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     todo.sort(key=lambda item: item[0]["kind"] != "training")  # the longest jobs first: shorter makespan
 
     n_workers = max(1, min(workers or prof.workers, len(todo) or 1))
-    runner = executor if isinstance(executor, Executor) else make_executor(executor, n_workers)
+    runner = executor if isinstance(executor, Executor) else make_executor(
+        executor, n_workers, scheduler, log=lambda message: console.print(message, highlight=False))
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False, disable=quiet) as bar:
