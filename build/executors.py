@@ -16,6 +16,7 @@ stops it, and leaving on an exception (Ctrl-C included) cancels what has not run
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue as queue_module
@@ -255,7 +256,11 @@ class DaskExecutor(Executor):
                 f"cannot reach the Dask scheduler at {self.address}: no answer within {self.connect_timeout:g} s "
                 f"({type(exc).__name__}: {exc}). Check the address, that `dask scheduler` runs there and that "
                 "this machine can reach its port") from exc
-        workers = self.client.scheduler_info()["workers"]
+        try:
+            workers = self.client.scheduler_info()["workers"]
+        except BaseException:
+            self.close(failed=True)
+            raise
         threads = sum(w["nthreads"] for w in workers.values())
         self.log(f"dask: scheduler {self.address}, {len(workers)} workers, {threads} threads")
         if not workers:
@@ -268,15 +273,16 @@ class DaskExecutor(Executor):
     def close(self, failed: bool = False) -> None:
         if self.client is None:
             return
-        try:
+        # best effort: on a lost connection these fail, and must not hide the error that ended the run
+        with contextlib.suppress(Exception):
             pending = [f for f in self._futures if not f.done()]
             if pending:
                 self.client.cancel(pending)
             self.client.unsubscribe_topic(PROGRESS_TOPIC)
-        finally:
-            self._futures = []
+        with contextlib.suppress(Exception):
             self.client.close(timeout=self.connect_timeout)
-            self.client = None
+        self._futures = []
+        self.client = None
 
     def run(self, tasks: Sequence[Task], show: ShowProgress) -> Iterator[tuple[str, dict[str, Any]]]:
         """Run ``tasks`` on the cluster, at most one job in flight per worker process, most urgent first.
