@@ -194,9 +194,9 @@ def _tune_malloc() -> None:
 
     The nanny sets it so that freed memory goes back to the system sooner; but with it set, glibc
     stops adapting its mmap threshold, so every array above 128 KiB is mapped and unmapped again,
-    and a KAN fit spends 40-80 % more CPU time than in a plain process (measured). Thresholds as
-    large as the adaptive ones would grow to restore the speed; a worker then keeps up to 64 MiB of
-    freed memory. Nothing happens outside glibc or when the variable is not set.
+    and a KAN fit spends 40-80 % more CPU time than in a plain process (measured). Setting both
+    thresholds to the largest values the adaptive ones reach restores the speed; a worker then keeps
+    up to 64 MiB of freed memory. Nothing happens outside glibc or when the variable is not set.
     """
     global _malloc_tuned
     if _malloc_tuned:
@@ -229,7 +229,7 @@ def _dask_task(job: dict[str, Any], key: str) -> dict[str, Any]:
 
     with _JOB_LOCK:
         result = execute(job, progress)
-    return {"result": result, "versions": package_versions(), "worker": worker.address, "pid": os.getpid()}
+    return {"result": result, "versions": package_versions(), "worker": worker.address}
 
 
 def _import_distributed() -> Any:
