@@ -5,13 +5,14 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PROFILE ?= full
+EXECUTOR ?= local
 ARGS   ?=
 
 .PHONY: setup data figures site test bench pdf slides serve clean lint help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
-	@echo "make data     run the experiments (PROFILE=full|quick) and export the report's data"
+	@echo "make data     run the experiments (PROFILE=full|quick, EXECUTOR=local|dask) and export the report's data"
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
 	@echo "make test     run the default test suite"
@@ -25,7 +26,7 @@ setup:
 	bash scripts/setup.sh "$(PYTHON)" "$(VENV)"
 
 data:
-	$(PY) -m ggmm_build.cli --profile $(PROFILE) $(ARGS)
+	$(PY) -m ggmm_build.cli --profile $(PROFILE) --executor $(EXECUTOR) $(ARGS)
 
 figures:
 	$(PY) -m ggmm_build.gallery --out out/gallery

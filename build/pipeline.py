@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import platform
-import queue as queue_module
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from rich.table import Table
 
 from .cache import CODE_VERSION, Cache, job_key, package_versions
 from .config import DEFAULT_CONFIG, Profile, load_config
+from .executors import Executor, Task, make_executor
 from .export import (
     EXPORT_VERSION,
     comparison_export,
@@ -35,7 +34,6 @@ from .export import (
     tuning_export,
     write_exports,
 )
-from .jobs import execute
 from .plan import job_label, matches, plan_jobs, plan_tuning
 
 __all__ = ["Outcome", "build_documents", "exports_up_to_date", "plan_digest", "plan_jobs", "plan_tuning",
@@ -100,12 +98,6 @@ def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, An
     return all((data_dir / name).is_file() for name in manifest.get("files", [])) and bool(manifest.get("files"))
 
 
-def _worker(job: dict[str, Any], key: str, channel: Any) -> dict[str, Any]:
-    def progress(done: int, total: int) -> None:
-        if channel is not None:
-            channel.put((key, done, total))
-
-    return execute(job, progress)
 
 
 def build_documents(profile: Profile, jobs: list[dict[str, Any]],
@@ -135,7 +127,8 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
 def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
                  cache_dir: Path | str = DEFAULT_CACHE_DIR, config: Path | str = DEFAULT_CONFIG,
                  only: list[str] | None = None, force: bool = False, quiet: bool = False,
-                 workers: int | None = None) -> Outcome:
+                 workers: int | None = None, executor: str | Executor = "local",
+                 scheduler: str | None = None) -> Outcome:
     """Bring the exports of ``profile`` up to date.
 
     Parameters
@@ -153,11 +146,22 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     quiet : bool
         No progress display.
     workers : int, optional
-        Parallel processes; the profile's ``workers`` when None.
+        Parallel local processes; the profile's ``workers`` when None.
+    executor : {"local", "dask"} or Executor
+        Where jobs run: this machine's processes, or the workers of a Dask cluster (see
+        :mod:`ggmm_build.executors`). Results come back here; only this process writes the cache
+        and the exports, so they are the same whichever executor ran the jobs.
+    scheduler : str, optional
+        The Dask scheduler's address (``executor="dask"``); ``$GGMM_DASK_SCHEDULER`` when None.
 
     Returns
     -------
     Outcome
+
+    Raises
+    ------
+    ExecutorError
+        The executor cannot start (no scheduler, dask missing) or jobs were lost on the cluster.
     """
     prof = load_config(profile, config)
     console = Console(stderr=True, quiet=quiet)
@@ -172,15 +176,27 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     n_workers = max(1, workers or prof.workers)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False, disable=quiet) as bar:
-        overall = bar.add_task(f"[bold]{prof.name}", total=None)
+    runner = executor if isinstance(executor, Executor) else make_executor(
+        executor, n_workers, scheduler, log=lambda message: console.print(message, highlight=False))
+    with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                        TimeElapsedColumn(), console=console, transient=False,
+                                        disable=quiet) as bar:
+        entered: list[Executor] = []
+
+        def start() -> Executor:
+            """The executor, entered on first use and for both phases (a cluster is joined once)."""
+            if not entered:
+                entered.append(stack.enter_context(runner))
+            return entered[0]
+
+        phase = _Phase(cache, results, outcome, only, force, bar, bar.add_task(f"[bold]{prof.name}", total=None),
+                       console, quiet, start)
         tune_jobs = plan_tuning(prof)
-        _resolve(tune_jobs, cache, results, outcome, only, force, n_workers, bar, overall, console, quiet)
+        phase.resolve(tune_jobs)
         chosen = {(j["dataset"], j["method"]): results[job_key(j)]["chosen"]
                   for j in tune_jobs if job_key(j) in results}
         jobs = plan_jobs(prof, chosen)
-        _resolve(jobs, cache, results, outcome, only, force, n_workers, bar, overall, console, quiet)
+        phase.resolve(jobs)
     outcome.recovered = list(cache.recovered)
     missing = [job_label(j) for j in tune_jobs + jobs if job_key(j) not in results]
     waiting = len(template) - len(tune_jobs) - len(jobs)  # runs whose tuning has no result yet
@@ -196,81 +212,61 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     return outcome
 
 
-def _resolve(jobs: list[dict[str, Any]], cache: Cache, results: dict[str, dict[str, Any]], outcome: Outcome,
-             only: list[str] | None, force: bool, n_workers: int, bar: Progress, overall: Any, console: Console,
-             quiet: bool) -> None:
-    """Fill ``results`` for ``jobs``: from the cache, else by running the ones ``only`` selects."""
-    todo: list[tuple[dict[str, Any], str]] = []
-    for job in jobs:
-        key = job_key(job)
-        selected = matches(job, only)
-        hit = None if (force and selected) else cache.get(key)
-        if hit is not None:
-            results[key] = hit
-            outcome.cached.append(job_label(job))
-        elif selected:
-            todo.append((job, key))
-    todo.sort(key=lambda item: item[0]["kind"] not in ("training", "tune"))  # the longest jobs first
-    total = (bar.tasks[overall].total or 0) + len(todo)
-    bar.update(overall, total=total, description=f"[bold]{len(outcome.trained) + len(todo)} to train, "
-                                                  f"{len(outcome.cached)} cached")
-    tasks: dict[str, Any] = {}
-    n_done = len(outcome.trained)
+@dataclass
+class _Phase:
+    """Resolves batches of jobs against the cache and runs the rest on the executor."""
 
-    def finish(job: dict[str, Any], key: str, result: dict[str, Any]) -> None:
-        cache.put(key, job, result)
-        results[key] = result
-        label = job_label(job)
-        outcome.trained.append(label)
-        outcome.seconds[label] = float(result.get("seconds", 0.0))
-        bar.advance(overall)
-        if not console.is_terminal and not quiet:  # logs and CI: one line per finished job
-            console.print(f"[{len(outcome.trained)}/{n_done + len(todo)}] {label}: "
-                          f"{outcome.seconds[label]:.1f} s", highlight=False)
-        if key in tasks:
-            bar.remove_task(tasks.pop(key))
+    cache: Cache
+    results: dict[str, dict[str, Any]]
+    outcome: Outcome
+    only: list[str] | None
+    force: bool
+    bar: Progress
+    overall: Any
+    console: Console
+    quiet: bool
+    start: Any
 
-    def show(key: str, label: str, done: int, total: int) -> None:
-        if key not in tasks:
-            tasks[key] = bar.add_task(f"  {label}", total=total)
-        bar.update(tasks[key], completed=done, total=total)
-
-    labels = {key: job_label(job) for job, key in todo}
-    if n_workers == 1 or len(todo) <= 1:
-        for job, key in todo:
-            finish(job, key, execute(job, lambda d, t, k=key: show(k, labels[k], d, t)))
-    elif todo:
-        _run_parallel(todo, min(n_workers, len(todo)), finish, lambda k, d, t: show(k, labels[k], d, t))
-
-
-def _run_parallel(todo: list[tuple[dict[str, Any], str]], n_workers: int, finish: Any, show: Any) -> None:
-    context = mp.get_context("spawn")  # no forked torch state
-    with context.Manager() as manager:
-        channel = manager.Queue()
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
-        try:
-            pending: dict[Future[dict[str, Any]], tuple[dict[str, Any], str]] = {
-                pool.submit(_worker, job, key, channel): (job, key) for job, key in todo
-            }
-            while pending:
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                _drain(channel, show)
-                for future in done:
-                    job, key = pending.pop(future)
-                    finish(job, key, future.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-
-
-def _drain(channel: Any, show: Any) -> None:
-    while True:
-        try:
-            key, done, total = channel.get_nowait()
-        except queue_module.Empty:
+    def resolve(self, jobs: list[dict[str, Any]]) -> None:
+        """Fill ``results`` for ``jobs``: from the cache, else by running the ones ``only`` selects."""
+        todo: list[Task] = []
+        for job in jobs:
+            key = job_key(job)
+            selected = matches(job, self.only)
+            hit = None if (self.force and selected) else self.cache.get(key)
+            if hit is not None:
+                self.results[key] = hit
+                self.outcome.cached.append(job_label(job))
+            elif selected:
+                todo.append(Task(job, key, job_label(job)))
+        todo.sort(key=lambda task: task.job["kind"] not in ("training", "tune"))  # the longest jobs first
+        total = (self.bar.tasks[self.overall].total or 0) + len(todo)
+        self.bar.update(self.overall, total=total,
+                        description=f"[bold]{len(self.outcome.trained) + len(todo)} to train, "
+                                    f"{len(self.outcome.cached)} cached")
+        if not todo:
             return
-        show(key, done, total)
+        queued = {task.key: task for task in todo}
+        bars: dict[str, Any] = {}
+
+        def show(key: str, done: int, steps: int) -> None:
+            if key not in bars:
+                bars[key] = self.bar.add_task(f"  {queued[key].label}", total=steps)
+            self.bar.update(bars[key], completed=done, total=steps)
+
+        n_before = len(self.outcome.trained)
+        for key, result in self.start().run(todo, show):
+            task = queued[key]
+            self.cache.put(key, task.job, result)
+            self.results[key] = result
+            self.outcome.trained.append(task.label)
+            self.outcome.seconds[task.label] = float(result.get("seconds", 0.0))
+            self.bar.advance(self.overall)
+            if not self.console.is_terminal and not self.quiet:  # logs and CI: one line per finished job
+                self.console.print(f"[{len(self.outcome.trained)}/{n_before + len(todo)}] {task.label}: "
+                                   f"{self.outcome.seconds[task.label]:.1f} s", highlight=False)
+            if key in bars:
+                self.bar.remove_task(bars.pop(key))
 
 
 def _report(console: Console, outcome: Outcome, seconds: float, data_dir: Path) -> None:

@@ -16,7 +16,7 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # torch first and exactly, so nothing later can resolve a different (CUDA) build
 "$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
-"$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+"$VENV/bin/python" -m pip install --quiet -e ".[dev,cluster]"
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
