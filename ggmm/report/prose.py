@@ -20,7 +20,7 @@ import jinja2
 
 from ..strings import LANGS
 from . import numbers
-from .format import Inline, fmt
+from .format import Inline, fmt, fmt_sci
 
 __all__ = ["Prose", "SENTENCES", "render"]
 
@@ -60,7 +60,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm.report", "."), undefined=jinja2.StrictUndefined,
                              autoescape=False, keep_trailing_newline=False)
     env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
-                       lower_first=lambda s: s[:1].lower() + s[1:])
+                       lower_first=lambda s: s[:1].lower() + s[1:], sci=fmt_sci,
+                       thousands=lambda v: f"{int(v):,}")
     return env
 
 
@@ -113,6 +114,12 @@ class Prose:
 
         return load_export(self.data / "tuning.json")
 
+    @functools.cached_property
+    def scaling(self) -> dict[str, Any]:
+        from ..exports import load_export
+
+        return load_export(self.data / "scaling.json")
+
     def title(self, dataset: str) -> dict[str, str]:
         """A dataset's title per language."""
         return next(d["title"] for d in self.comparison["datasets"] if d["name"] == dataset)
@@ -164,4 +171,9 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "tuning": lambda p: numbers.tuning_facts(p.tuning),
     "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
+    "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
+    "claims_scaling": lambda p: numbers.scaling_law_facts(p.scaling),
+    "scaling_cost": lambda p: numbers.scaling_cost_facts(p.scaling),
+    "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
+    "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
 }
