@@ -263,14 +263,31 @@ def _paper_alpha(profile: Profile, method: str) -> int:
     return int(m.params.get("k", default)) + 1
 
 
+def _ran_to_cap(job: dict[str, Any], index: int, best_step: int) -> bool:
+    """Whether a fit of the scaling law was still improving at its step limit.
+
+    A fit stops early ``patience`` steps after its best step, so a best step within
+    ``patience`` of the limit means it ran to the limit. The limit of the KAN's i-th grid is
+    counted as if every earlier grid had used all its steps (``steps + i * retrain_steps``);
+    when an earlier grid stopped early this overestimates the limit, so the KAN's count is a
+    lower bound.
+    """
+    from .jobs import build_estimator
+
+    model = build_estimator(job["estimator"], job["params"], 1)
+    limit = model.steps + (index * model.retrain_steps if job["estimator"] == "KANRegressor" else 0)
+    return best_step > limit - model.patience
+
+
 def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
     """The scaling law: per (family, size, seed) test RMSE and parameter count; the exponents."""
     law = profile.scaling_law
     assert law is not None
     points = [{"method": job["method"], "family": profile.method(job["method"]).family, "seed": job["seed"],
                "size": pt["size"], "n_params": pt["n_params"], "rmse_test": pt["rmse_test"],
-               "best_step": pt["best_step"]}
-              for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"])) for pt in res["points"]]
+               "best_step": pt["best_step"], "ran_to_cap": _ran_to_cap(job, i, pt["best_step"])}
+              for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"]))
+              for i, pt in enumerate(res["points"])]
     families, alphas = [], {}
     for method, size_name, sizes in ((law.kan, "grid", law.grids), (law.mlp, "width", law.mlp_widths)):
         mine = [p for p in points if p["method"] == method]
@@ -287,7 +304,7 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
         families.append({"method": method, "family": m.family, "label": m.label, "size_name": size_name,
                          "sizes": list(sizes), "fit": fit,
                          "alpha": {"mean": -fit["slope"], "lo": -fit["hi"], "hi": -fit["lo"], "n": fit["n_groups"]},
-                         "summary": summary})
+                         "summary": summary, "fits": len(mine), "ran_to_cap": sum(p["ran_to_cap"] for p in mine)})
     paper = _paper_alpha(profile, law.kan)
     for family in families:
         family["paper_position"] = position(family["alpha"], paper)

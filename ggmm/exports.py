@@ -44,7 +44,9 @@ ggmm-scaling
     "width"), sizes, fit (a *power-law fit* of test RMSE against parameter count),
     alpha {mean, lo, hi, n} (minus the slope), paper_position ("below", "inside", "above":
     where paper_alpha lies against alpha), summary [{size, n_params, rmse_test:
-    interval}]}], points [{method, family, seed, size, n_params, rmse_test, best_step}],
+    interval}], fits, ran_to_cap (how many of the fits were still improving at their step
+    limit; a lower bound for the KAN)}], points [{method, family, seed, size, n_params,
+    rmse_test, best_step, ran_to_cap}],
     paired_alpha (paired difference of the per-seed exponents, KAN - MLP) or null, tuning
     [tuning entries]}; ``cost`` (or null): {p, n_components, mixture_seed, dims,
     dim_samples, sample_dim, sample_sizes, seeds, n_test, limits {measure: int}, methods
@@ -320,6 +322,9 @@ def _scaling_law(c: Checker, law: dict[str, Any], path: str) -> None:
         _power_law(c, c.get(f, "fit", p, dict), f"{p}.fit")
         c.interval(f, "alpha", p)
         c.one_of(c.get(f, "paper_position", p, str), f"{p}.paper_position", POSITIONS)
+        fits = c.integer(c.get(f, "fits", p, int), f"{p}.fits", 1)
+        if not 0 <= c.integer(c.get(f, "ran_to_cap", p, int), f"{p}.ran_to_cap", 0) <= fits:
+            c.fail(f"{p}.ran_to_cap", f"expected at most fits = {fits}")
         summary = c.get(f, "summary", p, list)
         if [s.get("size") for s in summary] != sizes:
             c.fail(f"{p}.summary", "expected one entry per size, in order")

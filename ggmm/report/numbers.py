@@ -279,7 +279,8 @@ def scaling_law_facts(scaling: Doc) -> Facts:
         ``label``, ``alpha``, ``lo``, ``hi`` (the exponent of test RMSE against parameter count
         and its 95% interval), ``sizes``, ``params_min``, ``params_max``, ``position`` (where the
         paper's alpha lies against the interval: "below", "inside", "above"), ``rmse_first``,
-        ``rmse_last`` (mean test RMSE at the smallest and largest size); ``paired``: the paired
+        ``rmse_last`` (mean test RMSE at the smallest and largest size), ``fits`` and
+        ``ran_to_cap`` (fits still improving at their step limit); ``paired``: the paired
         difference of per-seed exponents, KAN - MLP (None with fewer than 2 seeds).
     """
     law = _scaling_part(scaling, "law")
@@ -292,7 +293,8 @@ def scaling_law_facts(scaling: Doc) -> Facts:
                           "hi": family["alpha"]["hi"], "sizes": family["sizes"], "size_name": family["size_name"],
                           "params_min": summary[0]["n_params"], "params_max": summary[-1]["n_params"],
                           "position": family["paper_position"], "rmse_first": summary[0]["rmse_test"]["mean"],
-                          "rmse_last": summary[-1]["rmse_test"]["mean"]})
+                          "rmse_last": summary[-1]["rmse_test"]["mean"], "fits": family["fits"],
+                          "ran_to_cap": family["ran_to_cap"]})
     return out
 
 

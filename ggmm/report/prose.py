@@ -58,7 +58,7 @@ def _space_cjk(text: str) -> str:
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm.report", "."), undefined=jinja2.StrictUndefined,
-                             autoescape=False, keep_trailing_newline=False)
+                             autoescape=False, keep_trailing_newline=False, extensions=["jinja2.ext.do"])
     env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
                        lower_first=lambda s: s[:1].lower() + s[1:], sci=fmt_sci,
                        thousands=lambda v: f"{int(v):,}")
@@ -173,6 +173,7 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
     "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
     "claims_scaling": lambda p: numbers.scaling_law_facts(p.scaling),
+    "scaling_budget": lambda p: numbers.scaling_law_facts(p.scaling),
     "scaling_cost": lambda p: numbers.scaling_cost_facts(p.scaling),
     "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
     "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
