@@ -26,7 +26,12 @@ METRICS = ("nll", "rmse_test", "rmse_grid")
 DERIVED_PARAMS = ("n_components",)
 _PROFILE_KEYS = {"seeds", "n_train", "n_test", "grid_resolution", "grid_resolution_3d", "workers", "datasets",
                  "methods", "preset_samples", "em_history", "recovered", "training", "overrides", "tuning_seeds",
-                 "n_validation", "readback", "original"}
+                 "n_validation", "readback", "original", "scaling_law", "scaling_cost"}
+_LAW_KEYS = {"dataset", "kan", "mlp", "grids", "mlp_widths", "seeds", "n_train", "n_test"}
+_COST_KEYS = {"methods", "dims", "dim_samples", "sample_dim", "sample_sizes", "p", "n_components", "mixture_seed",
+              "seeds", "n_test", "limits"}
+#: The amounts of work a cost-study limit may bound (see ``BaseEstimator.fit_work``).
+WORK_MEASURES = ("quadrature_nodes", "kernel_evaluations")
 
 
 class ConfigError(ValueError):
@@ -79,6 +84,51 @@ class Readback:
 
 
 @dataclass(frozen=True)
+class ScalingLaw:
+    """The KAN scaling law on the density-regression task: test RMSE against parameter count.
+
+    The KAN method is fitted once per seed with grid extension over ``grids``; the MLP
+    method once per width in ``mlp_widths`` (every hidden layer takes the width).
+    """
+
+    dataset: str
+    kan: str
+    mlp: str
+    grids: list[int]
+    mlp_widths: list[int]
+    seeds: list[int]
+    n_train: int
+    n_test: int
+
+
+@dataclass(frozen=True)
+class ScalingCost:
+    """Cost and accuracy against the dimension D (at ``dim_samples`` samples) and against the
+    sample size N (at dimension ``sample_dim``), on mixtures from ``ggmm.generate.random_mixture``.
+
+    ``limits`` bounds the work of a fit (a ``BaseEstimator.fit_work`` measure), checked
+    before fitting: a fit beyond a limit is reported, not run.
+    """
+
+    methods: list[str]
+    dims: list[int]
+    dim_samples: int
+    sample_dim: int
+    sample_sizes: list[int]
+    p: float
+    n_components: int
+    mixture_seed: int
+    seeds: list[int]
+    n_test: int
+    limits: dict[str, int]
+
+    def cells(self) -> list[tuple[int, int]]:
+        """Every (D, N) fitted, without repeats: the dimension sweep, then the sample-size sweep."""
+        cells = [(d, self.dim_samples) for d in self.dims]
+        return cells + [(self.sample_dim, n) for n in self.sample_sizes if (self.sample_dim, n) not in cells]
+
+
+@dataclass(frozen=True)
 class Profile:
     """One profile of the config with its method parameters resolved."""
 
@@ -102,6 +152,8 @@ class Profile:
     readback: Readback | None
     original: tuple[str, str] | None
     method_table: dict[str, Method] = field(repr=False)
+    scaling_law: ScalingLaw | None = None
+    scaling_cost: ScalingCost | None = None
 
     def method(self, name: str) -> Method:
         """The resolved configuration of the method called ``name``."""
@@ -198,6 +250,80 @@ def _readback(c: Checker, raw: Any, key: str, methods: dict[str, Method]) -> Rea
                     c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10), method, list(grids))
 
 
+def _increasing(c: Checker, value: Any, key: str, minimum: int, count: int = 2) -> list[int]:
+    """A list of at least ``count`` strictly increasing integers >= ``minimum``."""
+    if not isinstance(value, list) or len(value) < count:
+        c.fail(key, f"expected a list of at least {count} integers, got {value!r}")
+    values = c.integers(value, key, minimum=minimum)
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        c.fail(key, f"expected strictly increasing values, got {values}")
+    return list(values)
+
+
+def _evaluated_seeds(c: Checker, raw: dict[str, Any], key: str, tuning_seeds: list[int]) -> list[int]:
+    """At least two evaluated seeds (an interval needs them), none of them a tuning seed."""
+    seeds = _seeds(c, c.get(raw, "seeds", key, list), f"{key}.seeds")
+    if len(seeds) < 2:
+        c.fail(f"{key}.seeds", f"an exponent's interval needs at least 2 seeds, got {seeds}")
+    if set(seeds) & set(tuning_seeds):
+        c.fail(f"{key}.seeds", f"seeds {sorted(set(seeds) & set(tuning_seeds))} are also tuning seeds; "
+                               "tuning must never see evaluated data")
+    return seeds
+
+
+def _scaling_law(c: Checker, raw: Any, key: str, methods: dict[str, Method], tuning_seeds: list[int]) -> ScalingLaw:
+    raw = c.table(raw, key)
+    unknown = set(raw) - _LAW_KEYS
+    if unknown:
+        c.fail(key, f"unknown key(s) {sorted(unknown)}")
+    dataset = c.get(raw, "dataset", key, str)
+    c.names([dataset], f"{key}.dataset", list(PRESETS), "dataset")
+    kan = c.one_of(c.get(raw, "kan", key, str), f"{key}.kan", list(methods))
+    if methods[kan].estimator != "KANRegressor":
+        c.fail(f"{key}.kan", f"{kan!r} is not a KAN regressor (KANRegressor)")
+    if methods[kan].params.get("stages", ["train"]) != ["train"]:
+        c.fail(f"{key}.kan", f"{kan!r} must have stages = [\"train\"]: grid extension replaces refine and retrain")
+    mlp = c.one_of(c.get(raw, "mlp", key, str), f"{key}.mlp", list(methods))
+    if methods[mlp].estimator != "MLPRegressor":
+        c.fail(f"{key}.mlp", f"{mlp!r} is not an MLP regressor (MLPRegressor)")
+    for name, param in ((kan, "grid_schedule"), (kan, "grid"), (mlp, "hidden")):
+        if param in methods[name].tune:
+            c.fail(f"{key}.{'kan' if name == kan else 'mlp'}", f"{name!r} tunes {param!r}, which the scaling law sets")
+    return ScalingLaw(dataset, kan, mlp, _increasing(c, c.get(raw, "grids", key, list), f"{key}.grids", 2),
+                      _increasing(c, c.get(raw, "mlp_widths", key, list), f"{key}.mlp_widths", 1),
+                      _evaluated_seeds(c, raw, key, tuning_seeds),
+                      c.integer(c.get(raw, "n_train", key, int), f"{key}.n_train", 10),
+                      c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10))
+
+
+def _scaling_cost(c: Checker, raw: Any, key: str, methods: dict[str, Method], tuning_seeds: list[int]) -> ScalingCost:
+    raw = c.table(raw, key)
+    unknown = set(raw) - _COST_KEYS
+    if unknown:
+        c.fail(key, f"unknown key(s) {sorted(unknown)}")
+    names = c.names(c.get(raw, "methods", key, list), f"{key}.methods", list(methods), "method")
+    dims = _increasing(c, c.get(raw, "dims", key, list), f"{key}.dims", 1)
+    sizes = _increasing(c, c.get(raw, "sample_sizes", key, list), f"{key}.sample_sizes", 10, count=1)
+    dim_samples = c.integer(c.get(raw, "dim_samples", key, int), f"{key}.dim_samples", 10)
+    sample_dim = c.integer(c.get(raw, "sample_dim", key, int), f"{key}.sample_dim", 1)
+    if sample_dim not in dims:
+        c.fail(f"{key}.sample_dim", f"must be one of dims {dims}, got {sample_dim}")
+    if len(set(sizes) | {dim_samples}) < 2:
+        c.fail(f"{key}.sample_sizes", "the sample-size sweep needs at least 2 sizes (with dim_samples)")
+    p = c.number(raw, "p", key)
+    if not p > 0:  # type: ignore[operator]
+        c.fail(f"{key}.p", f"must be > 0, got {p}")
+    limits = c.table(c.get(raw, "limits", key, dict), f"{key}.limits")
+    for measure, value in limits.items():
+        c.one_of(measure, f"{key}.limits", WORK_MEASURES)
+        c.integer(value, f"{key}.limits.{measure}", 1)
+    return ScalingCost(names, dims, dim_samples, sample_dim, sizes, float(p),  # type: ignore[arg-type]
+                       c.integer(c.get(raw, "n_components", key, int), f"{key}.n_components", 1),
+                       c.integer(c.get(raw, "mixture_seed", key, int), f"{key}.mixture_seed", 0),
+                       _evaluated_seeds(c, raw, key, tuning_seeds),
+                       c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10), dict(limits))
+
+
 def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
     """Read ``path`` and return the checked ``profile``.
 
@@ -275,6 +401,10 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
             c.fail(f"{key}.original", f"the original coursework's method is a KANRegressor, {pair[1]!r} is not")
         original = pair
     readback = _readback(c, p["readback"], f"{key}.readback", method_table) if "readback" in p else None
+    scaling_law = (_scaling_law(c, p["scaling_law"], f"{key}.scaling_law", resolved, tuning_seeds)
+                   if "scaling_law" in p else None)
+    scaling_cost = (_scaling_cost(c, p["scaling_cost"], f"{key}.scaling_cost", resolved, tuning_seeds)
+                    if "scaling_cost" in p else None)
     return Profile(
         name=profile,
         seeds=seeds,
@@ -296,4 +426,6 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         readback=readback,
         original=original,
         method_table=resolved,
+        scaling_law=scaling_law,
+        scaling_cost=scaling_cost,
     )

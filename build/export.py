@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 
 from ggmm import PRESETS
+from ggmm.generate import random_mixture
 from ggmm.packing import pack
-from ggmm.stats import bootstrap_interval, paired_difference
+from ggmm.stats import bootstrap_interval, paired_difference, position, power_law_fit
 
 from .cache import write_atomic
 from .config import Profile
 from .jobs import data_seed
+from .plan import cost_dataset
 
 EXPORT_VERSION = 2
 Pairs = list[tuple[dict[str, Any], dict[str, Any]]]
@@ -131,7 +133,11 @@ def tuning_export(profile: Profile, tunes: Pairs) -> dict[str, Any]:
 
 
 def timings_export(profile: Profile, runs: Pairs, extra: Pairs) -> dict[str, Any]:
-    """Wall times of every job (not deterministic, so kept apart from the other exports)."""
+    """Wall times of every job (not deterministic, so kept apart from the other exports).
+
+    The scaling experiments' fit times and the exponents fitted to them are here too
+    (``scaling``, see :func:`scaling_timings`).
+    """
     summary = []
     for dataset in profile.datasets:
         for method in profile.methods:
@@ -143,6 +149,7 @@ def timings_export(profile: Profile, runs: Pairs, extra: Pairs) -> dict[str, Any
     return {
         "schema": "ggmm-timings", "version": EXPORT_VERSION, "profile": profile.name,
         "summary": summary, "symbolic": symbolic,
+        "scaling": scaling_timings(profile, [p for p in extra if p[0]["kind"] in ("scaling_law", "scaling_cost")]),
         "jobs": [{"kind": job["kind"], "dataset": job["dataset"], "method": job.get("method", job.get("init")),
                   "seed": job.get("seed", -1), "seconds": res["seconds"]} for job, res in runs + extra],
     }
@@ -232,6 +239,171 @@ def original_export(originals: Pairs) -> dict[str, Any]:
                         "symbolic": None if res["symbolic"] is None
                         else {k: v for k, v in res["symbolic"].items() if k != "seconds"}})
     return {"schema": "ggmm-original", "version": EXPORT_VERSION, "runs": entries}
+
+
+# ---------------------------------------------------------------------------
+# The scaling experiments
+# ---------------------------------------------------------------------------
+
+
+def _tuning_entries(tunes: Pairs) -> list[dict[str, Any]]:
+    return [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
+             "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"]}
+            for job, res in tunes]
+
+
+def _paper_alpha(profile: Profile, method: str) -> int:
+    """The KAN paper's exponent k + 1 for the spline order k of ``method``."""
+    import inspect
+
+    import ggmm.estimators as estimators
+
+    m = profile.method(method)
+    default = inspect.signature(getattr(estimators, m.estimator).__init__).parameters["k"].default
+    return int(m.params.get("k", default)) + 1
+
+
+def _ran_to_cap(job: dict[str, Any], index: int, best_step: int) -> bool:
+    """Whether a fit of the scaling law was still improving at its step limit.
+
+    A fit stops early ``patience`` steps after its best step, so a best step within
+    ``patience`` of the limit means it ran to the limit. The limit of the KAN's i-th grid is
+    counted as if every earlier grid had used all its steps (``steps + i * retrain_steps``);
+    when an earlier grid stopped early this overestimates the limit, so the KAN's count is a
+    lower bound.
+    """
+    from .jobs import build_estimator
+
+    model = build_estimator(job["estimator"], job["params"], 1)
+    limit = model.steps + (index * model.retrain_steps if job["estimator"] == "KANRegressor" else 0)
+    return best_step > limit - model.patience
+
+
+def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
+    """The scaling law: per (family, size, seed) test RMSE and parameter count; the exponents."""
+    law = profile.scaling_law
+    assert law is not None
+    points = [{"method": job["method"], "family": profile.method(job["method"]).family, "seed": job["seed"],
+               "size": pt["size"], "n_params": pt["n_params"], "rmse_test": pt["rmse_test"],
+               "best_step": pt["best_step"], "ran_to_cap": _ran_to_cap(job, i, pt["best_step"])}
+              for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"]))
+              for i, pt in enumerate(res["points"])]
+    families, alphas = [], {}
+    for method, size_name, sizes in ((law.kan, "grid", law.grids), (law.mlp, "width", law.mlp_widths)):
+        mine = [p for p in points if p["method"] == method]
+        if not mine:
+            continue
+        fit = power_law_fit([p["n_params"] for p in mine], [p["rmse_test"] for p in mine], [p["seed"] for p in mine])
+        alphas[method] = {g["group"]: -g["slope"] for g in fit["groups"]}
+        m = profile.method(method)
+        summary = []
+        for size in sizes:
+            at = [p for p in mine if p["size"] == size]
+            summary.append({"size": size, "n_params": int(np.median([p["n_params"] for p in at])),
+                            "rmse_test": bootstrap_interval([p["rmse_test"] for p in at])})
+        families.append({"method": method, "family": m.family, "label": m.label, "size_name": size_name,
+                         "sizes": list(sizes), "fit": fit,
+                         "alpha": {"mean": -fit["slope"], "lo": -fit["hi"], "hi": -fit["lo"], "n": fit["n_groups"]},
+                         "summary": summary, "fits": len(mine), "ran_to_cap": sum(p["ran_to_cap"] for p in mine)})
+    paper = _paper_alpha(profile, law.kan)
+    for family in families:
+        family["paper_position"] = position(family["alpha"], paper)
+    paired = None
+    if law.kan in alphas and law.mlp in alphas:
+        seeds = sorted(set(alphas[law.kan]) & set(alphas[law.mlp]))
+        if len(seeds) >= 2:
+            paired = paired_difference([alphas[law.kan][s] for s in seeds], [alphas[law.mlp][s] for s in seeds])
+    return {"dataset": law.dataset, "title": PRESETS[law.dataset].title, "n_train": law.n_train,
+            "n_test": law.n_test, "seeds": list(law.seeds), "paper_alpha": paper, "kan": law.kan, "mlp": law.mlp,
+            "families": families, "points": points, "paired_alpha": paired,
+            "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in (law.kan, law.mlp)])}
+
+
+def _cost_export(profile: Profile, tunes: Pairs, costs: Pairs) -> dict[str, Any]:
+    """The cost study's accuracy (deterministic); its times go to ``timings.json``."""
+    cost = profile.scaling_cost
+    assert cost is not None
+    points = []
+    for job, res in sorted(costs, key=lambda p: (cost.methods.index(p[0]["method"]), p[0]["dim"],
+                                                 p[0]["n_train"], p[0]["seed"])):
+        points.append({"method": job["method"], "dim": job["dim"], "n_train": job["n_train"], "seed": job["seed"],
+                       "feasible": res["feasible"], "limit": res["limit"], "work": res["work"],
+                       "nll_gap": res["nll_gap"], "rmse_rel": res["rmse_rel"], "n_params": res["n_params"],
+                       "n_steps": res["n_steps"]})
+    cells = []
+    for method in cost.methods:
+        for dim, n in sorted(cost.cells()):
+            at = [p for p in points if p["method"] == method and p["dim"] == dim and p["n_train"] == n]
+            if not at:
+                continue
+            ok = [p for p in at if p["feasible"]]
+            cells.append({
+                "method": method, "dim": dim, "n_train": n, "feasible": bool(ok),
+                "limit": None if ok else at[0]["limit"],
+                "n_params": int(np.median([p["n_params"] for p in ok])) if ok else None,
+                "nll_gap": bootstrap_interval([p["nll_gap"] for p in ok]) if ok and ok[0]["nll_gap"] is not None
+                else None,
+                "rmse_rel": bootstrap_interval([p["rmse_rel"] for p in ok]) if ok else None,
+            })
+    mixtures = [{"dim": dim, "dataset": cost_dataset(cost, dim),
+                 "mixture": random_mixture(dim, cost.n_components, cost.p, cost.mixture_seed).to_dict()}
+                for dim in cost.dims]
+    return {"p": cost.p, "n_components": cost.n_components, "mixture_seed": cost.mixture_seed,
+            "dims": list(cost.dims), "dim_samples": cost.dim_samples, "sample_dim": cost.sample_dim,
+            "sample_sizes": sorted({*cost.sample_sizes, cost.dim_samples}), "seeds": list(cost.seeds),
+            "n_test": cost.n_test, "limits": dict(cost.limits),
+            "methods": [{"name": m, "family": profile.method(m).family, "label": profile.method(m).label,
+                         "normalized": profile.method(m).normalized} for m in cost.methods],
+            "mixtures": mixtures, "points": points, "cells": cells,
+            "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in cost.methods and "dim" in j])}
+
+
+def scaling_export(profile: Profile, tunes: Pairs, laws: Pairs, costs: Pairs) -> dict[str, Any]:
+    """The scaling experiments: the KAN scaling law and the cost study's accuracy.
+
+    Deterministic like every export but timings: the fit times of the cost study and their
+    exponents are in ``timings.json`` (``scaling``), attached by ``ggmm.exports.load_export``.
+    """
+    return {"schema": "ggmm-scaling", "version": EXPORT_VERSION, "profile": profile.name,
+            "law": _law_export(profile, tunes, laws) if profile.scaling_law is not None and laws else None,
+            "cost": _cost_export(profile, tunes, costs) if profile.scaling_cost is not None and costs else None}
+
+
+#: The cost study's two sweeps: name -> the axis that varies.
+SWEEPS = {"samples": "n_train", "dims": "dim"}
+
+
+def scaling_timings(profile: Profile, pairs: Pairs) -> dict[str, Any]:
+    """Fit times of the scaling experiments and, per method and sweep, the exponent of CPU time.
+
+    The exponent is that of CPU seconds against N (at ``sample_dim``) or against D (at
+    ``dim_samples``), over the cells the method ran in (:func:`ggmm.stats.power_law_fit`);
+    ``fit`` is None with a ``reason`` when fewer than two sizes ran.
+    """
+    law = [{"method": job["method"], "seed": job["seed"], "seconds": res["seconds"],
+            "cpu_seconds": res["cpu_seconds"]} for job, res in pairs if job["kind"] == "scaling_law"]
+    points = [{"method": job["method"], "dim": job["dim"], "n_train": job["n_train"], "seed": job["seed"],
+               "feasible": res["feasible"], "seconds": res["seconds"], "cpu_seconds": res["cpu_seconds"]}
+              for job, res in pairs if job["kind"] == "scaling_cost"]
+    fits = []
+    cost = profile.scaling_cost
+    if cost is not None and points:
+        for method in cost.methods:
+            for sweep, axis in SWEEPS.items():
+                fixed = ("dim", cost.sample_dim) if sweep == "samples" else ("n_train", cost.dim_samples)
+                mine = [p for p in points if p["method"] == method and p[fixed[0]] == fixed[1] and p["feasible"]]
+                entry: dict[str, Any] = {"method": method, "sweep": sweep, "fit": None, "reason": None}
+                if len({p[axis] for p in mine}) < 2:
+                    entry["reason"] = "fewer than two sizes ran"
+                else:
+                    try:
+                        entry["fit"] = power_law_fit([p[axis] for p in mine],
+                                                     [max(p["cpu_seconds"], 1e-6) for p in mine],
+                                                     [p["seed"] for p in mine])
+                    except ValueError as exc:
+                        entry["reason"] = str(exc)
+                fits.append(entry)
+    return {"measure": "cpu_seconds", "law": law, "cost": points, "fits": fits}
 
 
 def dumps(document: dict[str, Any]) -> bytes:

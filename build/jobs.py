@@ -6,7 +6,13 @@
 * ``training``: one recorded training run (snapshots for the training-progress viewer);
 * ``em_history``: one EM fit with every iteration's parameters;
 * ``original``: the original coursework's method, reproduced and measured;
-* ``readback``: the KA-structured KAN's read-back on a generated (non-preset) mixture.
+* ``readback``: the KA-structured KAN's read-back on a generated (non-preset) mixture;
+* ``scaling_tune``: the tuning of a scaling experiment's method (every size of the scaling
+  law, or the one tuning cell of the cost study);
+* ``scaling_law``: one family (KAN with grid extension, or MLPs of growing width) along its
+  sizes, on one seed: test RMSE and parameter count per size;
+* ``scaling_cost``: one method on one (D, N) cell of the cost study and one seed: fit time
+  and held-out accuracy, or the declared limit that kept it from running.
 
 The job entry is what the cache key hashes, so everything that shapes a result is in it.
 Parametric methods are given the true number of components K. Every estimator follows
@@ -17,9 +23,11 @@ only; regressors also get the true density as ``target``.
 from __future__ import annotations
 
 import inspect
+import math
 import time
 import zlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -269,6 +277,158 @@ def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
     }
 
 
+# ---------------------------------------------------------------------------
+# The scaling experiments
+# ---------------------------------------------------------------------------
+
+Density = Callable[[np.ndarray], np.ndarray]
+
+
+def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: GeneralizedGaussianMixture,
+             seed: int) -> list[dict[str, Any]]:
+    """Fit one family of the scaling law along its sizes.
+
+    A KAN regressor is fitted once with grid extension over ``job["sizes"]`` (the grids);
+    an MLP regressor once per width in ``job["sizes"]``, every hidden layer taking it.
+
+    Returns
+    -------
+    list of dict
+        Per size: ``size``, ``n_params``, ``best_step`` and ``density`` (a callable).
+    """
+    K = truth.n_components
+    if job["estimator"] == "KANRegressor":
+        model = build_estimator(job["estimator"], {**params, "grid_schedule": list(job["sizes"])}, K)
+        fit(model, X, truth, seed)
+        return [{"size": g["grid"], "n_params": g["n_parameters"], "best_step": g["best_step"],
+                 "density": partial(model.density_at_grid, grid=g["grid"])} for g in model.grid_path_]
+    out = []
+    depth = len(build_estimator(job["estimator"], params, K).hidden)
+    for width in job["sizes"]:
+        model = build_estimator(job["estimator"], {**params, "hidden": [width] * depth}, K)
+        fit(model, X, truth, seed)
+        out.append({"size": width, "n_params": int(model.n_parameters_), "best_step": model.best_steps_["train"],
+                    "density": model.density})
+    return out
+
+
+def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """Score every candidate setting on the tuning seeds' validation samples; pick the lowest mean.
+
+    The score is the held-out NLL of a density estimator, or the log of a regressor's
+    validation RMSE; for the scaling law (``job["sizes"]``) it is averaged over every size,
+    so one setting serves the whole family.
+    """
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    candidates, scores = job["candidates"], []
+    total, done, start, cpu = len(candidates) * len(job["seeds"]), 0, time.perf_counter(), time.process_time()
+    for candidate in candidates:
+        mine = []
+        for seed in job["seeds"]:
+            X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
+            params = {**job["params"], **candidate}
+            if job["sizes"] is not None:
+                target = truth.pdf(X_val)
+                mine += [math.log(density_rmse(f["density"](X_val), target))
+                         for f in law_fits(job, params, X, truth, seed)]
+            else:
+                model = build_estimator(job["estimator"], params, truth.n_components)
+                fit(model, X, truth, seed)
+                score = validation_score(model, X_val, truth)
+                mine.append(score if job["normalized"] else math.log(score))
+            done += 1
+            if progress:
+                progress(done, total)
+        scores.append(float(np.mean(mine)))
+    best = int(np.argmin(scores))
+    return {"candidates": candidates, "scores": scores, "chosen": candidates[best],
+            "score": "nll" if job["normalized"] else "log_rmse", "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu}
+
+
+def warm_up(estimator: str) -> None:
+    """Pay a neural estimator's one-time imports before a clock starts.
+
+    The first ``torch.use_deterministic_algorithms`` call of a process imports torch's
+    compiler stack and the first KAN imports pykan (several seconds together): timed
+    fits must not include them.
+    """
+    if estimator not in TRAINING_TASKS:
+        return
+    from ggmm.estimators._pykan import pykan_sandbox
+
+    with pykan_sandbox(0):
+        import kan  # noqa: F401
+
+
+def scaling_law_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """One family of the scaling law on one seed: test RMSE and parameter count per size."""
+    warm_up(job["estimator"])
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
+    start, cpu = time.perf_counter(), time.process_time()
+    fits = law_fits(job, job["params"], X_train, truth, job["seed"])
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    target = truth.pdf(X_test)
+    points = []
+    for f in fits:
+        where = f"{job['method']} at size {f['size']} (seed {job['seed']})"
+        density = np.asarray(f["density"](X_test), dtype=float)
+        if not np.all(np.isfinite(density)) or np.any(density < 0):
+            raise RuntimeError(f"{where}: the estimated density has negative or non-finite values")
+        points.append({"size": f["size"], "n_params": f["n_params"], "best_step": f["best_step"],
+                       "rmse_test": density_rmse(density, target)})
+    if progress:
+        progress(1, 1)
+    return {"points": points, "seconds": seconds, "cpu_seconds": cpu_seconds}
+
+
+def over_limit(work: dict[str, int], limits: dict[str, int]) -> dict[str, Any] | None:
+    """The first measure of ``work`` (by name) beyond its declared limit, or None."""
+    for measure in sorted(work):
+        if measure in limits and work[measure] > limits[measure]:
+            return {"measure": measure, "amount": int(work[measure]), "limit": int(limits[measure])}
+    return None
+
+
+def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    """One method on one (D, N) cell and seed: CPU and wall time of the fit, held-out accuracy.
+
+    Before fitting, the estimator's :meth:`~ggmm.estimators.BaseEstimator.fit_work` is
+    checked against the declared limits; a fit beyond one is not run and the result says
+    which limit and by how much. Accuracy: the held-out NLL minus the true density's on the
+    same test points (density estimators) and the relative RMSE of the density at the test
+    points, ``RMSE / sqrt(mean(P ** 2))`` (every method).
+    """
+    truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
+    model = build_estimator(job["estimator"], job["params"], truth.n_components)
+    work = {k: int(v) for k, v in model.fit_work(job["n_train"], job["dim"]).items()}
+    result: dict[str, Any] = {"feasible": True, "limit": over_limit(work, job["limits"]), "work": work,
+                              "nll": None, "truth_nll": None, "nll_gap": None, "rmse_rel": None, "n_params": None,
+                              "n_steps": None, "seconds": 0.0, "cpu_seconds": 0.0}
+    if result["limit"] is not None:
+        result["feasible"] = False
+        if progress:
+            progress(1, 1)
+        return result
+    X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
+    warm_up(job["estimator"])
+    cpu = time.process_time()
+    result["seconds"] = fit(model, X_train, truth, job["seed"], progress)
+    result["cpu_seconds"] = time.process_time() - cpu
+    where = f"{job['method']} on {job['dataset']}, N = {job['n_train']} (seed {job['seed']})"
+    target = truth.pdf(X_test)
+    result["rmse_rel"] = density_rmse(_finite_density(model, X_test, where), target) / float(
+        np.sqrt(np.mean(target ** 2)))
+    result["truth_nll"] = heldout_nll(truth.logpdf(X_test))[0]
+    if model.normalized:
+        result["nll"] = heldout_nll(model.logpdf(X_test))[0]
+        result["nll_gap"] = result["nll"] - result["truth_nll"]
+    result["n_params"] = int(model.n_parameters_)
+    result["n_steps"] = getattr(model, "n_steps_", None)
+    return result
+
+
 KINDS: dict[str, Callable[[dict[str, Any], Progress | None], dict[str, Any]]] = {
     "tune": tune_job,
     "run": run_job,
@@ -276,6 +436,9 @@ KINDS: dict[str, Callable[[dict[str, Any], Progress | None], dict[str, Any]]] = 
     "em_history": em_history_job,
     "original": original_job,
     "readback": readback_job,
+    "scaling_tune": scaling_tune_job,
+    "scaling_law": scaling_law_job,
+    "scaling_cost": scaling_cost_job,
 }
 
 

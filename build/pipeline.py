@@ -30,6 +30,7 @@ from .export import (
     original_export,
     presets_export,
     recovered_export,
+    scaling_export,
     timings_export,
     tuning_export,
     write_exports,
@@ -119,6 +120,9 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
     }
     if kind("original"):
         documents["original.json"] = original_export(kind("original"))
+    if kind("scaling_law") or kind("scaling_cost"):
+        documents["scaling.json"] = scaling_export(profile, kind("scaling_tune"), kind("scaling_law"),
+                                                   kind("scaling_cost"))
     for job, res in trainings:
         documents[f"training/{job['dataset']}-{job['method']}.json"] = res["snapshots"]
     return documents

@@ -1,9 +1,13 @@
 """Which jobs a profile needs, in two phases.
 
 1. ``tune`` jobs (:func:`plan_tuning`): one per (dataset, method) whose method has a
-   ``tune`` table, on the profile's tuning seeds only.
+   ``tune`` table, on the profile's tuning seeds only; and ``scaling_tune`` jobs, one per
+   tuned method of the scaling experiments (:func:`plan_scaling_tuning`).
 2. Everything else (:func:`plan_jobs`): the evaluated runs and the report's other
    experiments, with each tuned method's chosen setting merged into its parameters.
+
+The scaling experiments' jobs carry ``"experiment": "scaling"``, so ``--only scaling``
+selects all of them (their tuning included).
 
 A job entry is a plain JSON-able dict; its hash is the cache key, so the chosen setting
 is part of the key of every job that uses it.
@@ -11,11 +15,13 @@ is part of the key of every job that uses it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ggmm import PRESETS
+from ggmm.generate import random_mixture
 
-from .config import Profile
+from .config import Profile, ScalingCost
 
 Chosen = dict[tuple[str, str], dict[str, Any]]
 
@@ -36,8 +42,46 @@ def tuned_pairs(profile: Profile) -> list[tuple[str, str]]:
     return [(d, m) for d, m in pairs if profile.method(m).tune]
 
 
+def cost_dataset(cost: ScalingCost, dim: int) -> str:
+    """The name of the cost study's mixture in dimension ``dim`` (also seeds its samples)."""
+    return f"generated-D{dim}-p{cost.p:g}-{cost.mixture_seed}"
+
+
+def _cost_entry(cost: ScalingCost, dim: int) -> dict[str, Any]:
+    mixture = random_mixture(dim, cost.n_components, cost.p, cost.mixture_seed)
+    return {"dataset": cost_dataset(cost, dim), "mixture": mixture.to_dict(), "dim": dim}
+
+
+def plan_scaling_tuning(profile: Profile) -> list[dict[str, Any]]:
+    """The scaling experiments' tuning jobs, on the profile's tuning seeds.
+
+    The scaling law tunes each family once for all its sizes; the cost study tunes each
+    method once, at ``(sample_dim, dim_samples)``, and uses the setting in every cell.
+    """
+    jobs = []
+    common = {"kind": "scaling_tune", "experiment": "scaling", "seeds": profile.tuning_seeds,
+              "n_validation": profile.n_validation}
+    law = profile.scaling_law
+    if law is not None:
+        for method, sizes in ((law.kan, law.grids), (law.mlp, law.mlp_widths)):
+            m = profile.method(method)
+            if m.tune:
+                jobs.append({**common, **_dataset_entry(law.dataset), "method": method, "estimator": m.estimator,
+                             "params": m.params, "candidates": m.candidates(), "sizes": sizes,
+                             "n_train": law.n_train, "normalized": False})
+    cost = profile.scaling_cost
+    if cost is not None:
+        for method in cost.methods:
+            m = profile.method(method)
+            if m.tune:
+                jobs.append({**common, **_cost_entry(cost, cost.sample_dim), "method": method,
+                             "estimator": m.estimator, "params": m.params, "candidates": m.candidates(),
+                             "sizes": None, "n_train": cost.dim_samples, "normalized": m.normalized})
+    return jobs
+
+
 def plan_tuning(profile: Profile) -> list[dict[str, Any]]:
-    """The tuning jobs, in a stable order."""
+    """The tuning jobs, in a stable order (the comparison's, then the scaling experiments')."""
     jobs = []
     for dataset, method in tuned_pairs(profile):
         m = profile.method(method)
@@ -45,7 +89,7 @@ def plan_tuning(profile: Profile) -> list[dict[str, Any]]:
                      "params": m.params, "candidates": m.candidates(), "seeds": profile.tuning_seeds,
                      "n_train": profile.n_train, "n_validation": profile.n_validation,
                      "normalized": m.normalized})
-    return jobs
+    return jobs + plan_scaling_tuning(profile)
 
 
 def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, Any]]:
@@ -110,19 +154,48 @@ def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, 
                                  "params": {**m.params, "grid": grid}, "dim": 2, "n_components": 3, "p": p,
                                  "mixture_seed": mixture_seed, "seed": 0, "n_train": rb.n_train,
                                  "n_test": rb.n_test})
+    return jobs + _plan_scaling(profile, params)
+
+
+def _plan_scaling(profile: Profile, params: Callable[[str, str], dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """The scaling law's and the cost study's evaluated jobs (``params`` as in :func:`plan_jobs`)."""
+    jobs: list[dict[str, Any]] = []
+    law = profile.scaling_law
+    if law is not None:
+        for method, sizes in ((law.kan, law.grids), (law.mlp, law.mlp_widths)):
+            if (p := params(law.dataset, method)) is None:
+                continue
+            for seed in law.seeds:
+                jobs.append({"kind": "scaling_law", "experiment": "scaling", **_dataset_entry(law.dataset),
+                             "method": method, "estimator": profile.method(method).estimator, **p, "sizes": sizes,
+                             "seed": seed, "n_train": law.n_train, "n_test": law.n_test})
+    cost = profile.scaling_cost
+    if cost is not None:
+        tuned_on = cost_dataset(cost, cost.sample_dim)
+        entries = {dim: _cost_entry(cost, dim) for dim in cost.dims}
+        for method in cost.methods:
+            if (p := params(tuned_on, method)) is None:
+                continue
+            for dim, n in cost.cells():
+                for seed in cost.seeds:
+                    jobs.append({"kind": "scaling_cost", "experiment": "scaling", **entries[dim], "method": method,
+                                 "estimator": profile.method(method).estimator, **p, "n_train": n,
+                                 "n_test": cost.n_test, "seed": seed, "limits": cost.limits})
     return jobs
 
 
 def job_label(job: dict[str, Any]) -> str:
     """A short human name of a job."""
     what = job.get("method", job.get("init"))
+    if job["kind"] == "scaling_cost":
+        what = f"{what}/N{job['n_train']}"
     seed = job.get("seed", "+".join(str(s) for s in job.get("seeds", [])))
     return f"{job['kind']}:{job['dataset']}/{what}/seed{seed}"
 
 
 def matches(job: dict[str, Any], only: list[str] | None) -> bool:
-    """Whether ``--only`` selects the job (by dataset, method, EM init or kind)."""
+    """Whether ``--only`` selects the job (by dataset, method, EM init, kind or experiment)."""
     if not only:
         return True
-    names = {job["dataset"], job.get("method"), job.get("init"), job["kind"]}
+    names = {job["dataset"], job.get("method"), job.get("init"), job["kind"], job.get("experiment")}
     return any(o in names for o in only)

@@ -38,14 +38,36 @@ ggmm-recovered
 ggmm-original
     ``runs`` [{dataset, method, seed, n_train, n_test, params, min_density,
     negative_share, max_density_truth, sample_range, rmse_test, symbolic or null}].
+ggmm-scaling
+    ``profile``; ``law`` (or null): {dataset, title, n_train, n_test, seeds, paper_alpha (k +
+    1), kan, mlp (method names), families [{method, family, label, size_name ("grid" or
+    "width"), sizes, fit (a *power-law fit* of test RMSE against parameter count),
+    alpha {mean, lo, hi, n} (minus the slope), paper_position ("below", "inside", "above":
+    where paper_alpha lies against alpha), summary [{size, n_params, rmse_test:
+    interval}], fits, ran_to_cap (how many of the fits were still improving at their step
+    limit; a lower bound for the KAN)}], points [{method, family, seed, size, n_params,
+    rmse_test, best_step, ran_to_cap}],
+    paired_alpha (paired difference of the per-seed exponents, KAN - MLP) or null, tuning
+    [tuning entries]}; ``cost`` (or null): {p, n_components, mixture_seed, dims,
+    dim_samples, sample_dim, sample_sizes, seeds, n_test, limits {measure: int}, methods
+    [{name, family, label, normalized}], mixtures [{dim, dataset, mixture}], points [{method,
+    dim, n_train, seed, feasible, limit ({measure, amount, limit} or null), work, nll_gap,
+    rmse_rel, n_params, n_steps}], cells [{method, dim, n_train, feasible, limit, n_params,
+    nll_gap, rmse_rel: interval or null}], tuning [tuning entries]}. A *power-law fit* is
+    the output of :func:`ggmm.stats.power_law_fit`. :func:`load_export` attaches the
+    ``scaling`` part of the ``timings.json`` beside it as ``timings``.
 ggmm-manifest
     ``profile``, ``plan`` (hash of every job entry and the code version), ``code_version``,
     ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
 ggmm-timings
     ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],
-    ``jobs`` [{kind, dataset, method, seed, seconds}]. Wall times differ from run to run, so
-    they live here and nowhere else: every other export is byte-identical between two cold
-    builds. :func:`load_export` attaches them to a comparison read from the same folder.
+    ``jobs`` [{kind, dataset, method, seed, seconds}], ``scaling`` {measure ("cpu_seconds"),
+    law [{method, seed, seconds, cpu_seconds}], cost [{method, dim, n_train, seed, feasible,
+    seconds, cpu_seconds}], fits [{method, sweep ("samples" or "dims"), fit (a power-law fit
+    of CPU seconds) or null, reason}]} (absent in exports older than the scaling
+    experiments). Wall times differ from run to run, so they live here and nowhere else:
+    every other export is byte-identical between two cold builds. :func:`load_export`
+    attaches them to a comparison or scaling document read from the same folder.
 """
 
 from __future__ import annotations
@@ -223,6 +245,163 @@ def _timings(c: Checker, doc: dict[str, Any], path: str) -> None:
         c.number(s, "seconds", f"{path}.symbolic[{i}]")
     for i, j in enumerate(c.get(doc, "jobs", path, list)):
         c.number(j, "seconds", f"{path}.jobs[{i}]", minimum=0)
+    if "scaling" in doc:
+        _scaling_timings(c, c.get(doc, "scaling", path, dict), f"{path}.scaling")
+
+
+SWEEPS = ("samples", "dims")
+POSITIONS = ("below", "inside", "above")
+WORK_MEASURES = ("quadrature_nodes", "kernel_evaluations")
+
+
+def _scaling_timings(c: Checker, doc: dict[str, Any], path: str) -> None:
+    c.one_of(c.get(doc, "measure", path, str), f"{path}.measure", ("cpu_seconds",))
+    for part, keys in (("law", ("method",)), ("cost", ("method",))):
+        for i, entry in enumerate(c.get(doc, part, path, list)):
+            p = f"{path}.{part}[{i}]"
+            for key in keys:
+                c.get(entry, key, p, str)
+            c.get(entry, "seed", p, int)
+            for key in ("seconds", "cpu_seconds"):
+                c.number(entry, key, p, minimum=0)
+            if part == "cost":
+                c.integer(c.get(entry, "dim", p, int), f"{p}.dim", 1)
+                c.integer(c.get(entry, "n_train", p, int), f"{p}.n_train", 1)
+                c.get(entry, "feasible", p, bool)
+    for i, entry in enumerate(c.get(doc, "fits", path, list)):
+        p = f"{path}.fits[{i}]"
+        c.get(entry, "method", p, str)
+        c.one_of(c.get(entry, "sweep", p, str), f"{p}.sweep", SWEEPS)
+        fit = c.get(entry, "fit", p, dict, nullable=True)
+        if fit is None:
+            c.get(entry, "reason", p, str)
+        else:
+            _power_law(c, fit, f"{p}.fit")
+
+
+def _power_law(c: Checker, fit: Any, path: str) -> None:
+    c.table(fit, path)
+    slope, lo, hi = (c.number(fit, key, path) for key in ("slope", "lo", "hi"))
+    if not lo <= slope <= hi:  # type: ignore[operator]
+        c.fail(path, f"expected lo <= slope <= hi, got {lo}, {slope}, {hi}")
+    c.number(fit, "stderr", path, minimum=0)
+    c.number(fit, "intercept", path)
+    c.integer(c.get(fit, "df", path, int), f"{path}.df", 1)
+    n_groups = c.integer(c.get(fit, "n_groups", path, int), f"{path}.n_groups", 1)
+    c.integer(c.get(fit, "n", path, int), f"{path}.n", n_groups + 2)
+    if c.number(fit, "x_min", path, minimum=0) > c.number(fit, "x_max", path, minimum=0):  # type: ignore[operator]
+        c.fail(path, "expected x_min <= x_max")
+    for j, g in enumerate(c.get(fit, "groups", path, list)):
+        c.number(g, "slope", f"{path}.groups[{j}]")
+
+
+def _tuning_entries(c: Checker, entries: Any, path: str) -> None:
+    for i, e in enumerate(c.kind(entries, path, list)):
+        p = f"{path}[{i}]"
+        c.get(e, "method", p, str)
+        c.one_of(c.get(e, "score", p, str), f"{p}.score", ("nll", "log_rmse"))
+        candidates = c.get(e, "candidates", p, list)
+        c.numbers(c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
+        if c.get(e, "chosen", p, dict) not in candidates:
+            c.fail(f"{p}.chosen", "is not one of the candidates")
+
+
+def _scaling_law(c: Checker, law: dict[str, Any], path: str) -> None:
+    c.get(law, "dataset", path, str)
+    c.bilingual(law, "title", path)
+    seeds = c.integers(c.get(law, "seeds", path, list), f"{path}.seeds", minimum=0)
+    c.integer(c.get(law, "paper_alpha", path, int), f"{path}.paper_alpha", 1)
+    methods = set()
+    for i, f in enumerate(c.get(law, "families", path, list)):
+        p = f"{path}.families[{i}]"
+        methods.add(c.get(f, "method", p, str))
+        c.one_of(c.get(f, "family", p, str), f"{p}.family", FAMILIES)
+        c.bilingual(f, "label", p)
+        c.one_of(c.get(f, "size_name", p, str), f"{p}.size_name", ("grid", "width"))
+        sizes = c.integers(c.get(f, "sizes", p, list), f"{p}.sizes", minimum=1)
+        _power_law(c, c.get(f, "fit", p, dict), f"{p}.fit")
+        c.interval(f, "alpha", p)
+        c.one_of(c.get(f, "paper_position", p, str), f"{p}.paper_position", POSITIONS)
+        fits = c.integer(c.get(f, "fits", p, int), f"{p}.fits", 1)
+        if not 0 <= c.integer(c.get(f, "ran_to_cap", p, int), f"{p}.ran_to_cap", 0) <= fits:
+            c.fail(f"{p}.ran_to_cap", f"expected at most fits = {fits}")
+        summary = c.get(f, "summary", p, list)
+        if [s.get("size") for s in summary] != sizes:
+            c.fail(f"{p}.summary", "expected one entry per size, in order")
+        for j, s in enumerate(summary):
+            c.integer(c.get(s, "n_params", f"{p}.summary[{j}]", int), f"{p}.summary[{j}].n_params", 1)
+            if c.interval(s, "rmse_test", f"{p}.summary[{j}]")["lo"] < 0:  # type: ignore[index]
+                c.fail(f"{p}.summary[{j}].rmse_test.lo", "an RMSE interval cannot go below 0")
+    for i, pt in enumerate(c.get(law, "points", path, list)):
+        p = f"{path}.points[{i}]"
+        c.one_of(c.get(pt, "method", p, str), f"{p}.method", sorted(methods))
+        c.one_of(c.get(pt, "seed", p, int), f"{p}.seed", seeds)
+        c.integer(c.get(pt, "n_params", p, int), f"{p}.n_params", 1)
+        c.number(pt, "rmse_test", p, minimum=0)
+    paired = c.get(law, "paired_alpha", path, dict, nullable=True)
+    if paired is not None:
+        _paired(c, paired, f"{path}.paired_alpha")
+    _tuning_entries(c, c.get(law, "tuning", path, list), f"{path}.tuning")
+
+
+def _scaling_cost(c: Checker, cost: dict[str, Any], path: str) -> None:
+    dims = c.integers(c.get(cost, "dims", path, list), f"{path}.dims", minimum=1)
+    sizes = c.integers(c.get(cost, "sample_sizes", path, list), f"{path}.sample_sizes", minimum=1)
+    c.integers(c.get(cost, "seeds", path, list), f"{path}.seeds", minimum=0)
+    c.number(cost, "p", path, minimum=0)
+    for measure, value in c.get(cost, "limits", path, dict).items():
+        c.one_of(measure, f"{path}.limits", WORK_MEASURES)
+        c.integer(value, f"{path}.limits.{measure}", 1)
+    methods = set()
+    for i, m in enumerate(c.get(cost, "methods", path, list)):
+        p = f"{path}.methods[{i}]"
+        methods.add(c.get(m, "name", p, str))
+        c.one_of(c.get(m, "family", p, str), f"{p}.family", FAMILIES)
+        c.bilingual(m, "label", p)
+        c.get(m, "normalized", p, bool)
+    for i, m in enumerate(c.get(cost, "mixtures", path, list)):
+        p = f"{path}.mixtures[{i}]"
+        if c.mixture(m, "mixture", p).n_features != c.one_of(c.get(m, "dim", p, int), f"{p}.dim", dims):
+            c.fail(f"{p}.mixture", "its dimension differs from dim")
+    for part in ("points", "cells"):
+        for i, pt in enumerate(c.get(cost, part, path, list)):
+            p = f"{path}.{part}[{i}]"
+            c.one_of(c.get(pt, "method", p, str), f"{p}.method", sorted(methods))
+            c.one_of(c.get(pt, "dim", p, int), f"{p}.dim", dims)
+            c.integer(c.get(pt, "n_train", p, int), f"{p}.n_train", 1)
+            feasible = c.get(pt, "feasible", p, bool)
+            limit = c.get(pt, "limit", p, dict, nullable=True)
+            if feasible == (limit is not None):
+                c.fail(f"{p}.limit", "a cell is either run (no limit) or refused by a limit")
+            if limit is not None:
+                c.one_of(c.get(limit, "measure", f"{p}.limit", str), f"{p}.limit.measure", WORK_MEASURES)
+                amount = c.integer(c.get(limit, "amount", f"{p}.limit", int), f"{p}.limit.amount", 0)
+                if amount <= c.integer(c.get(limit, "limit", f"{p}.limit", int), f"{p}.limit.limit", 1):
+                    c.fail(f"{p}.limit", f"the amount {amount} does not exceed the limit")
+            if part == "points":
+                c.number(pt, "nll_gap", p, nullable=True)
+                c.number(pt, "rmse_rel", p, nullable=True, minimum=0)
+                if feasible and pt["rmse_rel"] is None:
+                    c.fail(f"{p}.rmse_rel", "missing for a cell that ran")
+            else:
+                c.interval(pt, "nll_gap", p, nullable=True)
+                c.interval(pt, "rmse_rel", p, nullable=True)
+    if sizes != sorted(set(sizes)):
+        c.fail(f"{path}.sample_sizes", "expected increasing sizes")
+    _tuning_entries(c, c.get(cost, "tuning", path, list), f"{path}.tuning")
+
+
+def _scaling(c: Checker, doc: dict[str, Any], path: str) -> None:
+    c.get(doc, "profile", path, str)
+    law = c.get(doc, "law", path, dict, nullable=True)
+    if law is not None:
+        _scaling_law(c, law, f"{path}.law")
+    cost = c.get(doc, "cost", path, dict, nullable=True)
+    if cost is not None:
+        _scaling_cost(c, cost, f"{path}.cost")
+    timings = c.get(doc, "timings", path, dict, nullable=True) if "timings" in doc else None
+    if timings is not None:
+        _scaling_timings(c, timings, f"{path}.timings")
 
 
 def _manifest(c: Checker, doc: dict[str, Any], path: str) -> None:
@@ -249,6 +428,7 @@ EXPORT_SCHEMAS = {
     "ggmm-recovered": _recovered,
     "ggmm-original": _original,
     "ggmm-timings": _timings,
+    "ggmm-scaling": _scaling,
     "ggmm-snapshots": _snapshots,
     "ggmm-manifest": _manifest,
 }
@@ -304,4 +484,6 @@ def load_export(path: str | Path) -> dict[str, Any]:
     timings = path.with_name("timings.json")
     if doc["schema"] == "ggmm-comparison" and timings.exists():
         doc = attach_timings(doc, load_export(timings))
+    if doc["schema"] == "ggmm-scaling":
+        doc = {**doc, "timings": load_export(timings).get("scaling") if timings.exists() else None}
     return doc

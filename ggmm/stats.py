@@ -13,6 +13,13 @@ Two kinds of statement, two tools:
   each method wins. For RMSE the differences are taken on the log scale, i.e. the
   statement is about the ratio ``a / b``. :func:`verdict` reads the interval: "better"
   when it lies below 0, "worse" when above, else "tied" (cannot be told apart).
+
+A third kind, for the scaling experiments:
+
+* **An exponent** (:func:`power_law_fit`): ``y ~ C x ** slope`` fitted by least squares on
+  ``log y`` against ``log x`` with one intercept per seed (a seed's data may be harder
+  throughout; only the common slope is estimated), with the regression's Student-t
+  interval for the slope. :func:`position` reads an interval against a reference value.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-__all__ = ["bootstrap_interval", "paired_difference", "verdict", "LEVEL"]
+__all__ = ["bootstrap_interval", "paired_difference", "position", "power_law_fit", "verdict", "LEVEL"]
 
 #: Confidence level of every interval in the report.
 LEVEL = 0.95
@@ -110,3 +117,78 @@ def verdict(difference: dict[str, Any]) -> str:
     if difference["lo"] > 0:
         return "worse"
     return "tied"
+
+
+def power_law_fit(x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
+                  level: float = LEVEL) -> dict[str, Any]:
+    """The exponent of ``y ~ C_g * x ** slope`` by least squares in log-log, one intercept per group.
+
+    The model is ``log y = a_g + slope * log x + e`` with independent errors, ``a_g`` one
+    intercept per group (seed). The slope's interval is the regression's Student-t
+    interval with ``n - G - 1`` degrees of freedom (n points, G groups).
+
+    Parameters
+    ----------
+    x, y : sequence of float
+        Positive sizes and values, one per point.
+    groups : sequence
+        The group (seed) of every point.
+    level : float
+
+    Returns
+    -------
+    dict
+        ``slope``, ``lo``, ``hi``, ``stderr``, ``df``, ``n`` (points), ``n_groups``,
+        ``intercept`` (the mean over groups of ``a_g``: the fitted line is
+        ``exp(intercept) * x ** slope``), ``x_min``, ``x_max`` and ``groups``: every group's
+        own least-squares slope (``{"group", "slope"}``, groups with two or more distinct x).
+
+    Raises
+    ------
+    ValueError
+        On non-positive or non-finite values, or when the slope cannot be estimated with an
+        interval (fewer than two distinct x within the groups, or no degree of freedom left).
+    """
+    lx, ly = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    g = list(groups)
+    if lx.shape != ly.shape or lx.ndim != 1 or len(g) != lx.size:
+        raise ValueError(f"The parameters 'x', 'y' and 'groups' should be 1-D of one length, but got "
+                         f"{lx.shape}, {ly.shape} and {len(g)}.")
+    if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(ly)) and np.all(lx > 0) and np.all(ly > 0)):
+        raise ValueError("The parameters 'x' and 'y' should hold positive finite numbers.")
+    lx, ly = np.log(lx), np.log(ly)
+    names = list(dict.fromkeys(g))
+    index = np.array([names.index(v) for v in g])
+    dx, dy = lx.copy(), ly.copy()
+    per_group, intercepts = [], []
+    for k, name in enumerate(names):
+        mine = index == k
+        mx, my = lx[mine].mean(), ly[mine].mean()
+        dx[mine] -= mx
+        dy[mine] -= my
+        sxx = float(np.sum(dx[mine] ** 2))
+        if sxx > 0:
+            per_group.append({"group": name, "slope": float(np.sum(dx[mine] * dy[mine]) / sxx)})
+        intercepts.append((mx, my))
+    sxx = float(np.sum(dx ** 2))
+    df = lx.size - len(names) - 1
+    if sxx <= 0 or df < 1:
+        raise ValueError(f"A slope with an interval needs two distinct x within a group and a degree of freedom "
+                         f"left, but got {lx.size} points in {len(names)} group(s).")
+    slope = float(np.sum(dx * dy) / sxx)
+    residual = dy - slope * dx
+    stderr = float(np.sqrt(np.sum(residual ** 2) / df / sxx))
+    half = float(stats.t.ppf(0.5 + level / 2.0, df) * stderr)
+    intercept = float(np.mean([my - slope * mx for mx, my in intercepts]))
+    return {"slope": slope, "lo": slope - half, "hi": slope + half, "stderr": stderr, "df": int(df),
+            "n": int(lx.size), "n_groups": len(names), "intercept": intercept,
+            "x_min": float(np.exp(lx.min())), "x_max": float(np.exp(lx.max())), "groups": per_group}
+
+
+def position(interval: dict[str, Any], value: float) -> str:
+    """Where ``value`` lies against an interval ``{lo, hi}``: "below" it, "above" it or "inside"."""
+    if value < interval["lo"]:
+        return "below"
+    if value > interval["hi"]:
+        return "above"
+    return "inside"

@@ -242,7 +242,7 @@ def test_ctrl_c_exits_cleanly(small_config: Path, tmp_path: Path) -> None:
 def test_quick_exports_validate(quick_exports: Path) -> None:
     names = {p.name for p in quick_exports.rglob("*.json")}
     assert {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
-            "original.json"} <= names
+            "original.json", "scaling.json"} <= names
     assert list((quick_exports / "training").glob("*.json"))
     for path in quick_exports.rglob("*.json"):
         load_export(path)

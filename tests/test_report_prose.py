@@ -165,7 +165,9 @@ def test_every_sentence_renders_on_the_quick_exports(quick_exports: Path) -> Non
     args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "short_record": ("kan-vs-mlp",),
             "claims_time": ("original",),
             "identity_check": (0, 1000), "sampler_note": (100, 0), "generated": (), "tuning": (),
-            "original_negative": (), "original_symbolic": (), "claims_params": ()}
+            "original_negative": (), "original_symbolic": (), "claims_params": (), "scaling_law": (),
+            "claims_scaling": (), "scaling_cost": (), "scaling_limits": (), "scaling_accuracy": (),
+            "scaling_budget": ()}
     for name in SENTENCES:
         for lang in ("en", "zh"):
             text = say.say(lang, name, *args.get(name, ("original",)))

@@ -225,7 +225,7 @@ def test_cited_keys_exist_in_the_bibliography():
 
 
 EXPORTS = {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
-           "original.json", "manifest.json", "training"}
+           "original.json", "scaling.json", "manifest.json", "training"}
 
 
 @pytest.mark.parametrize("page", DOCUMENTS, ids=str)

@@ -28,7 +28,7 @@ from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import mask_edges, refine_kan
 from .base import EarlyStopping
 
-__all__ = ["BoxScaler", "edge_list", "Trainer", "Stage", "KANProblem"]
+__all__ = ["BoxScaler", "edge_list", "Kept", "Trainer", "Stage", "KANProblem"]
 
 _CACHE_ATTRS = ("acts", "acts_premult", "spline_preacts", "spline_postsplines", "spline_postacts",
                 "acts_scale", "acts_scale_spline", "subnode_actscale", "edge_actscale", "cache_data")
@@ -219,7 +219,8 @@ class Stage:
     ``name`` is one of "train", "prune", "refine", "retrain", "symbolic"; ``steps`` (the
     most), ``lr``, ``lamb`` and ``patience`` apply to the two training stages, ``grid`` to
     "refine". A training stage stops after ``patience`` steps without a lower validation
-    loss and keeps the parameters of its best step.
+    loss and keeps the parameters of its best step. With ``keep`` the trainer stores a copy
+    of the network as it is at the end of the stage (:attr:`Trainer.kept`).
     """
 
     name: str
@@ -229,6 +230,29 @@ class Stage:
     grid: int = 0
     update_grid: bool = False
     patience: int = 100
+    keep: bool = False
+
+
+@dataclass
+class Kept:
+    """A copy of the network at the end of a stage with ``keep`` set.
+
+    Attributes
+    ----------
+    stage : str
+    grid : int
+        Grid intervals of its splines.
+    step : int
+        The optimizer step whose parameters it holds (the stage's best step).
+    validation_loss : float
+    model : kan.MultKAN
+    """
+
+    stage: str
+    grid: int
+    step: int
+    validation_loss: float
+    model: Any
 
 
 @dataclass
@@ -250,6 +274,7 @@ class Trainer:
     step: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     stopped: dict[str, int] = field(default_factory=dict)
+    kept: list[Kept] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._every = max(1, self.total_steps // 50)
@@ -299,6 +324,10 @@ class Trainer:
             else:
                 raise ValueError(f"The trainer does not run stage {stage.name!r}.")
             self.seconds[stage.name] = self.seconds.get(stage.name, 0.0) + time.perf_counter() - t0
+            if stage.keep:
+                self.kept.append(Kept(stage.name, int(self.model.act_fun[0].num),
+                                      self.stopped.get(stage.name, self.step),
+                                      self.problem.validation_loss(self.model), clone_model(self.model)))
             self.boundary(stage.name, start)
         return self.model
 

@@ -13,6 +13,9 @@ Every estimator is constructed with its hyperparameters only and learns from sam
     A normalized log-density on all of R^D.
 ``n_parameters_``
     Learned parameters, set by ``fit``; every fitted attribute ends with ``_``.
+``fit_work(N, D) -> dict``
+    The work a fit would need where it can outgrow a machine (quadrature nodes, kernel
+    evaluations), known before fitting; empty for most estimators.
 
 The neural estimators hold out ``validation_fraction`` of ``X`` and stop on the
 validation loss (:class:`EarlyStopping`); nothing else they see ever comes from test
@@ -114,6 +117,26 @@ class BaseEstimator:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+    def fit_work(self, n_samples: int, n_features: int) -> dict[str, int]:
+        """The work a fit on ``n_samples`` samples in ``n_features`` dimensions needs, by measure.
+
+        Only measures that can outgrow a machine are reported: ``"quadrature_nodes"`` (the
+        largest grid a numerical normalization evaluates) and ``"kernel_evaluations"`` (the
+        pairwise kernel evaluations of a bandwidth search). Callers compare them with
+        declared limits before fitting.
+
+        Parameters
+        ----------
+        n_samples, n_features : int
+            N and D of the training samples.
+
+        Returns
+        -------
+        work : dict
+            Measure name -> amount; empty when nothing grows faster than the data.
+        """
+        return {}
 
 
 class DensityMixin:

@@ -130,6 +130,16 @@ class KDEBaseline(DensityMixin, BaseEstimator):
         self.bandwidth = bandwidth
         self.cv_folds = check_int(cv_folds, "cv_folds", 2)
 
+    def fit_work(self, n_samples: int, n_features: int) -> dict[str, int]:
+        """Kernel evaluations of the bandwidth search ("cv" only), which grow as N squared.
+
+        Every candidate bandwidth scores each held-out fold against the other folds:
+        ``candidates * N * (N - N // cv_folds)`` Gaussian kernels; see :meth:`BaseEstimator.fit_work`.
+        """
+        if self.bandwidth != "cv":
+            return {}
+        return {"kernel_evaluations": len(KDE_BANDWIDTH_FACTORS) * n_samples * (n_samples - n_samples // self.cv_folds)}
+
     def fit(self, X: Any, *, seed: int = 0) -> KDEBaseline:
         from sklearn.model_selection import GridSearchCV, KFold
         from sklearn.neighbors import KernelDensity

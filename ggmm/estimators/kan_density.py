@@ -189,6 +189,14 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
             return self.quad_points
         return 48 if D <= 2 else 16 if D == 3 else 8
 
+    def fit_work(self, n_samples: int, n_features: int) -> dict[str, int]:
+        """The final normalization's quadrature nodes: ``(quad_points * norm_refine) ** D``.
+
+        The grid grows exponentially with the dimension D (training evaluates
+        ``quad_points ** D`` nodes at every step); see :meth:`BaseEstimator.fit_work`.
+        """
+        return {"quadrature_nodes": (self.training_quad_points(n_features) * self.norm_refine) ** n_features}
+
     def fit(self, X: Any, *, seed: int = 0, recorder: SnapshotRecorder | None = None,
             progress: Callable[[int, int], None] | None = None) -> KANDensityEstimator:
         """Maximum likelihood on the samples ``X`` (a share is held out for early stopping)."""

@@ -58,6 +58,18 @@ def _check_stages(stages: Sequence[str]) -> list[str]:
     return stages
 
 
+def _check_schedule(schedule: Sequence[int], stages: list[str]) -> list[int]:
+    grids = list(schedule)
+    if (not grids or any(isinstance(g, bool) or not isinstance(g, int) or g < 2 for g in grids)
+            or any(b <= a for a, b in zip(grids, grids[1:], strict=False))):
+        raise ValueError(f"The parameter 'grid_schedule' must be a non-empty, increasing list of integers >= 2, "
+                         f"but got {schedule!r}.")
+    if stages != ["train"]:
+        raise ValueError(f"A 'grid_schedule' replaces the refine and retrain stages: 'stages' must be ['train'], "
+                         f"but got {stages!r}.")
+    return grids
+
+
 class KANRegressor(RegressionOutputs):
     """pykan KAN regressing the density value at a point, trained in pykan's stages.
 
@@ -113,6 +125,15 @@ class KANRegressor(RegressionOutputs):
         pykan's initial spline noise.
     threads : int, default 1
         Torch threads during fit.
+    grid_schedule : list of int, optional
+        Grid extension as in the KAN paper's scaling experiments: train at the first grid,
+        then for each later (larger) grid refine the splines onto it (pykan's ``refine``, a
+        least-squares fit of the coarser curves) and retrain; every grid's training stops
+        early on the validation loss. It replaces ``grid`` and the "refine" and "retrain"
+        stages, so ``stages`` must be ``["train"]`` (no pruning: every grid has the full
+        network's parameters). The first grid trains with ``steps``, ``lr`` and ``lamb``, the
+        later ones with ``retrain_steps`` and ``retrain_lr``. The network after each grid is
+        kept (``grid_path_``, :meth:`density_at_grid`).
 
     Attributes
     ----------
@@ -129,6 +150,9 @@ class KANRegressor(RegressionOutputs):
     symbolic_ : dict or None
         With "symbolic" in ``stages``: ``formula_latex`` (the density in data coordinates
         x_1, x_2, ...) and ``seconds``.
+    grid_path_ : list of dict or None
+        With ``grid_schedule``: per grid, in order, ``grid``, ``n_parameters``, ``best_step``
+        (the optimizer step whose parameters were kept) and ``validation_rmse``.
     """
 
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 5, k: int = 3,
@@ -139,7 +163,7 @@ class KANRegressor(RegressionOutputs):
                  resample_domain: bool = True, log_weight: float = 0.1, validation_fraction: float = 0.2,
                  patience: int = 100, symbolic_lib: Sequence[str] = DEFAULT_SYMBOLIC_LIB,
                  symbolic_points: int = 400, symbolic_steps: int = 100, symbolic_lr: float = 0.01,
-                 noise_scale: float = 0.3, threads: int = 1) -> None:
+                 noise_scale: float = 0.3, threads: int = 1, grid_schedule: Sequence[int] | None = None) -> None:
         if output not in ("exp", "linear"):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
         if domain_points < 0:
@@ -158,10 +182,19 @@ class KANRegressor(RegressionOutputs):
         self.symbolic_lib, self.symbolic_points = list(symbolic_lib), int(symbolic_points)
         self.symbolic_steps, self.symbolic_lr = int(symbolic_steps), float(symbolic_lr)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
+        self.grid_schedule = None if grid_schedule is None else _check_schedule(grid_schedule, self.stages)
 
     # -- fitting ------------------------------------------------------------
 
     def _stage_plan(self) -> list[Stage]:
+        if self.grid_schedule is not None:
+            plan = [Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb, update_grid=True,
+                          patience=self.patience, keep=True)]
+            for grid in self.grid_schedule[1:]:
+                plan += [Stage("refine", grid=grid),
+                         Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience,
+                               keep=True)]
+            return plan
         plan = []
         for name in self.stages:
             if name == "train":
@@ -199,8 +232,9 @@ class KANRegressor(RegressionOutputs):
         total = sum(s.steps for s in plan)
         if recorder is not None:
             recorder.start(total, width, edges, "rmse")
+        first_grid = self.grid if self.grid_schedule is None else self.grid_schedule[0]
         with pykan_sandbox(seed, self.threads) as box:
-            model = new_kan(width, self.grid, self.k, seed, box.ckpt_path, noise_scale=self.noise_scale)
+            model = new_kan(width, first_grid, self.k, seed, box.ckpt_path, noise_scale=self.noise_scale)
             trainer = Trainer(model, problem, self._scaler, edges, box.ckpt_path, total, recorder,
                               box.unmuted(progress), self.node_threshold, self.edge_threshold)
             self.model_ = trainer.run(plan)
@@ -208,6 +242,10 @@ class KANRegressor(RegressionOutputs):
             self.best_steps_ = dict(trainer.stopped)
             self.n_steps_ = trainer.step
             self.problem_ = problem
+            self._grid_models = {kept.grid: kept.model for kept in trainer.kept}
+            self.grid_path_: list[dict[str, Any]] | None = None if self.grid_schedule is None else [
+                {"grid": kept.grid, "n_parameters": n_live_parameters(kept.model), "best_step": kept.step,
+                 "validation_rmse": kept.validation_loss} for kept in trainer.kept]
             self.symbolic_: dict[str, Any] | None = None
             self._symbolic_model = None
             if "symbolic" in self.stages:
@@ -229,6 +267,19 @@ class KANRegressor(RegressionOutputs):
         self.stage_seconds_["symbolic"] = seconds
         trainer.boundary("symbolic", trainer.step, model=sym,
                          losses=(problem.train_loss(sym), problem.validation_loss(sym)))
+
+    def density_at_grid(self, X: Any, grid: int) -> np.ndarray:
+        """The density at X, shape (N,), of the network as it was after training on ``grid``.
+
+        Only for a fit with ``grid_schedule``; ``grid`` is one of its grids.
+        """
+        check_is_fitted(self)
+        if self.grid_schedule is None:
+            raise ValueError("No grid path: fit with a grid_schedule.")
+        if grid not in self._grid_models:
+            raise ValueError(f"The parameter 'grid' must be one of {sorted(self._grid_models)}, but got {grid!r}.")
+        X = check_samples(X, len(self._scaler.center))
+        return self.problem_.density_unit(self._grid_models[grid], self._scaler.to_unit(X))
 
     def symbolic_density(self, X: Any) -> np.ndarray:
         """The symbolic formula's density at X, shape (N,) (fit with "symbolic" in ``stages``)."""

@@ -11,6 +11,7 @@ from .ground_truth import formula_html, formula_latex, ground_truth_figure, post
 from .io import find_preset, load_export
 from .network import network_figure
 from .recovered import recovered_figure, recovered_table
+from .scaling import scaling_accuracy_figure, scaling_cost_figure, scaling_law_figure
 from .training import training_figure
 
 __all__ = [
@@ -27,5 +28,8 @@ __all__ = [
     "posterior_table",
     "recovered_figure",
     "recovered_table",
+    "scaling_accuracy_figure",
+    "scaling_cost_figure",
+    "scaling_law_figure",
     "training_figure",
 ]

@@ -8,7 +8,7 @@
 """
 
 from ..strings import LANGS
-from .format import Inline, fmt, fmt_interval
+from .format import Inline, fmt, fmt_interval, fmt_list, fmt_sci
 from .numbers import (
     Checked,
     comparison_entry,
@@ -18,6 +18,9 @@ from .numbers import (
     original_facts,
     record,
     recovery_facts,
+    scaling_accuracy_facts,
+    scaling_cost_facts,
+    scaling_law_facts,
     seeds_text,
     snapshot_facts,
     tail_mass,
@@ -44,6 +47,8 @@ from .tables import (
     generated_table,
     methods_table,
     sampler_table,
+    scaling_cost_table,
+    scaling_law_table,
     summary_table,
     tail_table,
     tuning_table,
@@ -53,8 +58,11 @@ from .tables import (
 __all__ = [
     "LANGS", "Checked", "Inline", "Prose", "comparison_entry", "comparisons_table", "dataset_facts", "display_math",
     "emit", "emit_table", "emit_text", "emit_widget", "execution_format", "exports_table", "fmt", "fmt_interval",
+    "fmt_list", "fmt_sci",
     "generated_facts", "generated_table", "identity_check", "language_blocks", "live_link", "methods_table",
-    "original_facts", "raw_html", "record", "recovery_facts", "sampler_table", "seeds_text", "snapshot_facts",
+    "original_facts", "raw_html", "record", "recovery_facts", "sampler_table", "scaling_accuracy_facts",
+    "scaling_cost_facts", "scaling_cost_table", "scaling_law_facts", "scaling_law_table", "seeds_text",
+    "snapshot_facts",
     "static_dir", "summary_table", "tail_mass", "tail_table", "timing_ratio", "training_file", "tuning_facts",
     "tuning_table", "versions_table",
 ]

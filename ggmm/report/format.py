@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["Facts", "Inline", "fmt", "fmt_interval"]
+__all__ = ["Facts", "Inline", "fmt", "fmt_interval", "fmt_list", "fmt_sci"]
 
 
 class Inline(str):
@@ -35,6 +35,21 @@ def fmt(value: float | None, digits: int = 3) -> Inline:
     if abs(value) >= 10 ** (digits + 3) or abs(value) < 1e-4:
         return Inline(f"{value:.{digits - 1}e}")
     return Inline(f"{value:.{decimals}f}")
+
+
+def fmt_list(values: Iterable[int], lang: str = "en") -> Inline:
+    """Integers with thousands separators, joined the language's way: ``1,000, 4,000`` or ``1,000、4,000``."""
+    return Inline(("、" if lang == "zh" else ", ").join(f"{int(v):,}" for v in values))
+
+
+def fmt_sci(value: float) -> Inline:
+    """A large count in powers of ten: ``1000000`` -> ``"10⁶"``, ``33554432`` -> ``"3.4 × 10⁷"``."""
+    if not value > 0:
+        raise ValueError(f"The parameter 'value' must be > 0, but got {value!r}.")
+    exponent = int(math.floor(math.log10(value)))
+    mantissa = value / 10**exponent
+    sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return Inline(f"10{sup}" if round(mantissa, 1) == 1.0 else f"{mantissa:.1f} × 10{sup}")
 
 
 def fmt_interval(stat: Mapping[str, Any] | None, digits: int = 3) -> Inline:

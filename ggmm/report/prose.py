@@ -20,7 +20,7 @@ import jinja2
 
 from ..strings import LANGS
 from . import numbers
-from .format import Inline, fmt
+from .format import Inline, fmt, fmt_sci
 
 __all__ = ["Prose", "SENTENCES", "render"]
 
@@ -58,9 +58,10 @@ def _space_cjk(text: str) -> str:
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm.report", "."), undefined=jinja2.StrictUndefined,
-                             autoescape=False, keep_trailing_newline=False)
+                             autoescape=False, keep_trailing_newline=False, extensions=["jinja2.ext.do"])
     env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
-                       lower_first=lambda s: s[:1].lower() + s[1:], upper_first=lambda s: s[:1].upper() + s[1:])
+                       lower_first=lambda s: s[:1].lower() + s[1:], upper_first=lambda s: s[:1].upper() + s[1:],
+                       sci=fmt_sci, thousands=lambda v: f"{int(v):,}")
     return env
 
 
@@ -101,6 +102,8 @@ class Prose:
     recovered = property(lambda self: self._load("recovered"), doc="``recovered.json``")
     original = property(lambda self: self._load("original"), doc="``original.json``")
     tuning = property(lambda self: self._load("tuning"), doc="``tuning.json``")
+
+    scaling = property(lambda self: self._load("scaling"), doc="``scaling.json``")
 
     def title(self, dataset: str) -> dict[str, str]:
         """A dataset's title per language."""
@@ -155,4 +158,10 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "tuning": lambda p: numbers.tuning_facts(p.tuning),
     "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
+    "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
+    "claims_scaling": lambda p: numbers.scaling_law_facts(p.scaling),
+    "scaling_budget": lambda p: numbers.scaling_law_facts(p.scaling),
+    "scaling_cost": lambda p: numbers.scaling_cost_facts(p.scaling),
+    "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
+    "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
 }

@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from ..strings import t
-from .format import fmt
-from .numbers import generated_facts, tail_mass
+from .format import fmt, fmt_sci
+from .numbers import generated_facts, scaling_cost_facts, scaling_law_facts, tail_mass
 from .quarto import check_lang
 
 __all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "sampler_table",
-           "summary_table", "tail_table", "tuning_table", "versions_table"]
+           "scaling_cost_table", "scaling_law_table", "summary_table", "tail_table", "tuning_table", "versions_table"]
 
 Doc = Mapping[str, Any]
 
@@ -129,6 +129,41 @@ def generated_table(recovered: Doc, lang: str) -> str:
     rows = [[fmt(r["p"], 2), str(r["grid"]), str(r["n"]), f"{fmt(r['kan_center_max'])} / {fmt(r['em_center_max'])}",
              f"{fmt(r['kan_p_abs'])} / {fmt(r['em_p_abs'])}"] for r in generated_facts(recovered)["rows"]]
     return _html_table(header, rows, numeric={0, 1, 2})
+
+
+def scaling_law_table(scaling: Doc, lang: str) -> str:
+    """The scaling law per family: sizes, parameter range, test RMSE at both ends, the exponent alpha."""
+    header = _header(["method", "sizes", "param_range", "rmse_ends", "alpha", "paper_alpha"], lang)
+    facts = scaling_law_facts(scaling)
+    rows = []
+    for key, symbol in (("kan", "G"), ("mlp", "w")):
+        f = facts[key]
+        position = t("scaling.position." + f["position"], lang)
+        rows.append([f["label"][lang], f"{symbol} = {', '.join(str(v) for v in f['sizes'])}",
+                     f"{f['params_min']:,} – {f['params_max']:,}", f"{fmt(f['rmse_first'])} → {fmt(f['rmse_last'])}",
+                     f"{fmt(f['alpha'])} [{fmt(f['lo'])}, {fmt(f['hi'])}]",
+                     f"{facts['paper_alpha']}: {position}" if key == "kan" else "—"])
+    return _html_table(header, rows)
+
+
+def _exponent(fit: Mapping[str, Any] | None) -> str:
+    return "—" if not fit else f"{fmt(fit['slope'])} [{fmt(fit['lo'])}, {fmt(fit['hi'])}]"
+
+
+def scaling_cost_table(scaling: Doc, lang: str) -> str:
+    """Per method: the exponents of CPU time against N and against D, and the cells not run (with the limit)."""
+    header = _header(["method", "exponent_samples", "exponent_dims", "not_run"], lang)
+    facts = scaling_cost_facts(scaling)
+    refused = {r["label"]["en"]: r for r in facts["refused"]}
+    rows = []
+    for m in facts["methods"]:
+        r = refused.get(m["label"]["en"])
+        note = "—" if r is None else "; ".join(
+            f"D = {c['dim']}, N = {c['n_train']:,}: {fmt_sci(c['amount'])} > {fmt_sci(r['limit'])}" for c in r["cells"])
+        if r is not None:
+            note = t("scaling.work." + r["measure"], lang) + ": " + note
+        rows.append([m["label"][lang], _exponent(m["samples"]), _exponent(m["dims"]), note])
+    return _html_table(header, rows)
 
 
 def tail_table(ps: Iterable[float], lang: str) -> str:
