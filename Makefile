@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PROFILE ?= full
 ARGS   ?=
 
-.PHONY: setup data figures site test bench pdf slides serve clean lint help
+.PHONY: setup data figures site test bench pdf slides serve audit clean lint help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
@@ -19,7 +19,8 @@ help:
 	@echo "make pdf      the report as PDF (Quarto + Typst)"
 	@echo "make slides   the reveal.js deck and its PPTX export"
 	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
-	@echo "make clean    remove build outputs (keeps the committed exports)"
+	@echo "make audit    Lighthouse, axe-core and Nu checker figures of the rendered site (ARGS=\"--all\")"
+	@echo "make clean    remove build outputs (keeps the committed exports and the caches)"
 
 setup:
 	bash scripts/setup.sh "$(PYTHON)" "$(VENV)"
@@ -42,6 +43,9 @@ slides:
 serve:
 	$(PY) -m ggmm_build.site serve
 
+audit:
+	$(PY) -m ggmm_build.site audit $(ARGS)
+
 test:
 	$(PY) -m pytest -q
 
@@ -51,5 +55,7 @@ lint:
 bench:
 	$(PY) tests/benchmarks/run.py
 
+# Caches stay: .cache/ (experiments, pictures, build stamps) and _freeze/ (Quarto's cell results).
 clean:
-	rm -rf _site out .quarto test-artifacts .pytest_cache .ruff_cache
+	rm -rf _site out .quarto test-artifacts .pytest_cache .ruff_cache report/pdf assets/vendor
+	find report -type d -name '*_files' -prune -exec rm -rf {} +
