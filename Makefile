@@ -8,7 +8,7 @@ PROFILE ?= full
 EXECUTOR ?= local
 ARGS   ?=
 
-.PHONY: setup data figures site test bench pdf slides serve clean lint help
+.PHONY: setup data figures site test bench pdf slides serve audit clean lint help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
@@ -20,7 +20,8 @@ help:
 	@echo "make pdf      the report as PDF (Quarto + Typst)"
 	@echo "make slides   the reveal.js deck and its PPTX export"
 	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
-	@echo "make clean    remove build outputs (keeps the committed exports)"
+	@echo "make audit    Lighthouse, axe-core and Nu checker figures of the rendered site (ARGS=\"--all\")"
+	@echo "make clean    remove build outputs (keeps the committed exports and the caches)"
 
 setup:
 	bash scripts/setup.sh "$(PYTHON)" "$(VENV)"
@@ -43,6 +44,9 @@ slides:
 serve:
 	$(PY) -m ggmm_build.site serve
 
+audit:
+	$(PY) -m ggmm_build.site audit $(ARGS)
+
 test:
 	$(PY) -m pytest -q
 
@@ -52,5 +56,7 @@ lint:
 bench:
 	$(PY) tests/benchmarks/run.py
 
+# Caches stay: .cache/ (experiments, pictures, build stamps) and _freeze/ (Quarto's cell results).
 clean:
-	rm -rf _site out .quarto test-artifacts .pytest_cache .ruff_cache
+	rm -rf _site out .quarto test-artifacts .pytest_cache .ruff_cache report/pdf assets/vendor
+	find report -type d -name '*_files' -prune -exec rm -rf {} +

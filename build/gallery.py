@@ -1,12 +1,13 @@
 """The standalone figure gallery: ``python -m ggmm_build.gallery --out out/gallery [--data report/data]``.
 
 Writes one page per figure and widget in each language (``<out>/en/``, ``<out>/zh/``), a
-root page to choose the language, and next to them everything the pages need: one local
-``plotly.min.js`` (copied from the plotly package), ``assets/js``, ``assets/css`` and the
-snapshot files the training-progress viewer fetches. Every page stands on its own and makes
-no request to another origin. Serve the folder (``python -m http.server``) to use the viewer,
-which fetches its data, or build with ``--inline-data`` to embed it; every other page also works
-when opened from the file system.
+root page to choose the language, and next to them everything the pages need: the plotly.js
+bundles (``assets/vendor``, as the site has them), ``assets/js``, ``assets/css`` and the
+snapshot files the training-progress viewer fetches. Every page loads ``assets/js/loader.js``,
+which draws all its figures at once (the site instead waits until a figure is needed). Every
+page stands on its own and makes no request to another origin. Serve the folder
+(``python -m http.server``) to use the viewer, which fetches its data, or build with
+``--inline-data`` to embed it; every other page also works when opened from the file system.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ggmm.figures import (
@@ -38,13 +38,15 @@ from ggmm.figures import (
 from ggmm.strings import LANGS, t
 from ggmm.widgets import explorer_html, figure_html, training_viewer_html
 
+from .site_assets import bundle_sources, full_bundle
+from .site_links import root_index_html
+
 __all__ = ["Page", "build_gallery", "plotly_js_path", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "report" / "data"
 ASSETS = ROOT / "assets"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-JS_FILES = ("packing.js", "ggmm.js", "training-viewer.js", "explorer.js")
 CSS_FILES = ("widgets.css",)
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
@@ -62,10 +64,7 @@ class Page:
 
 def plotly_js_path() -> Path:
     """The ``plotly.min.js`` shipped inside the plotly Python package."""
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.is_file():
-        raise FileNotFoundError(f"plotly.min.js not found in the plotly package at {path}")
-    return path
+    return full_bundle()
 
 
 def _log(message: str) -> None:
@@ -158,11 +157,12 @@ def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[
 
 
 def _copy_assets(out: Path, snapshot_files: list[Path]) -> None:
-    (out / "assets" / "js").mkdir(parents=True, exist_ok=True)
-    (out / "assets" / "css").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(plotly_js_path(), out / "assets" / "plotly.min.js")
-    for name in JS_FILES:
-        shutil.copyfile(ASSETS / "js" / name, out / "assets" / "js" / name)
+    for folder in ("js", "css", "vendor"):
+        (out / "assets" / folder).mkdir(parents=True, exist_ok=True)
+    for name, source in bundle_sources(ROOT).items():
+        shutil.copyfile(source, out / "assets" / "vendor" / f"plotly-{name}.min.js")
+    for path in sorted((ASSETS / "js").glob("*.js")):
+        shutil.copyfile(path, out / "assets" / "js" / path.name)
     for name in CSS_FILES:
         shutil.copyfile(ASSETS / "css" / name, out / "assets" / "css" / name)
     if snapshot_files:
@@ -200,8 +200,10 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data:
     out.mkdir(parents=True, exist_ok=True)
     _copy_assets(out, snapshot_files)
     written = [out / "index.html"]
-    written[0].write_text(env.get_template("root.html").render(
-        titles={lang: t("gallery.title", lang) for lang in LANGS}), encoding="utf-8")
+    written[0].write_text(root_index_html(
+        "index.html", redirect=False, titles={lang: t("gallery.title", lang) for lang in LANGS},
+        descriptions={lang: t("gallery.intro", lang) for lang in LANGS},
+        links={lang: t("gallery.home", lang) for lang in LANGS}), encoding="utf-8")
     for lang in LANGS:
         other = LANGS[1 - LANGS.index(lang)]
         folder = out / lang
@@ -215,7 +217,8 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data:
         }
         for page in pages:
             html = env.get_template("page.html").render(
-                title=page.title, about=page.about, blocks=page.blocks, page_file=page.file, is_index=False, **common)
+                title=page.title, about=page.about, blocks=page.blocks, page_file=page.file, is_index=False,
+                description=page.about or page.title, **common)
             (folder / page.file).write_text(html, encoding="utf-8")
             written.append(folder / page.file)
         groups: dict[str, list[dict[str, str]]] = {}
@@ -223,6 +226,7 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data:
             groups.setdefault(page.group, []).append({"file": page.file, "title": page.title, "about": page.about})
         index = env.get_template("index.html").render(
             title=t("gallery.title", lang), about=t("gallery.intro", lang), page_file="index.html", is_index=True,
+            description=t("gallery.intro", lang),
             groups=[{"heading": heading, "pages": items} for heading, items in groups.items()], **common)
         (folder / "index.html").write_text(index, encoding="utf-8")
         written.append(folder / "index.html")

@@ -132,6 +132,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "explorer.sampler": {"en": "Samples: |x − c| / α = G^(1/p), G ~ Gamma(1/p, 1), with a random sign.",
                          "zh": "采样方法：|x − c| / α = G^(1/p)，G ~ Gamma(1/p, 1)，再乘以随机符号。"},
     "explorer.marginal_note": {"en": "Plots show the (x₁, x₂) marginal.", "zh": "图中显示 (x₁, x₂) 的边缘分布。"},
+    "explorer.print_title": {"en": "{name}: the same mixture at other shapes p",
+                             "zh": "{name}：同一混合分布取不同形状参数 p"},
     # -- recovered parameters ------------------------------------------------------
     "recovered.title": {"en": "Inner curves of the KA-structured KAN and the fitted parametric form",
                         "zh": "KA 结构 KAN 的内层曲线与拟合的参数形式"},
@@ -306,6 +308,12 @@ STRINGS: dict[str, dict[str, str]] = {
                               "zh": "拖动滑块，逐次查看迭代。"},
     "page.bspline.about": {"en": "The slider sets the number of grid intervals; the buttons show one order.",
                            "zh": "滑块设置网格区间数；按钮可单独显示某一阶。"},
+    # -- static pictures that become interactive (ggmm.widgets, assets/js/loader.js) ----
+    "poster.figure": {"en": "Interactive: hover, tap or press to explore", "zh": "可交互：悬停、轻触或点击即可查看"},
+    "poster.viewer": {"en": "Start the training replay", "zh": "启动训练回放"},
+    "poster.explorer": {"en": "Open the explorer", "zh": "打开分布浏览器"},
+    "poster.loading": {"en": "Loading…", "zh": "正在加载……"},
+    "poster.failed": {"en": "The interactive version could not be loaded.", "zh": "无法加载交互版本。"},
 }
 
 

@@ -18,6 +18,15 @@ fi
 "$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
 "$VENV/bin/python" -m pip install --quiet -e ".[dev,cluster]"
 
+# The plotly.js partial bundles the site serves (package.json pins them; package-lock.json holds their
+# hashes). Without npm the site still builds: every page then loads plotly.py's full bundle.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+else
+  echo "setup: npm not found; the site will serve plotly.js's full bundle on every page that draws" \
+       "(install Node.js and npm, then run 'make setup' again, for the smaller bundles)" >&2
+fi
+
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)

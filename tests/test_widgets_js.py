@@ -141,3 +141,48 @@ def test_packing_decodes_like_numpy(page: Any, dtype: str) -> None:
     assert np.array_equal(np.array(js[1], dtype=np.float32), unpack(packed).astype(np.float32).ravel())
     rows = page.evaluate("p => GGMMPacking.rows(GGMMPacking.unpack(p))", packed)
     assert np.array_equal(np.array(rows, dtype=np.float32), unpack(packed).astype(np.float32))
+
+
+# ---------------------------------------------------------------------------
+# The training viewer's network view and the loader agree with the Python side
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def widget_page(browser: Any) -> Iterator[Any]:
+    """A blank page with the viewer's scripts and the loader (no containers, so nothing is built)."""
+    page = browser.new_page()
+    page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
+    for name in ("widget-common.js", "packing.js", "training-viewer.js", "loader.js"):
+        page.add_script_tag(path=str(ROOT / "assets" / "js" / name))
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("layers", [[2, 5, 1], [2, 3, 3, 1], [3, 1], [1, 4, 2], [2, 8, 3, 1]])
+def test_network_layout_matches_python(widget_page: Any, layers: list[int]) -> None:
+    """assets/js/training-viewer.js draws the network with the node and box positions of
+    ggmm.figures.network.network_layout (edges listed in the snapshot's order)."""
+    from ggmm.figures.network import network_layout
+
+    edges = [{"layer": lay, "in": i, "out": j}
+             for lay in range(len(layers) - 1) for i in range(layers[lay]) for j in range(layers[lay + 1])]
+    js = widget_page.evaluate("([l, e]) => GGMMTrainingViewer.networkLayout(l, e)", [layers, edges])
+    py = network_layout(layers, edges)
+    assert np.allclose(np.array(js["boxes"]), py.boxes, atol=1e-12)
+    assert len(js["nodes"]) == len(py.nodes)
+    for js_nodes, py_nodes in zip(js["nodes"], py.nodes, strict=True):
+        assert np.allclose(np.array(js_nodes), py_nodes, atol=1e-12)
+
+
+def test_loader_chooses_the_bundle_the_build_keeps(widget_page: Any) -> None:
+    """The bundle a page loads (assets/js/loader.js) is the one build/site_output.py keeps for it."""
+    from itertools import combinations
+
+    from ggmm_build.site_output import page_bundle
+
+    names = ["basic", "cartesian", "gl3d", "full"]
+    for k in range(len(names) + 1):
+        for subset in combinations(names, k):
+            js = widget_page.evaluate("n => GGMMLoader.bundleFor(n)", list(subset))
+            assert js == page_bundle(subset), subset

@@ -7,28 +7,15 @@
  * scales and weight (weights renormalized to sum to 1). Every change recomputes in the browser,
  * with ggmm.js: the density grid, the 3-D surface and the contour map, fresh samples drawn with
  * the Gamma construction from a seeded PRNG, the posterior table and the formula.
- * Needs plotly.min.js and ggmm.js.
+ * Needs plotly.js, widget-common.js and ggmm.js.
  */
 (function (root) {
   "use strict";
 
-  var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' +
-    '"Noto Sans", "Helvetica Neue", Arial, sans-serif';
+  var W = root.GGMMWidgets, el = W.el, fill = W.fill, FONT = W.FONT, CONFIG = W.CONFIG;
   var SAMPLE_COLOR = "#FFD21F", SAMPLE_EDGE = "#5c4a00", CENTER_COLOR = "#E0201B";
   var P_MIN = 0.3, P_MAX = 8, SCALE_MIN = 0.05, SCALE_MAX = 2.5, W_MIN = 0.02, K_MAX = 6;
   var RESOLUTION = 61, TABLE_ROWS = 8;
-  var CONFIG = { responsive: true, displaylogo: false, showSendToCloud: false };
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function fill(text, vars) {
-    return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; });
-  }
 
   // log-scaled sliders: position in [0, 1000] <-> value in [lo, hi]
   function toLog(v, lo, hi) { return Math.round(1000 * Math.log(v / lo) / Math.log(hi / lo)); }
@@ -94,12 +81,13 @@
     return { c: c, a: a, w: 1 / (k + 1) };
   };
 
+  /** One labelled range input with its value shown beside it (label, input and output are siblings). */
   Explorer.prototype.slider = function (label, attrs, display, onInput, cls) {
-    var wrap = el("label", { "class": "ggmm-ex-slider " + (cls || "") });
-    var name = el("span", { "class": "ggmm-ex-label" }, label);
-    var input = el("input", Object.assign({ type: "range" }, attrs));
-    input.setAttribute("aria-label", label);
-    var out = el("output", { "class": "ggmm-ex-value" }, display());
+    var id = W.uid(this.el.id + "-in");
+    var wrap = el("div", { "class": "ggmm-ex-slider " + (cls || "") });
+    var name = el("label", { "class": "ggmm-ex-label", "for": id }, label);
+    var input = el("input", Object.assign({ type: "range", id: id }, attrs));
+    var out = el("output", { "class": "ggmm-ex-value", "for": id }, display());
     input.addEventListener("input", function () { onInput(parseFloat(input.value)); out.textContent = display(); });
     wrap.appendChild(name);
     wrap.appendChild(input);
@@ -113,11 +101,12 @@
     var s = this.s, self = this;
     this.el.textContent = "";
     var head = el("div", { "class": "ggmm-ex-head" });
-    head.appendChild(el("h3", { "class": "ggmm-ex-title" }, s["explorer.title"] + " \u00b7 " + this.data.title));
+    head.appendChild(el("p", { "class": "ggmm-ex-title" }, s["explorer.title"] + " \u00b7 " + this.data.title));
     if (this.presets.length > 1) {
-      var pick = el("label", { "class": "ggmm-ex-preset" });
-      pick.appendChild(el("span", { "class": "ggmm-ex-label" }, s["explorer.preset"]));
-      var select = el("select", { "class": "ggmm-ex-preset-select", "aria-label": s["explorer.preset"] });
+      var pick = el("div", { "class": "ggmm-ex-preset" });
+      var selectId = W.uid(this.el.id + "-preset");
+      pick.appendChild(el("label", { "class": "ggmm-ex-label", "for": selectId }, s["explorer.preset"]));
+      var select = el("select", { "class": "ggmm-ex-preset-select", id: selectId });
       this.presets.forEach(function (p, k) {
         var opt = el("option", { value: String(k) }, p.title);
         if (k === self.presetIndex) opt.selected = true;
@@ -165,7 +154,7 @@
     var notes = el("p", { "class": "ggmm-ex-note" }, s["explorer.sampler"] + (this.D > 2 ? " " + s["explorer.marginal_note"] : ""));
     main.appendChild(notes);
     var formulaBox = el("div", { "class": "ggmm-ex-formula" });
-    formulaBox.appendChild(el("h4", null, s["formula.title"]));
+    formulaBox.appendChild(el("p", { "class": "ggmm-ex-formula-title" }, s["formula.title"]));
     this.formulaDiv = el("div", { "class": "ggmm-formula" });
     formulaBox.appendChild(this.formulaDiv);
     var details = el("details", { "class": "ggmm-latex" });
@@ -174,7 +163,8 @@
     details.appendChild(this.latexPre);
     formulaBox.appendChild(details);
     main.appendChild(formulaBox);
-    this.tableDiv = el("div", { "class": "ggmm-ex-table ggmm-table-wrap" });
+    this.tableDiv = el("div", { "class": "ggmm-ex-table ggmm-table-wrap", tabindex: "0", role: "region",
+      "aria-label": s["posterior.caption"] });
     main.appendChild(this.tableDiv);
   };
 
@@ -263,7 +253,8 @@
     var cz = Array.prototype.slice.call(G.pdf(m2, m.centers.map(function (c) { return [c[0], c[1]]; })));
     var hoverDensity = "x\u2081 = %{x:.3f}<br>x\u2082 = %{y:.3f}<br>" + s["hover.density"] + " = %{z:.4g}<extra></extra>";
     var hoverSample = "x\u2081 = %{x:.3f}<br>x\u2082 = %{y:.3f}<br>" + s["hover.component"] + ": %{customdata}<extra></extra>";
-    var narrow = this.plotDiv.clientWidth < 600;
+    var compact = !!(this.el.closest && this.el.closest(".reveal"));  // in a slide: shorter, fits the slide
+    var narrow = !compact && this.plotDiv.clientWidth < 600;
     var data = [
       { type: "surface", x: xs, y: ys, z: z, colorscale: "Viridis", cmin: 0, cmax: zmax, showscale: false,
         hovertemplate: hoverDensity, showlegend: false, scene: "scene" },
@@ -284,7 +275,7 @@
     var layout = {
       font: { family: FONT, size: 12, color: "#222222" }, paper_bgcolor: "white", plot_bgcolor: "white",
       hoverlabel: { font: { family: FONT }, align: "left" },
-      height: narrow ? 760 : 480, margin: { l: 10, r: 10, t: 30, b: 40 }, uirevision: "keep",
+      height: narrow ? 760 : compact ? 430 : 480, margin: { l: 10, r: 10, t: 30, b: 40 }, uirevision: "keep",
       scene: { domain: narrow ? { x: [0, 1], y: [0.52, 1] } : { x: [0, 0.5], y: [0, 1] },
         xaxis: { title: { text: "x\u2081" } }, yaxis: { title: { text: "x\u2082" } }, zaxis: { title: { text: s["axis.density"] } },
         camera: { eye: { x: 1.5, y: -1.5, z: 1.0 } }, aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.7 } },
@@ -359,25 +350,20 @@
   function init(container) {
     if (container.ggmmExplorer || container.getAttribute("data-ggmm-init")) return;
     container.setAttribute("data-ggmm-init", "1");
-    var strings = {};
-    try { strings = JSON.parse(container.getAttribute("data-strings") || "{}"); } catch (e) { strings = {}; }
+    var strings = W.readStrings(container);
     var script = container.querySelector('script[type="application/json"].ggmm-explorer-data');
     try {
       var data = JSON.parse(script.textContent);
       var presets = Array.isArray(data.presets) ? data.presets : [data];
+      if (!container.id) container.id = W.uid("ggmm-explorer");
       container.ggmmExplorer = new Explorer(container, presets, strings);
       container.setAttribute("data-ready", "1");
+      return container.ggmmExplorer.ready;
     } catch (err) {
       container.appendChild(el("p", { "class": "ggmm-error" }, String(err && err.message ? err.message : err)));
       if (root.console) root.console.error(err);
     }
   }
 
-  function initAll() {
-    Array.prototype.forEach.call(document.querySelectorAll(".ggmm-explorer"), init);
-  }
-
-  root.GGMMExplorer = { init: init, initAll: initAll };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
-  else initAll();
+  W.register("GGMMExplorer", ".ggmm-explorer", init);
 })(window);

@@ -8,18 +8,18 @@
  * density beside the truth (or the error map); the train/test loss curves with a marker at the
  * current step and stage bands; the network view with every edge's activation curve; a readout.
  * Moving the slider updates all of them with Plotly.restyle (no redraw from scratch).
- * Needs plotly.min.js and packing.js. The network layout mirrors ggmm/figures/network.py.
+ * Needs plotly.js, widget-common.js and packing.js. The network layout mirrors ggmm/figures/network.py
+ * (tested in tests/test_widgets_js.py).
  */
 (function (root) {
   "use strict";
 
+  var W = root.GGMMWidgets, el = W.el, fill = W.fill, FONT = W.FONT, CONFIG = W.CONFIG;
   var N_BINS = 5;
   var OPACITY = [0.22, 0.4, 0.58, 0.78, 1.0];
   var LIVE_COLOR = "#1b1b1b", PRUNED_COLOR = "#b0b0b0", CURVE_COLOR = "#7a1f00", BOX_COLOR = "#c8c8c8";
   var BAND = [0.28, 0.72];
   var TRAIN_COLOR = "#0072B2", TEST_COLOR = "#D55E00";
-  var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' +
-    '"Noto Sans", "Helvetica Neue", Arial, sans-serif';
   var STAGE_COLORS = {
     train: "rgba(0, 114, 178, 0.10)", prune: "rgba(213, 94, 0, 0.22)", refine: "rgba(0, 158, 115, 0.22)",
     retrain: "rgba(204, 121, 167, 0.12)", symbolic: "rgba(230, 159, 0, 0.18)"
@@ -62,20 +62,8 @@
     ctx.putImageData(img, 0, 0);
     return canvas.toDataURL();
   }
-  var CONFIG = { responsive: true, displaylogo: false, showSendToCloud: false };
-
-  function fill(text, vars) {
-    return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; });
-  }
 
   function fmt(v) { return typeof v === "number" && isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v); }
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function baseLayout(extra) {
     var layout = {
@@ -214,6 +202,8 @@
     this.timer = null;
     this.timings = [];
     this.hasGrid = !!(snap.grid && snap.truth);
+    // In a slide (reveal.js) the plots sit in one row, shorter, so the viewer fits the slide.
+    this.compact = !!(container.closest && container.closest(".reveal"));
     this.E = snap.edges.length;
     this.geo = networkLayout(snap.run.layers, snap.edges);
     this.settleTimer = null;
@@ -265,7 +255,7 @@
     this.el.setAttribute("role", "group");
     this.el.setAttribute("aria-label", s["viewer.title"]);
     var head = el("div", { "class": "ggmm-tv-head" });
-    head.appendChild(el("h3", { "class": "ggmm-tv-title" }, s["viewer.title"] + " \u00b7 " + run.dataset + " \u00b7 " + run.method));
+    head.appendChild(el("p", { "class": "ggmm-tv-title" }, s["viewer.title"] + " \u00b7 " + run.dataset + " \u00b7 " + run.method));
     this.readout = el("dl", { "class": "ggmm-tv-readout", "aria-live": "polite" });
     head.appendChild(this.readout);
     this.el.appendChild(head);
@@ -298,7 +288,8 @@
     plots.appendChild(this.networkDiv);
     this.el.appendChild(plots);
 
-    this.narrow = this.el.clientWidth < 600;
+    this.narrow = !this.compact && this.el.clientWidth < 600;
+    if (this.compact) this.el.classList.add("ggmm-compact");
     if (this.hasGrid) {
       this.truthFlat = root.GGMMPacking.unpack(this.snap.truth);
       this.truthRows = root.GGMMPacking.rows(this.truthFlat);
@@ -337,7 +328,7 @@
     var bound = err ? this.errorBound() : 1;
     var cbar = function (y, len) { return { thickness: 10, len: len, y: y, yanchor: "middle", x: 1.0, xanchor: "left" }; };
     var layout = baseLayout({
-      height: narrow ? 640 : 360,
+      height: narrow ? 640 : this.compact ? 300 : 360,
       margin: { l: 44, r: 60, t: 34, b: 36 },
       xaxis: { domain: dom1.x, anchor: "y", title: { text: "x\u2081" }, constrain: "domain", zeroline: false },
       yaxis: { domain: dom1.y, anchor: "x", title: { text: "x\u2082" }, scaleanchor: "x", constrain: "domain", zeroline: false },
@@ -439,7 +430,7 @@
     var d = this.decode(this.index);
     var data = networkTraceData(this.snap, this.geo, this.frames[this.index], d, d.S, this.s);
     var f = networkFigure(this.snap, this.geo, data, this.s);
-    f.layout.height = this.narrow ? 340 : 380;
+    f.layout.height = this.compact ? 300 : this.narrow ? 340 : 380;
     return root.Plotly.react(this.networkDiv, f.data, f.layout, CONFIG);
   };
 
@@ -577,10 +568,6 @@
     }
   };
 
-  function readStrings(container) {
-    try { return JSON.parse(container.getAttribute("data-strings") || "{}"); } catch (e) { return {}; }
-  }
-
   function fail(container, strings, error) {
     container.textContent = "";
     container.appendChild(el("p", { "class": "ggmm-error" }, (strings["viewer.failed"] || "Loading failed") + ": " + error));
@@ -593,7 +580,7 @@
   function init(container) {
     if (container.ggmmViewer || container.getAttribute("data-ggmm-init")) return;
     container.setAttribute("data-ggmm-init", "1");
-    var strings = readStrings(container);
+    var strings = W.readStrings(container);
     var inline = container.querySelector('script[type="application/json"].ggmm-snapshots-data');
     var got;
     if (inline) {
@@ -613,11 +600,5 @@
     }).catch(function (err) { fail(container, strings, err && err.message ? err.message : String(err)); });
   }
 
-  function initAll() {
-    Array.prototype.forEach.call(document.querySelectorAll(".ggmm-training-viewer"), init);
-  }
-
-  root.GGMMTrainingViewer = { init: init, initAll: initAll, networkLayout: networkLayout };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
-  else initAll();
+  W.register("GGMMTrainingViewer", ".ggmm-training-viewer", init).networkLayout = networkLayout;
 })(window);

@@ -5,8 +5,14 @@ Quarto's freeze cache is shared between the two renders. A cell's output therefo
 depends on the profile: every emitter here prints one
 ``::: {.content-visible when-profile="<lang>"}`` block per language and each site keeps its
 own. Inside a block, interactive content sits under ``when-format="html:js"`` and its static
-stand-in (a PNG rendered by kaleido) under ``unless-format="html:js"``, which is what the
-Typst PDF and the PPTX deck show. Cells call these emitters with ``#| output: asis``.
+stand-in under ``unless-format="html:js"``, which is what the Typst PDF and the PPTX deck show.
+Cells call these emitters with ``#| output: asis``.
+
+Pictures (the posters that stand in for a figure on the site until it is needed, the print
+pictures of the PDF and PPTX) come from :mod:`ggmm.report.images`: the site build renders them
+all before Quarto runs, and a page only copies them from that cache into its ``_files`` folder.
+The first interactive element of a document also writes the one ``<script defer>`` of
+``assets/js/loader.js``, which loads plotly.js and the widget scripts only when the page needs them.
 """
 
 from __future__ import annotations
@@ -184,15 +190,87 @@ def _float(content: str, label: str | None, caption: str) -> str:
     return _div(f"{content}\n\n{caption}", f"#{label}")
 
 
-def _write_png(fig: Any, path: Path, width: int, height: int, scale: float) -> None:
+#: Width (CSS px) of the wide poster (the site's text column) and of the narrow one (phones, below
+#: 600 px) that stand in for a figure until it is needed; their pixel densities.
+POSTER_WIDTH = 800
+POSTER_NARROW_WIDTH = 400
+POSTER_SCALES = (1.5, 2.0)
+#: The loader every page with an interactive element loads once (Quarto resolves the site path).
+LOADER = '<script src="/assets/js/loader.js" defer></script>'
+
+_loader_written: set[str] = set()
+
+
+def _loader_tag() -> str:
+    """The loader's ``<script>`` for the first interactive element of a document, else nothing."""
+    document = os.environ.get("QUARTO_DOCUMENT_FILE")
+    if document is None:
+        return LOADER
+    key = f"{os.getcwd()}|{document}"
+    if key in _loader_written:
+        return ""
+    _loader_written.add(key)
+    return LOADER
+
+
+def _png(fig: Any, path: Path, width: int, height: int, scale: float, palette: bool = False) -> Path:
+    from .images import write_png
+
+    return write_png(fig, path, width, height, scale, palette)
+
+
+def _write_text(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` unless it already holds it (keeps the file's time for caches)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_image(str(path), format="png", width=width, height=height, scale=scale)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
-def _figure_html(fig: Any, div_id: str) -> str:
-    from ggmm.widgets import figure_html
+def _height(fig: Any, default: int = 450) -> int:
+    return int(getattr(fig.layout, "height", None) or default)
 
-    return figure_html(fig, div_id=div_id)
+
+def _poster(fig: Any, folder: Path, stem: str, lang: str, label: str, width: int = POSTER_WIDTH) -> Any:
+    """Wide and narrow pictures of ``fig`` at its own height, for the figure's place on the page.
+
+    Returns None outside a site build (no picture cache, see :func:`ggmm.report.images.cache_dir`):
+    the figure is then drawn as soon as it is visible.
+    """
+    from ggmm.widgets import Poster
+
+    from .images import cache_dir
+
+    if cache_dir() is None:
+        return None
+    height = _height(fig)
+    wide = _png(fig, folder / f"{stem}-{lang}-poster.png", width, height, POSTER_SCALES[0], palette=True)
+    narrow = _png(fig, folder / f"{stem}-{lang}-poster-narrow.png", POSTER_NARROW_WIDTH, height, POSTER_SCALES[1],
+                  palette=True)
+    return Poster(src=wide.as_posix(), width=width, height=height, narrow_src=narrow.as_posix(), label=label)
+
+
+def _static_size(fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
+    from ggmm.figures.print import PRINT_WIDTH
+
+    return (int(width or getattr(fig.layout, "width", None) or PRINT_WIDTH), int(height or _height(fig, 540)))
+
+
+#: A print picture taller than this (height / width) is sized by height, so it fits an A4 page
+#: with its caption; the height given leaves room for the caption.
+_TALL = 1.3
+_TALL_HEIGHT = "19cm"
+
+
+def _image_size(width: int, height: int) -> str:
+    """Pandoc image attributes that fit a picture of ``width`` x ``height`` on a page."""
+    return f"height={_TALL_HEIGHT}" if height > _TALL * width else "width=100%"
+
+
+def _static_figure(fig: Any, print_fig: Callable[[str], Any] | None, lang: str) -> Any:
+    from ggmm.figures.print import print_figure
+
+    return print_fig(lang) if print_fig is not None else print_figure(fig)
 
 
 def emit_text(text_by_lang: Mapping[str, str] | Callable[[str], str]) -> None:
@@ -206,13 +284,22 @@ def emit(
     caption: Mapping[str, str] | Callable[[str], str] | None = None,
     *,
     name: str | None = None,
-    width: int = 960,
-    height: int = 540,
-    scale: float = 2.0,
+    width: int | None = None,
+    height: int | None = None,
+    scale: float = 1.5,
     fmt: str | None = None,
     images: Path | None = None,
+    print_fig: Callable[[str], Any] | None = None,
+    poster_width: int = POSTER_WIDTH,
 ) -> None:
     """Print a Plotly figure in both languages, interactive and static.
+
+    On the site the figure first shows as a picture of itself (wide, and narrow for phones, at
+    the figure's height) and becomes the live Plotly figure when the reader points at, taps or
+    focuses it, so a page paints without plotly.js; the figure's data waits in a JSON file beside
+    the pictures until then. In slides it is drawn when its slide shows.
+    The PDF and the PPTX get a print picture: ``print_fig`` when given, else the figure without
+    its menus, sliders and animation (:func:`ggmm.figures.print.print_figure`).
 
     Parameters
     ----------
@@ -224,51 +311,110 @@ def emit(
     caption : mapping or callable, optional
         The caption per language.
     name : str, optional
-        Stem for the PNG and the div id; defaults to the label.
-    width, height, scale : int, int, float
-        Size of the static PNG in CSS pixels and its pixel density.
+        Stem for the pictures and the div id; defaults to the label.
+    width, height : int, optional
+        Size of the print picture in CSS pixels; by default the print figure's own.
+    scale : float
+        Pixel density of the print picture.
     fmt : str, optional
         The execution format; defaults to :func:`execution_format`. None prints both the
         interactive and the static branch.
     images : Path, optional
-        Where PNGs go; defaults to :func:`static_dir`.
+        Where pictures go; defaults to :func:`static_dir`.
+    print_fig : callable, optional
+        ``lang -> Figure`` laid out for paper (``ggmm.figures.print``).
+    poster_width : int
+        Width (CSS px) of the picture shown on the site until the figure is needed: the width of
+        the column the figure sits in (800 for the text column; more for ``.column-page``).
     """
+    from ggmm.strings import t
+    from ggmm.widgets import figure_html, figure_spec_json
+
     stem = _stem(label, name, "figure")
     figures = functools.cache(fig_by_lang)  # one build per language, shared by both branches
-    _emit_branches(lambda lang: _figure_html(figures(lang), f"{stem}-{lang}"), figures, None, label, caption,
+    folder = static_dir() if images is None else images
+    slides = fmt == "revealjs" or (fmt is None and execution_format() == "revealjs")
+
+    def live(lang: str) -> str:
+        fig = figures(lang)
+        if slides:
+            return figure_html(fig, f"{stem}-{lang}", activate="visible")
+        poster = _poster(fig, folder, stem, lang, t("poster.figure", lang), poster_width)
+        if poster is None:
+            return figure_html(fig, f"{stem}-{lang}", activate="visible")
+        spec = _write_text(folder / f"{stem}-{lang}.json", figure_spec_json(fig))
+        return figure_html(fig, f"{stem}-{lang}", activate="interact", poster=poster, spec_url=spec.as_posix())
+
+    _emit_branches(live, lambda lang: _static_figure(figures(lang), print_fig, lang), None, label, caption,
                    stem, width, height, scale, fmt, images)
 
 
 def emit_widget(
-    html_by_lang: Callable[[str], str],
+    html_by_lang: Callable[..., str],
     fig_by_lang: Callable[[str], Any],
     label: str | None = None,
     caption: Mapping[str, str] | Callable[[str], str] | None = None,
     *,
     page: str,
     name: str | None = None,
-    width: int = 960,
-    height: int = 540,
-    scale: float = 2.0,
+    width: int | None = None,
+    height: int | None = None,
+    scale: float = 1.5,
     fmt: str | None = None,
     images: Path | None = None,
+    poster_label: str = "poster.figure",
+    poster_width: int = POSTER_WIDTH,
+    print_fig: Callable[[str], Any] | None = None,
 ) -> None:
     """Print an interactive widget, with a representative static frame elsewhere.
 
     Parameters
     ----------
     html_by_lang : callable
-        ``lang -> str``, a ``ggmm.widgets`` embedder (the widget's container markup).
+        ``lang -> str``, a ``ggmm.widgets`` embedder (the widget's container markup). When it
+        also takes the keywords ``activate`` and ``poster`` (``lambda lang, **kw:
+        training_viewer_html(url, lang, **kw)``), the site shows ``fig_by_lang``'s picture
+        until the reader starts the widget, and slides build it when its slide shows.
     fig_by_lang : callable
         ``lang -> Figure``: the static stand-in (e.g. the final training frame).
     label, caption, name, width, height, scale, fmt, images
         As in :func:`emit`.
     page : str
         The page's path in a language site, for the link under the static frame.
+    poster_label : str
+        The string-table key of the start button's text (``"poster.viewer"``, ...).
+    poster_width, print_fig
+        As in :func:`emit` (``print_fig`` replaces ``fig_by_lang`` on paper).
     """
+    from ggmm.strings import t
+
     stem = _stem(label, name, "widget")
-    _emit_branches(html_by_lang, fig_by_lang, lambda lang: live_link(lang, page), label, caption, stem,
-                   width, height, scale, fmt, images)
+    figures = functools.cache(fig_by_lang)
+    folder = static_dir() if images is None else images
+    slides = fmt == "revealjs" or (fmt is None and execution_format() == "revealjs")
+
+    def live(lang: str) -> str:
+        if not _takes_options(html_by_lang):
+            return html_by_lang(lang)
+        if slides:
+            return html_by_lang(lang, activate="visible")
+        poster = _poster(figures(lang), folder, stem, lang, t(poster_label, lang), poster_width)
+        return html_by_lang(lang, activate="interact" if poster else "visible", poster=poster)
+
+    _emit_branches(live, lambda lang: _static_figure(figures(lang), print_fig, lang),
+                   lambda lang: live_link(lang, page), label, caption, stem, width, height, scale, fmt, images)
+
+
+def _takes_options(func: Callable[..., str]) -> bool:
+    """Whether a widget embedder accepts the ``activate`` and ``poster`` keywords."""
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    names = {p.name for p in params}
+    return {"activate", "poster"} <= names or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 def _stem(label: str | None, name: str | None, what: str) -> str:
@@ -287,8 +433,8 @@ def _emit_branches(
     label: str | None,
     caption: Mapping[str, str] | Callable[[str], str] | None,
     stem: str,
-    width: int,
-    height: int,
+    width: int | None,
+    height: int | None,
     scale: float,
     fmt: str | None,
     images: Path | None,
@@ -297,15 +443,17 @@ def _emit_branches(
     (other formats, followed by ``note_by_lang`` when given) inside one cross-referenced float."""
     interactive, static = _branches(execution_format() if fmt is None else fmt)
     folder = static_dir() if images is None else images
+    loader = _loader_tag() if interactive else ""
 
     def block(lang: str) -> str:
         parts = []
         if interactive:
-            parts.append(_div(raw_html(html_by_lang(lang)), '.content-visible when-format="html:js"'))
+            parts.append(_div(raw_html(loader + html_by_lang(lang)), '.content-visible when-format="html:js"'))
         if static:
-            png = folder / f"{stem}-{lang}.png"
-            _write_png(fig_by_lang(lang), png, width, height, scale)
-            body = f"![]({png.as_posix()}){{width=100%}}"
+            fig = fig_by_lang(lang)
+            w, h = _static_size(fig, width, height)
+            png = _png(fig, folder / f"{stem}-{lang}.png", w, h, scale)
+            body = f"![]({png.as_posix()}){{{_image_size(w, h)}}}"
             if note_by_lang is not None:
                 body += f"\n\n{note_by_lang(lang)}"
             parts.append(_div(body, '.content-visible unless-format="html:js"'))

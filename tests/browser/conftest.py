@@ -95,7 +95,7 @@ READY = """() => {
 
 @pytest.fixture(scope="module")
 def tab(browser: Any, server: str) -> Iterator[tuple[Any, Watch]]:
-    """One desktop tab (its cache keeps plotly.min.js parsed between pages) and its watch."""
+    """One desktop tab (its cache keeps the plotly.js bundle parsed between pages) and its watch."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     watch = Watch(server)
     page = watch.attach(context.new_page())

@@ -171,7 +171,7 @@ def test_viewer_works_from_a_file_url_with_inline_data(browser: Any, gallery: Pa
     snap = json.loads(snapshot.read_text(encoding="utf-8"))
     assets = (gallery / "assets").as_uri()
     scripts = "".join(f'<script src="{assets}/{s}"></script>' for s in
-                      ("plotly.min.js", "js/packing.js", "js/ggmm.js", "js/training-viewer.js"))
+                      ("vendor/plotly-full.min.js", "js/widget-common.js", "js/packing.js", "js/training-viewer.js"))
     page_file = tmp_path / "inline.html"
     page_file.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
                          f"<link rel='stylesheet' href='{assets}/css/widgets.css'>{scripts}</head><body>"
