@@ -5,7 +5,7 @@
  * on DOMContentLoaded, reads its snapshot document (inline <script type="application/json"
  * class="ggmm-snapshots-data"> if present, else fetched once from data-src) and builds:
  * a slider over all snapshots with play/pause, step buttons and keyboard arrows; the predicted
- * density beside the truth (or the error map); the train/test loss curves with a marker at the
+ * density beside the truth (or the error map); the train/validation loss curves with a marker at the
  * current step and stage bands; the network view with every edge's activation curve; a readout.
  * Moving the slider updates all of them with Plotly.restyle (no redraw from scratch).
  * Needs plotly.js, widget-common.js and packing.js. The network layout mirrors ggmm/figures/network.py
@@ -19,7 +19,7 @@
   var OPACITY = [0.22, 0.4, 0.58, 0.78, 1.0];
   var LIVE_COLOR = "#1b1b1b", PRUNED_COLOR = "#b0b0b0", CURVE_COLOR = "#7a1f00", BOX_COLOR = "#c8c8c8";
   var BAND = [0.28, 0.72];
-  var TRAIN_COLOR = "#0072B2", TEST_COLOR = "#D55E00";
+  var TRAIN_COLOR = "#0072B2", VALIDATION_COLOR = "#D55E00";
   var STAGE_COLORS = {
     train: "rgba(0, 114, 178, 0.10)", prune: "rgba(213, 94, 0, 0.22)", refine: "rgba(0, 158, 115, 0.22)",
     retrain: "rgba(204, 121, 167, 0.12)", symbolic: "rgba(230, 159, 0, 0.18)"
@@ -407,12 +407,12 @@
     });
     var data = [
       { type: "scatter", mode: "lines", x: snap.loss.step, y: snap.loss.train, name: s["loss.train"], line: { color: TRAIN_COLOR, width: 1.5 } },
-      { type: "scatter", mode: "lines", x: snap.loss.step, y: snap.loss.test, name: s["loss.test"], line: { color: TEST_COLOR, width: 1.5 } },
+      { type: "scatter", mode: "lines", x: snap.loss.step, y: snap.loss.validation, name: s["loss.validation"], line: { color: VALIDATION_COLOR, width: 1.5 } },
       { type: "scatter", mode: "lines", x: [fr.step, fr.step], y: [0, 1], yaxis: "y2", hoverinfo: "skip", showlegend: false,
         line: { color: "#222222", width: 1.5 } },
-      { type: "scatter", mode: "markers", x: [fr.step, fr.step], y: [fr.train_loss, fr.test_loss], showlegend: false,
-        hoverinfo: "text", hovertext: [s["loss.train"] + ": " + fmt(fr.train_loss), s["loss.test"] + ": " + fmt(fr.test_loss)],
-        marker: { size: 9, color: [TRAIN_COLOR, TEST_COLOR], line: { color: "white", width: 1.5 } } }
+      { type: "scatter", mode: "markers", x: [fr.step, fr.step], y: [fr.train_loss, fr.validation_loss], showlegend: false,
+        hoverinfo: "text", hovertext: [s["loss.train"] + ": " + fmt(fr.train_loss), s["loss.validation"] + ": " + fmt(fr.validation_loss)],
+        marker: { size: 9, color: [TRAIN_COLOR, VALIDATION_COLOR], line: { color: "white", width: 1.5 } } }
     ];
     var layout = baseLayout({
       height: 300, showlegend: true,
@@ -438,7 +438,7 @@
     var s = this.s, fr = this.frames[this.index], stage = s["stage." + fr.stage] || fr.stage;
     var items = [
       [s["viewer.step"], String(fr.step)], [s["viewer.stage"], stage],
-      [s["viewer.train_loss"], fmt(fr.train_loss)], [s["viewer.test_loss"], fmt(fr.test_loss)],
+      [s["viewer.train_loss"], fmt(fr.train_loss)], [s["viewer.validation_loss"], fmt(fr.validation_loss)],
       [s["viewer.widths"], fr.width.join(" \u00d7 ")]
     ];
     var dl = this.readout;
@@ -481,7 +481,7 @@
       jobs.push(P.relayout(this.densityDiv, edit));
     }
     jobs.push(P.animate(this.lossDiv, {
-      data: [{ x: [fr.step, fr.step], y: [0, 1] }, { x: [fr.step, fr.step], y: [fr.train_loss, fr.test_loss] }],
+      data: [{ x: [fr.step, fr.step], y: [0, 1] }, { x: [fr.step, fr.step], y: [fr.train_loss, fr.validation_loss] }],
       traces: [2, 3]
     }, FAST));
     var net = this._networkData(i), data = [], idx = [];
@@ -509,7 +509,7 @@
         jobs.push(P.restyle(self.densityDiv, { z: z }, self.compare === "error" ? [0, 1] : [0]));
       }
       jobs.push(P.restyle(self.lossDiv, { hovertext: [[self.s["loss.train"] + ": " + fmt(fr.train_loss),
-        self.s["loss.test"] + ": " + fmt(fr.test_loss)]] }, [3]));
+        self.s["loss.validation"] + ": " + fmt(fr.validation_loss)]] }, [3]));
       var net = self._networkData(i), n = net.x.length;
       jobs.push(P.restyle(self.networkDiv, { hovertext: [net.hovertext[n - 3], net.hovertext[n - 2], net.hovertext[n - 1]] },
         [n - 3, n - 2, n - 1]));

@@ -226,7 +226,8 @@ SORTED = """() => {
     const ax = fl[key];
     if (ax.type !== 'category' || !ax.visible) continue;
     const value = {};
-    gd._fullData.filter(t => t.visible === true && t.yaxis === ax._id)
+    // the mean markers only: every seed's own tick sits on the same row
+    gd._fullData.filter(t => t.visible === true && t.yaxis === ax._id && !(t.meta && t.meta.role === 'seeds'))
       .forEach(t => t.y.forEach((c, i) => { value[c] = t.x[i]; }));
     out.push({categories: ax._categories.slice(), value: value, range: fl.xaxis.range.slice(),
               yrange: ax.range.slice()});
