@@ -238,11 +238,12 @@ def comparison_figure(
         per_metric[m] = []
         for ds, fam in slots:
             pts = [p for p in comparison_points(comparison, ds, m) if p["family"] == fam]
-            per_metric[m] += [_trace_data(pts, lang, label), _seed_data(comparison, ds, m, pts, lang, label)]
+            # in trace order: the seeds' ticks, then the means
+            per_metric[m] += [_seed_data(comparison, ds, m, pts, lang, label), _trace_data(pts, lang, label)]
     fig = go.Figure()
     for i, (ds, fam) in enumerate(slots):
         shown = ds == dataset
-        data, dots = per_metric[metric][2 * i], per_metric[metric][2 * i + 1]
+        dots, data = per_metric[metric][2 * i], per_metric[metric][2 * i + 1]
         # the seeds first, so the mean markers are drawn on top of them
         fig.add_trace(go.Scatter(
             x=dots["x"], y=dots["y"], mode="markers", yaxis=axis_of[ds], name=t("hover.seed", lang),
