@@ -258,11 +258,12 @@ def test_ctrl_c_on_dask_exits_cleanly_and_resumes(cluster: Any, tiny_config: Pat
                                 "--data-dir", str(data_dir), "--quiet", "--executor", "dask",
                                 "--scheduler", cluster.scheduler_address),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 900
     while time.monotonic() < deadline and proc.poll() is None and not list(cache_dir.rglob("*.json.gz")):
         time.sleep(0.05)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=600)
     assert proc.returncode == 130, err
     assert "interrupted" in err and not data_dir.exists()
     assert not list(cache_dir.rglob("*.tmp"))
