@@ -25,6 +25,10 @@ __all__ = ["PDF_FRONT_MATTER", "PDF_SOURCE", "assemble_pdf_source", "typst_numbe
 
 PDF_SOURCE = Path("report/pdf/ggmm-kan-report.qmd")
 
+_LATIN_QUOTES = r"""#show regex("[\u{2018}\u{2019}\u{201C}\u{201D}]"): it => context {
+  if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
+}"""
+
 PDF_FRONT_MATTER = {
     "title": "Kolmogorov-Arnold Networks and generalized Gaussian mixtures",
     "titles": {
@@ -46,6 +50,8 @@ PDF_FRONT_MATTER = {
             "mainfont": "Noto Serif CJK SC",
             "codefont": "Noto Sans Mono CJK SC",
             "fig-format": "png",
+            # Noto CJK's curly quotes are full-width: in English text they come from a Latin face.
+            "include-in-header": {"text": _LATIN_QUOTES},
         }
     },
 }
