@@ -180,9 +180,20 @@ def generated_facts(recovered: Doc) -> Facts:
                      "em_scale": float(np.mean([e["scale_rmse"] for e in em]))})
     grids = sorted({r["grid"] for r in rows})
     base = [r for r in rows if r["grid"] == grids[0]] if grids else []
+    fine = [r for r in rows if r["grid"] == grids[-1]] if len(grids) > 1 else []
+    # the mixtures whose centers the coarsest grid reads back worse than 0.05, and what the finest does there
+    failures = [{"p": float(g["p"]), "mixture_seed": int(g["mixture_seed"]),
+                 "coarse": g["errors"]["kan"]["center_rmse"],
+                 "fine": next((h["errors"]["kan"]["center_rmse"] for h in recovered["generated"]
+                               if fine and h["grid"] == grids[-1] and h["p"] == g["p"]
+                               and h["mixture_seed"] == g["mixture_seed"]), None)}
+                for g in recovered["generated"]
+                if grids and g["grid"] == grids[0] and g["errors"]["kan"]["center_rmse"] >= 0.05]
     return Facts({"rows": rows, "grids": grids, "n_mixtures": max((r["n"] for r in rows), default=0),
                   "ps": sorted({r["p"] for r in rows}),
                   "center_max": max((r["kan_center_max"] for r in base), default=math.nan),
+                  "fine_center_max": max((r["kan_center_max"] for r in fine), default=None),
+                  "failures": failures,
                   "all_below": all(r["kan_center_max"] < 0.05 for r in base)})
 
 
