@@ -248,7 +248,8 @@ def comparison_figure(
         fig.add_trace(go.Scatter(
             x=dots["x"], y=dots["y"], mode="markers", yaxis=axis_of[ds], name=t("hover.seed", lang),
             legendgroup=f"{ds}-{fam}", visible=True if shown else "legendonly", showlegend=False,
-            marker={"symbol": "line-ns-open", "size": 11, "line": {"width": 1.5, "color": FAMILY_COLORS[fam]},
+            marker={"symbol": "line-ns-open", "size": 11, "color": FAMILY_COLORS[fam],
+                    "line": {"width": 1.5, "color": FAMILY_COLORS[fam]},
                     "opacity": 0.55},
             hovertext=dots["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "seeds"},
         ))
