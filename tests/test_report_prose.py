@@ -164,7 +164,7 @@ def test_every_sentence_renders_on_the_quick_exports(quick_exports: Path) -> Non
     say = Prose(quick_exports)
     args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "short_record": ("kan-vs-mlp",),
             "claims_time": ("original",),
-            "identity_check": (0, 1000), "sampler_note": (100, 0), "generated": (), "tuning": (),
+            "identity_check": (0, 1000), "sampler_note": (100, 0), "generated": (), "generated_shape": (), "tuning": (),
             "original_negative": (), "original_symbolic": (), "claims_params": (), "scaling_law": (),
             "claims_scaling": (), "scaling_cost": (), "scaling_limits": (), "scaling_accuracy": (),
             "scaling_budget": ()}

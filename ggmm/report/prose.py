@@ -151,6 +151,7 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "recovery_weights": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
     "symbolic": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
     "generated": lambda p: numbers.generated_facts(p.recovered),
+    "generated_shape": lambda p: numbers.generated_facts(p.recovered),
     "original_negative": lambda p: numbers.original_facts(p.original),
     "original_symbolic": lambda p: numbers.original_facts(p.original),
     "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"])},
