@@ -70,6 +70,11 @@ RECOMPUTED = {"kan-small", "ka-kan", "mlp-small", "em-kmeans", "em-random", "gmm
 UNREACHABLE_BOUND = 60.0
 
 
+def _interruptible() -> None:
+    """In the child: take SIGINT's default action back (a shell's background job inherits it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def read_all(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.json"))}
 
@@ -257,7 +262,7 @@ def test_ctrl_c_on_dask_exits_cleanly_and_resumes(cluster: Any, tiny_config: Pat
     proc = subprocess.Popen(cli("--profile", "tiny", "--config", str(tiny_config), "--cache-dir", str(cache_dir),
                                 "--data-dir", str(data_dir), "--quiet", "--executor", "dask",
                                 "--scheduler", cluster.scheduler_address),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline and proc.poll() is None and not list(cache_dir.rglob("*.json.gz")):
         time.sleep(0.05)

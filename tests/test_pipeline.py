@@ -67,6 +67,11 @@ label = { en = "KDE", zh = "核密度" }
 """
 
 
+def _interruptible() -> None:
+    """In the child: take SIGINT's default action back (a shell's background job inherits it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture()
 def small_config(tmp_path: Path) -> Path:
     path = tmp_path / "small.toml"
@@ -228,7 +233,8 @@ def test_ctrl_c_exits_cleanly(small_config: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cmd = [sys.executable, "-m", "ggmm_build.cli", "--profile", "tiny", "--config", str(small_config),
            "--cache-dir", str(cache_dir), "--data-dir", str(tmp_path / "data"), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_interruptible)
     # interrupt once the build is training (the first entry is cached), not while it imports
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline and proc.poll() is None and not list(cache_dir.rglob("*.json.gz")):
