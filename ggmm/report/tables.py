@@ -31,11 +31,17 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 def _html_table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+
+    def escape_text(text: str) -> str:
+        # element content: only &, < and > need escaping; an escaped apostrophe (&#x27;) would reach
+        # the PDF verbatim through Quarto's HTML-table conversion
+        return escape(text, quote=False)
+
+    head = "".join(f'<th scope="col">{escape_text(h)}</th>' for h in header)
     body = []
     for row in rows:
         cells = "".join(
-            f'<td style="text-align: right">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+            f'<td style="text-align: right">{escape_text(c)}</td>' if i in numeric else f"<td>{escape_text(c)}</td>"
             for i, c in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
