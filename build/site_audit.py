@@ -63,11 +63,14 @@ def _tools(root: Path) -> Path:
     if not current or not (modules / ".bin" / "lighthouse").exists():
         if shutil.which("npm") is None:
             raise SystemExit("audit: npm is needed to install Lighthouse and axe-core (build/audit/package.json)")
-        _log(f"installing the audit tools (npm ci in {INSTALL})")
+        _log(f"installing the audit tools (npm install in {INSTALL})")
         folder.mkdir(parents=True, exist_ok=True)
         for name in manifests:
             shutil.copyfile(TOOLS / name, folder / name)
-        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+        # `npm install`, not `npm ci`: npm's ci refuses this lock file (it reports lighthouse's
+        # third-party-web as missing, a lock that `npm install` itself just wrote); install follows the
+        # lock's exact versions all the same
+        subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
                        cwd=folder, check=True)
     return modules
 
