@@ -8,7 +8,7 @@ PROFILE ?= full
 EXECUTOR ?= local
 ARGS   ?=
 
-.PHONY: setup data figures site test bench pdf slides serve audit clean lint help
+.PHONY: setup data figures site test test-all bench pdf slides serve audit clean lint help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
@@ -16,6 +16,7 @@ help:
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
 	@echo "make test     run the default test suite"
+	@echo "make test-all the default suite plus the slow tests (a cold quick-profile build, every print branch)"
 	@echo "make bench    print the benchmarks (ratios measured in one run)"
 	@echo "make pdf      the report as PDF (Quarto + Typst)"
 	@echo "make slides   the reveal.js deck and its PPTX export"
@@ -49,6 +50,9 @@ audit:
 
 test:
 	$(PY) -m pytest -q
+
+test-all:
+	$(PY) -m pytest -q -m ""
 
 lint:
 	$(VENV)/bin/ruff check .

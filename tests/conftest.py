@@ -22,15 +22,20 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def quick_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding the quick profile's exports, laid out like ``report/data``.
+def report_exports() -> Path:
+    """The exports the report is rendered from, laid out like ``report/data``.
 
-    Uses the folder named by ``GGMM_TEST_EXPORTS`` when set; otherwise runs the quick
-    pipeline once per test session into a temporary folder.
+    The committed ones (the published full profile, produced by real runs) unless
+    ``GGMM_TEST_EXPORTS`` names another folder (for example a quick build's ``data/``).
     """
     given = os.environ.get("GGMM_TEST_EXPORTS")
-    if given:
-        return Path(given)
+    return Path(given) if given else ROOT / "report" / "data"
+
+
+@pytest.fixture(scope="session")
+def quick_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The quick profile of the real config built cold once per session (KANs included, a few
+    minutes on 2 cores): its ``data/`` folder, next to its ``cache/``. For ``slow`` tests only."""
     from ggmm_build.pipeline import run_pipeline
 
     base = tmp_path_factory.mktemp("quick")

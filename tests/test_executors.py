@@ -1,10 +1,10 @@
 """The executors: Dask against the local pool, a killed worker, an unreachable scheduler, Ctrl-C.
 
 One ``dask.distributed.LocalCluster`` (2 worker processes, one thread each) serves the module.
-The quick profile is not rerun whole on Dask: the local pool's cache from the session's
-``quick_exports`` fixture is copied, the entries of some jobs (the recorded training run, the EM
-histories and seed 0 of several methods) are removed, and Dask recomputes them, with the worker
-running one of the KAN jobs killed mid-job; the exports must then equal the local pool's byte for byte.
+A small config with a KAN regressor is built on the local pool; the cache is copied, the entries
+of some jobs (the EM history and seed 0 of every method) are removed, and Dask recomputes them, with
+the worker running the KAN job killed mid-job; the exports must then equal the local pool's byte
+for byte.
 """
 
 from __future__ import annotations
@@ -64,8 +64,15 @@ family = "classical"
 label = { en = "KDE", zh = "核密度" }
 """
 
-#: Seed-0 runs recomputed on Dask in the comparison with the local pool (one or two per family).
-RECOMPUTED = {"kan-small", "mlp-small", "em-kmeans", "kde"}
+#: The small config with a KAN regressor (long enough to be killed mid-job, a few seconds in all).
+TINY_KAN = TINY.replace('methods = ["em", "gmm", "kde"]', 'methods = ["em", "gmm", "kde", "kan-small"]').replace(
+    'datasets = ["original", "trivariate"]', 'datasets = ["original"]') + """
+[methods.kan-small]
+estimator = "KANRegressor"
+family = "KAN"
+label = { en = "KAN regression", zh = "KAN 回归" }
+params = { hidden = [3], stages = ["train"], steps = 120, patience = 120 }
+"""
 #: Generous bound for "within seconds" (slow, busy CI machines): the executor's own timeout is 10 s.
 UNREACHABLE_BOUND = 60.0
 
@@ -165,51 +172,47 @@ def wait_for_two_workers(client: Any) -> None:
     client.wait_for_workers(2, timeout=120)  # the nanny restarts a killed worker
 
 
-# -- the quick profile on Dask, with a worker killed mid-job --------------------
+# -- a small config on Dask, with a worker killed mid-job -----------------------
 
 
 @pytest.fixture(scope="module")
-def dask_quick(quick_exports: Path, cluster: Any, client: Any,
-               tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The quick profile's exports with part of its jobs recomputed on Dask; the worker running a KAN
-    regression job is killed once that job has made progress."""
-    local_cache = quick_exports.parent / "cache"
-    if os.environ.get("GGMM_TEST_EXPORTS") or not local_cache.is_dir():
-        pytest.skip("GGMM_TEST_EXPORTS is set: there is no local-pool cache to compare with")
-    base = tmp_path_factory.mktemp("dask-quick")
-    shutil.copytree(local_cache, base / "cache")
+def dask_run(cluster: Any, client: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A small config's exports from the local pool, and the same with part of its jobs recomputed
+    on Dask; the worker running the KAN job is killed once that job has made progress."""
+    base = tmp_path_factory.mktemp("dask-run")
+    config = base / "tiny.toml"
+    config.write_text(TINY_KAN, encoding="utf-8")
+    run_pipeline("tiny", base / "local", base / "local-cache", config, quiet=True, workers=2)
+    shutil.copytree(base / "local-cache", base / "cache")
     cache = Cache(base / "cache")
-    profile = load_config("quick")
-    chosen = {(j["dataset"], j["method"]): cache.get(job_key(j))["chosen"] for j in plan_tuning(profile)}
-    jobs = plan_jobs(profile, chosen)
-    recomputed = [job for job in jobs if job["kind"] in ("training", "em_history")
-                  or (job["seed"] == 0 and job.get("method") in RECOMPUTED)]
+    jobs = plan_jobs(load_config("tiny", config), {})
+    recomputed = [job for job in jobs if job["kind"] == "em_history" or job.get("seed") == 0]
     for job in recomputed:
         cache.path(job_key(job)).unlink()
     victim = next(job for job in recomputed if job.get("method") == "kan-small")
     wait_for_two_workers(client)
     with WorkerKiller(client, victim) as killer:
-        outcome = run_pipeline("quick", base / "data", base / "cache", quiet=True, executor="dask",
+        outcome = run_pipeline("tiny", base / "data", base / "cache", config, quiet=True, executor="dask",
                                scheduler=cluster.scheduler_address)
-    return {"outcome": outcome, "data": base / "data", "cache": cache, "recomputed": recomputed,
-            "victim": victim, "killed": killer.killed}
+    return {"outcome": outcome, "local": base / "local", "data": base / "data", "cache": cache,
+            "recomputed": recomputed, "victim": victim, "killed": killer.killed}
 
 
-def test_dask_exports_match_the_local_pool(dask_quick: dict[str, Any], quick_exports: Path) -> None:
-    outcome: Outcome = dask_quick["outcome"]
-    assert sorted(outcome.trained) == sorted(job_label(job) for job in dask_quick["recomputed"])
-    local, dask = without_timings(read_all(quick_exports)), without_timings(read_all(dask_quick["data"]))
+def test_dask_exports_match_the_local_pool(dask_run: dict[str, Any]) -> None:
+    outcome: Outcome = dask_run["outcome"]
+    assert sorted(outcome.trained) == sorted(job_label(job) for job in dask_run["recomputed"])
+    local, dask = without_timings(read_all(dask_run["local"])), without_timings(read_all(dask_run["data"]))
     assert local.keys() == dask.keys()
     for name in local:
         assert local[name] == dask[name], f"{name} differs between the local pool and Dask"
 
 
-def test_killed_worker_job_is_retried(dask_quick: dict[str, Any], client: Any) -> None:
-    assert dask_quick["killed"] is not None, "the job's worker was never found running it"
-    address, _ = dask_quick["killed"]
-    victim = dask_quick["victim"]
-    assert job_label(victim) in dask_quick["outcome"].trained
-    assert dask_quick["cache"].get(job_key(victim)) is not None
+def test_killed_worker_job_is_retried(dask_run: dict[str, Any], client: Any) -> None:
+    assert dask_run["killed"] is not None, "the job's worker was never found running it"
+    address, _ = dask_run["killed"]
+    victim = dask_run["victim"]
+    assert job_label(victim) in dask_run["outcome"].trained
+    assert dask_run["cache"].get(job_key(victim)) is not None
     wait_for_two_workers(client)  # the nanny replaced the killed worker
     assert address not in client.scheduler_info()["workers"]
 
@@ -256,7 +259,7 @@ def test_cli_on_dask_logs_each_job_and_matches_inline(cluster: Any, tiny_config:
 
 
 def test_ctrl_c_on_dask_exits_cleanly_and_resumes(cluster: Any, tiny_config: Path, tmp_path: Path) -> None:
-    text = tiny_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 3000")
+    text = tiny_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 1200")
     tiny_config.write_text(text, encoding="utf-8")
     cache_dir, data_dir = tmp_path / "cache", tmp_path / "data"
     proc = subprocess.Popen(cli("--profile", "tiny", "--config", str(tiny_config), "--cache-dir", str(cache_dir),

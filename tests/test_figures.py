@@ -1,4 +1,4 @@
-"""Figure builders and HTML embedders on the quick profile's exports."""
+"""Figure builders and HTML embedders on the report's exports."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ggmm.figures import (
     training_figure,
 )
 from ggmm.figures.bspline import GRID_SIZES, ORDERS, extended_knots
-from ggmm.figures.comparison import comparison_points, wrap_label
+from ggmm.figures.comparison import comparison_points, seed_values, wrap_label
 from ggmm.figures.em_history import MAX_FRAMES, select_iterations
 from ggmm.figures.io import check_export, packed_array
 from ggmm.figures.network import N_BINS
@@ -41,11 +41,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="session")
-def exports(quick_exports: Path) -> dict[str, Any]:
-    data = {name: load_export(quick_exports / f"{name}.json")
+def exports(report_exports: Path) -> dict[str, Any]:
+    data = {name: load_export(report_exports / f"{name}.json")
             for name in ("presets", "comparison", "em_history", "recovered")}
-    data["snapshots"] = [load_export(p) for p in sorted((quick_exports / "training").glob("*.json"))]
-    assert data["snapshots"], "the quick profile exports at least one training run"
+    data["snapshots"] = [load_export(p) for p in sorted((report_exports / "training").glob("*.json"))]
+    assert data["snapshots"], "the profile exports at least one training run"
     return data
 
 
@@ -90,10 +90,11 @@ def test_comparison_figure(exports: dict[str, Any], lang: str) -> None:
             layout_axis = "yaxis" + axis.pop()[1:]
             assert spec["layout"][layout_axis]["categoryorder"] == "total descending"
             assert spec["layout"][layout_axis]["visible"] is True
-            # x range fitted to the data, not started at 0
+            # x range fitted to the data (intervals and every seed's own value), not started at 0
             lo, hi = spec["layout"]["xaxis"]["range"]
-            data_lo = min(p["lo"] for p in points)
-            data_hi = max(p["hi"] for p in points)
+            seeds = [v for p in points for v in seed_values(comparison, dataset, metric, p["method"])]
+            data_lo = min([p["lo"] for p in points] + seeds)
+            data_hi = max([p["hi"] for p in points] + seeds)
             if metric == "nll" and comparison["truth_nll"].get(dataset):
                 data_lo = min(data_lo, comparison["truth_nll"][dataset]["mean"])
                 data_hi = max(data_hi, comparison["truth_nll"][dataset]["mean"])

@@ -160,8 +160,8 @@ def test_unknown_names_are_refused(data: Path) -> None:
         render("identity_check", "fr", identity_check(n=10))
 
 
-def test_every_sentence_renders_on_the_quick_exports(quick_exports: Path) -> None:
-    say = Prose(quick_exports)
+def test_every_sentence_renders_on_the_report_exports(report_exports: Path) -> None:
+    say = Prose(report_exports)
     args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "short_record": ("kan-vs-mlp",),
             "claims_time": ("original",),
             "identity_check": (0, 1000), "sampler_note": (100, 0), "generated": (), "generated_shape": (), "tuning": (),

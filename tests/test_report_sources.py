@@ -2,8 +2,8 @@
 
 Every page is listed in the navbar, carries valid front matter and both languages, refers
 only to labels, citations, data files and functions that exist, and every code cell runs
-on the quick exports in the folder Quarto would run it from, for the interactive (HTML)
-and the static (Typst/PDF) branch.
+on the report's exports in the folder Quarto would run it from, for the interactive (HTML)
+and the static (Typst/PDF) branch (three pages by default, every page with ``-m slow``).
 """
 
 from __future__ import annotations
@@ -254,21 +254,27 @@ def _branches(page: Path) -> list[str]:
     return ["html", "typst"] if re.search(r"\bemit(_widget)?\(", code) else ["html"]
 
 
-CASES = [(page, fmt) for page in DOCUMENTS for fmt in _branches(page)]
+#: Pages whose print (Typst) branch runs in the default suite; the others export many print images
+#: (10-40 s each on 2 cores) and run with ``pytest -m slow`` and in every real PDF render.
+TYPST_DEFAULT = {Path("report/overview/index.qmd"), Path("report/results/comparison.qmd"),
+                 Path("report/results/recovered.qmd")}
+CASES = [pytest.param(page, fmt, id=f"{page}-{fmt}",
+                      marks=[pytest.mark.slow] if fmt == "typst" and page not in TYPST_DEFAULT else [])
+         for page in DOCUMENTS for fmt in _branches(page)]
 
 
 @pytest.fixture(scope="module")
-def report_copy(tmp_path_factory, quick_exports):
-    """The report's sources in a temporary folder, with ``data/`` holding the quick exports."""
+def report_copy(tmp_path_factory, report_exports):
+    """The report's sources in a temporary folder, with ``data/`` holding the report's exports."""
     base = tmp_path_factory.mktemp("report-copy")
     target = base / "report"
     shutil.copytree(REPORT, target, ignore=shutil.ignore_patterns("data", "_freeze", "*_files", "pdf"))
-    (target / "data").symlink_to(Path(quick_exports).resolve(), target_is_directory=True)
+    (target / "data").symlink_to(Path(report_exports).resolve(), target_is_directory=True)
     return base
 
 
-@pytest.mark.parametrize(("page", "fmt"), CASES, ids=[f"{p}-{f}" for p, f in CASES])
-def test_cells_execute_on_the_quick_exports(page, fmt, report_copy, monkeypatch, tmp_path):
+@pytest.mark.parametrize(("page", "fmt"), CASES)
+def test_cells_execute_on_the_report_exports(page, fmt, report_copy, monkeypatch, tmp_path):
     source = report_copy / page
     info = tmp_path / "execute-info.json"
     info.write_text(json.dumps({"document-path": str(source), "format": {"identifier": {"target-format": fmt}}}))

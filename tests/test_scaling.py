@@ -1,5 +1,5 @@
 """The scaling experiments: config checks, the exponent fit, grid extension, fit work, jobs, export,
-figures, tables and sentences (on tiny settings and on the quick profile's exports)."""
+figures, tables and sentences (on tiny settings and on the report's exports)."""
 
 from __future__ import annotations
 
@@ -342,22 +342,22 @@ def test_scaling_validator_names_the_bad_field(tiny: dict[str, Any], path: tuple
         validate_export(doc)
 
 
-# -- the quick profile's exports: figures, tables, sentences --------------------
+# -- the report's exports: figures, tables, sentences ----------------------------
 
 
 @pytest.fixture(scope="module")
-def scaling(quick_exports: Path) -> dict[str, Any]:
-    return load_export(quick_exports / "scaling.json")
+def scaling(report_exports: Path) -> dict[str, Any]:
+    return load_export(report_exports / "scaling.json")
 
 
-def test_quick_scaling_export_has_timings_and_fits(scaling: dict[str, Any]) -> None:
+def test_scaling_export_has_timings_and_fits(scaling: dict[str, Any]) -> None:
     timings = scaling["timings"]
     assert timings is not None and timings["measure"] == "cpu_seconds"
     cost = scaling["cost"]
     ran = {(p["method"], p["dim"], p["n_train"], p["seed"]) for p in timings["cost"] if p["feasible"]}
     assert ran == {(p["method"], p["dim"], p["n_train"], p["seed"]) for p in cost["points"] if p["feasible"]}
     assert any(f["fit"] is not None for f in timings["fits"])
-    assert any(not c["feasible"] for c in cost["cells"]), "the quick profile exercises a declared limit"
+    assert any(not c["feasible"] for c in cost["cells"]), "the profile exercises a declared limit"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -385,8 +385,8 @@ def test_scaling_tables(scaling: dict[str, Any], lang: str) -> None:
     assert "&gt;" in cost  # a cell not run, with its amount against the limit
 
 
-def test_scaling_sentences_name_their_metric(quick_exports: Path) -> None:
-    say = Prose(quick_exports)
+def test_scaling_sentences_name_their_metric(report_exports: Path) -> None:
+    say = Prose(report_exports)
     law = say.en("scaling_law")
     assert "test RMSE" in law and "α =" in law and "95%" in law
     assert "测试 RMSE" in say.zh("scaling_law")

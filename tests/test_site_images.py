@@ -105,8 +105,8 @@ def test_prerender_collects_each_changed_document_once(tmp_path: Path, monkeypat
 
 
 @pytest.fixture(scope="module")
-def exports(quick_exports: Path) -> dict:
-    return {name: load_export(Path(quick_exports) / f"{name}.json") for name in ("comparison", "em_history")}
+def exports(report_exports: Path) -> dict:
+    return {name: load_export(Path(report_exports) / f"{name}.json") for name in ("comparison", "em_history")}
 
 
 @pytest.mark.parametrize("lang", LANGS)

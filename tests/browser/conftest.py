@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: the gallery built from the quick exports, served on 127.0.0.1,
+"""Fixtures of the browser tests: the gallery built from the report's exports, served on 127.0.0.1,
 and Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def gallery(quick_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The standalone gallery built from the quick exports."""
+def gallery(report_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The standalone gallery built from the report's exports (the committed ones by default)."""
     from ggmm_build.gallery import build_gallery
 
     out = tmp_path_factory.mktemp("gallery")
-    build_gallery(out, quick_exports)
+    build_gallery(out, report_exports)
     return out
 
 

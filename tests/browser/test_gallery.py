@@ -24,14 +24,26 @@ def _pages(gallery: Path, lang: str) -> list[str]:
     return sorted(p.name for p in (gallery / lang).glob("*.html"))
 
 
+def _one_of_each_kind(names: list[str]) -> list[str]:
+    """One page of every kind (``ground-truth-close.html`` and ``ground-truth-flat.html`` are one kind),
+    plus every 3-D page (drawn by another plotly.js bundle)."""
+    kinds: dict[str, str] = {}
+    for name in names:
+        kind = name.split("-")[0] if "-" in name else name
+        kinds.setdefault(kind, name)
+    return sorted(set(kinds.values()) | {n for n in names if "trivariate" in n})
+
+
 def _first(gallery: Path, lang: str, prefix: str) -> str:
     names = [n for n in _pages(gallery, lang) if n.startswith(prefix)]
     assert names, f"the gallery has a {prefix}* page"
     return names[0]
 
 
-def test_every_page_loads_clean(browser: Any, server: str, gallery: Path, artifacts: Path) -> None:
-    """Every page of both languages: drawn, no console error, no request to another origin.
+@pytest.mark.parametrize("every", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["each-kind", "every"])
+def test_pages_load_clean(browser: Any, server: str, gallery: Path, artifacts: Path, every: bool) -> None:
+    """A page of every kind in both languages (every page with ``-m slow``): drawn, no console
+    error, no request to another origin (a page that fails leaves its screenshot in the artifacts).
 
     Pages load two at a time (two tabs of one context, sharing the cache), which halves the wait
     on the software WebGL that headless Chromium uses for the 3-D figures.
@@ -42,7 +54,8 @@ def test_every_page_loads_clean(browser: Any, server: str, gallery: Path, artifa
         assert any(p.startswith("viewer-") for p in names[lang])
         assert any(p.startswith("ground-truth-") for p in names[lang])
         assert names[lang] == names[LANGS[0]], "both languages have the same pages"
-    queue = ["index.html"] + [f"{lang}/{name}" for lang in LANGS for name in names[lang]]
+    chosen = {lang: names[lang] if every else _one_of_each_kind(names[lang]) for lang in LANGS}
+    queue = ["index.html"] + [f"{lang}/{name}" for lang in LANGS for name in chosen[lang]]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tabs = [(Watch(server), context.new_page()) for _ in range(2)]
     for watch, page in tabs:
@@ -57,10 +70,10 @@ def test_every_page_loads_clean(browser: Any, server: str, gallery: Path, artifa
             for path, (watch, page) in batch:
                 page.wait_for_load_state("load")
                 page.wait_for_function(READY, timeout=20_000)
-                page.screenshot(path=str(artifacts / (path.replace("/", "-").removesuffix(".html") + ".png")),
-                                full_page=True)
-                if watch.errors or watch.foreign:
+                if watch.errors or watch.foreign:  # the picture goes with the report (a full page is slow)
                     problems[path] = watch.errors + watch.foreign
+                    page.screenshot(path=str(artifacts / (path.replace("/", "-").removesuffix(".html") + ".png")),
+                                    full_page=True)
     finally:
         context.close()
     assert problems == {}
@@ -109,10 +122,10 @@ def _slide(page: Any, index: int) -> None:
 
 
 def test_training_slider_moves_everything(tab: tuple[Any, Watch], server: str, gallery: Path,
-                                          quick_exports: Path) -> None:
+                                          report_exports: Path) -> None:
     page, watch = tab
     name = _first(gallery, "en", "viewer-")
-    snap = json.loads((quick_exports / "training" / (name.removeprefix("viewer-").removesuffix(".html") + ".json"))
+    snap = json.loads((report_exports / "training" / (name.removeprefix("viewer-").removesuffix(".html") + ".json"))
                       .read_text(encoding="utf-8"))
     watch.reset()
     open_page(page, f"{server}en/{name}")
@@ -165,9 +178,9 @@ def test_training_play_keys_and_error_map(tab: tuple[Any, Watch], server: str, g
     assert watch.errors == [] and watch.foreign == []
 
 
-def test_viewer_works_from_a_file_url_with_inline_data(browser: Any, gallery: Path, quick_exports: Path,
+def test_viewer_works_from_a_file_url_with_inline_data(browser: Any, gallery: Path, report_exports: Path,
                                                        tmp_path: Path) -> None:
-    snapshot = sorted((quick_exports / "training").glob("*.json"))[0]
+    snapshot = sorted((report_exports / "training").glob("*.json"))[0]
     snap = json.loads(snapshot.read_text(encoding="utf-8"))
     assets = (gallery / "assets").as_uri()
     scripts = "".join(f'<script src="{assets}/{s}"></script>' for s in
@@ -255,9 +268,9 @@ def _assert_sorted(view: list[dict[str, Any]]) -> None:
     assert not (lo == 0 and min(values) > 0.2 * (max(values) - min(values))), "the range is fitted to the data"
 
 
-def test_comparison_sorted_under_every_control(tab: tuple[Any, Watch], server: str, quick_exports: Path) -> None:
+def test_comparison_sorted_under_every_control(tab: tuple[Any, Watch], server: str, report_exports: Path) -> None:
     page, watch = tab
-    comparison = json.loads((quick_exports / "comparison.json").read_text(encoding="utf-8"))
+    comparison = json.loads((report_exports / "comparison.json").read_text(encoding="utf-8"))
     watch.reset()
     open_page(page, f"{server}en/comparison.html")
     _assert_sorted(page.evaluate(SORTED))
