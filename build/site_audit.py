@@ -169,9 +169,10 @@ def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[di
     return rows
 
 
-#: Markers of the project's own markup in a Nu checker extract (the rest comes from Quarto's
-#: template and from plotly.js's SVG).
-OWN_MARKUP = ("ggmm", "data-ggmm")
+#: Markers of the project's own markup in a Nu checker extract: its class names and data
+#: attributes, not the word "ggmm" alone, which also appears in page addresses. The rest comes
+#: from Quarto's template and scripts (tippy's reference pop-ups) and from plotly.js's SVG.
+OWN_MARKUP = ('class="ggmm', ' ggmm-', "data-ggmm", 'id="ggmm')
 
 
 def nu_check(dom_dir: Path, modules: Path) -> dict[str, list[str]]:

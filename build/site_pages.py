@@ -9,7 +9,10 @@ Figures and tables are numbered once for the whole report, the same on the site 
   "N" (one figure) or "Na", "Nb", ... (several), so a page title and its captions agree;
 * every other figure takes the next number after the largest owned one, in reading (navbar)
   order, so no two figures of the report share a number;
-* tables are numbered 1, 2, ... in reading order.
+* tables are numbered 1, 2, ... in reading order;
+* a page may show again a figure another page owns (the overview's headline is Figure 1 drawn for
+  one mixture): its front matter maps the label to the owner's, ``repeats: {fig-headline:
+  fig-comparison}``, and the figure takes the owner's number instead of a new one.
 
 The numbers reach Quarto through ``report/_filters/crossref-numbers.lua`` (the site) and a
 Typst numbering rule in the combined PDF source.
@@ -134,9 +137,12 @@ def crossref_numbers(root: Path, pages: Sequence[Path] | None = None) -> dict[st
     """
     pages = list(pages) if pages is not None else page_sources(root)
     parsed = []
+    repeats: dict[str, str] = {}
     for page in pages:
         meta, body = split_front_matter((root / page).read_text(encoding="utf-8"))
-        parsed.append((_owned_number(meta), float_labels(body)))
+        page_repeats = {str(k): str(v) for k, v in (meta.get("repeats") or {}).items()}
+        repeats.update(page_repeats)
+        parsed.append((_owned_number(meta), [label for label in float_labels(body) if label not in page_repeats]))
     owned = [n for n, _ in parsed if n is not None]
     next_figure = max(owned, default=0) + 1
     next_table = 1
@@ -154,6 +160,10 @@ def crossref_numbers(root: Path, pages: Sequence[Path] | None = None) -> dict[st
             for label in figures:
                 numbers[label] = str(next_figure)
                 next_figure += 1
+    for label, owner in repeats.items():
+        if owner not in numbers:
+            raise ValueError(f"'repeats' maps {label!r} to {owner!r}, which no page defines.")
+        numbers[label] = numbers[owner]
     return numbers
 
 

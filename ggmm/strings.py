@@ -188,7 +188,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "table.version": {"en": "version", "zh": "版本"},
     "table.shape": {"en": "shape $p$", "zh": "形状参数 $p$"},
     "table.known_as": {"en": "known as", "zh": "常用名称"},
-    "table.tail": {"en": r"$P(\lvert X-c\rvert > \alpha)$", "zh": r"$P(\lvert X-c\rvert > \alpha)$"},
+    "table.tail": {"en": r"tail mass $P(\lvert X-c\rvert > \alpha)$", "zh": r"尾部概率 $P(\lvert X-c\rvert > \alpha)$"},
     "table.exact_share": {"en": "exact share beyond $\\alpha$", "zh": "超出 $\\alpha$ 的理论比例"},
     "table.exact_sampler": {"en": "exact sampler", "zh": "精确抽样器"},
     "table.original_sampler": {"en": "original sampler", "zh": "原抽样器"},

@@ -155,6 +155,22 @@ def test_figures_and_tables_are_numbered_once_for_the_report(tmp_path):
                        "tbl-b": "2", "fig-m": "4"}
 
 
+def test_a_figure_shown_again_takes_its_owners_number(tmp_path):
+    intro = tmp_path / "report" / "intro.qmd"
+    pages = [
+        _page(tmp_path, "intro", "Overview", "::: {#fig-head}\nx\n:::\n"),
+        _page(tmp_path, "one", "Figure 1: a comparison", "::: {#fig-cmp}\nx\n:::\n"),
+        _page(tmp_path, "later", "Methods", "::: {#fig-m}\nx\n:::\n"),
+    ]
+    intro.write_text(intro.read_text(encoding="utf-8").replace("---\n::", "repeats:\n  fig-head: fig-cmp\n---\n::"),
+                     encoding="utf-8")
+    assert site_pages.crossref_numbers(tmp_path, pages) == {"fig-head": "1", "fig-cmp": "1", "fig-m": "2"}
+    intro.write_text(intro.read_text(encoding="utf-8").replace("fig-head: fig-cmp", "fig-head: fig-nowhere"),
+                     encoding="utf-8")
+    with pytest.raises(ValueError, match="fig-nowhere"):
+        site_pages.crossref_numbers(tmp_path, pages)
+
+
 def test_the_report_pages_number_their_own_figures_like_their_titles():
     numbers = site_pages.crossref_numbers(ROOT)
     for page in site.page_sources(ROOT):
@@ -163,7 +179,11 @@ def test_the_report_pages_number_their_own_figures_like_their_titles():
         figures = [label for label in site_pages.float_labels(body) if label.startswith("fig-")]
         if match:
             assert figures and all(numbers[label].startswith(match.group(1)) for label in figures), page
-    figure_numbers = [n for label, n in numbers.items() if label.startswith("fig-")]
+    repeats: dict[str, str] = {}
+    for page in site.page_sources(ROOT):
+        repeats.update(site.split_front_matter((ROOT / page).read_text(encoding="utf-8"))[0].get("repeats") or {})
+    assert numbers["fig-headline"] == numbers["fig-comparison"] == "1", "the overview shows Figure 1 again"
+    figure_numbers = [n for label, n in numbers.items() if label.startswith("fig-") and label not in repeats]
     assert len(figure_numbers) == len(set(figure_numbers)), "two figures share a number"
 
 
@@ -293,9 +313,9 @@ def no_quarto(monkeypatch, tmp_path):
     assert shutil.which("quarto") is None
 
 
-def test_site_render_without_quarto_prepares_everything_then_stops(tmp_path, quick_exports, no_quarto, capsys,
+def test_site_render_without_quarto_prepares_everything_then_stops(tmp_path, report_exports, no_quarto, capsys,
                                                                   monkeypatch):
-    root = _project_copy(tmp_path, Path(quick_exports))
+    root = _project_copy(tmp_path, Path(report_exports))
     prepare = site.prepare
     monkeypatch.setattr(site, "prepare", lambda root: prepare(root, images=False))
     assert site.main(["render"], root=root) == 2

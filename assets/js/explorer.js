@@ -155,7 +155,7 @@
     main.appendChild(notes);
     var formulaBox = el("div", { "class": "ggmm-ex-formula" });
     formulaBox.appendChild(el("p", { "class": "ggmm-ex-formula-title" }, s["formula.title"]));
-    this.formulaDiv = el("div", { "class": "ggmm-formula" });
+    this.formulaDiv = el("div", { "class": "ggmm-formula", tabindex: "0", role: "region", "aria-label": s["formula.title"] });
     formulaBox.appendChild(this.formulaDiv);
     var details = el("details", { "class": "ggmm-latex" });
     details.appendChild(el("summary", null, s["formula.latex"]));

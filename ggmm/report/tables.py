@@ -202,7 +202,7 @@ def sampler_table(ps: Iterable[float], lang: str, n: int = 20_000, seed: int = 0
         rows.append([fmt(p, 2), fmt(tail_mass(p), 3), fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
                      fmt(float(np.mean(np.abs(original) > 1.0)), 3), fmt(float(stats.kstest(exact, cdf).pvalue), 2),
                      fmt(float(stats.kstest(original, cdf).pvalue), 2)])
-    header = ["$p$"] + _header(["exact_share", "exact_sampler", "original_sampler", "ks_exact", "ks_original"], lang)
+    header = _header(["shape", "exact_share", "exact_sampler", "original_sampler", "ks_exact", "ks_original"], lang)
     return _markdown_table(header, rows)
 
 
