@@ -99,6 +99,9 @@ class Poster:
         Its size in CSS pixels (the live element gets the same height, so nothing moves).
     narrow_src : str, optional
         A picture laid out for phones (shown below 600 px), the same height.
+    narrow_width : int, optional
+        Its width in CSS pixels: the ``<source>`` carries its own size, so a phone reserves the
+        narrow picture's shape before it loads (else the wide one's, and the page shifts).
     label : str
         Text of the button that activates the element.
     """
@@ -107,6 +110,7 @@ class Poster:
     width: int
     height: int
     narrow_src: str | None = None
+    narrow_width: int | None = None
     label: str = ""
 
 
@@ -197,7 +201,8 @@ def _poster_html(poster: Poster | None) -> str:
         return ""
     source = ""
     if poster.narrow_src:
-        source = f'<source media="(max-width: 599.98px)" srcset="{html.escape(poster.narrow_src, quote=True)}">'
+        size = f' width="{int(poster.narrow_width)}" height="{int(poster.height)}"' if poster.narrow_width else ""
+        source = f'<source media="(max-width: 599.98px)" srcset="{html.escape(poster.narrow_src, quote=True)}"{size}>'
     return (f'<div class="ggmm-poster">'
             f'<picture>{source}<img src="{html.escape(poster.src, quote=True)}" width="{int(poster.width)}" '
             f'height="{int(poster.height)}" alt="" loading="lazy" decoding="async"></picture>'

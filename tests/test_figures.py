@@ -35,7 +35,7 @@ from ggmm.figures.em_history import MAX_FRAMES, select_iterations
 from ggmm.figures.io import check_export, packed_array
 from ggmm.figures.network import N_BINS
 from ggmm.strings import LANGS
-from ggmm.widgets import explorer_html, figure_html, training_viewer_html
+from ggmm.widgets import Poster, explorer_html, figure_html, training_viewer_html
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -361,3 +361,13 @@ def test_widget_containers(exports: dict[str, Any]) -> None:
     assert "</script><b>" not in explorer_html(hostile, "en")
     with pytest.raises(ValueError, match="lang"):
         explorer_html(exports["presets"]["presets"][0], "fr")
+
+
+def test_a_phone_reserves_the_narrow_posters_shape() -> None:
+    """Each picture of a poster carries its own size, so nothing moves when the narrow one loads."""
+    poster = Poster(src="wide.png", width=1200, height=820, narrow_src="narrow.png", narrow_width=400, label="Start")
+    html_text = figure_html(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])), "f", activate="interact", poster=poster)
+    source = re.search(r"<source [^>]*>", html_text).group(0)
+    assert 'srcset="narrow.png"' in source and 'width="400"' in source and 'height="820"' in source
+    img = re.search(r"<img [^>]*>", html_text).group(0)
+    assert 'width="1200"' in img and 'height="820"' in img

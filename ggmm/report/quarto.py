@@ -247,7 +247,8 @@ def _poster(fig: Any, folder: Path, stem: str, lang: str, label: str, width: int
     wide = _png(fig, folder / f"{stem}-{lang}-poster.png", width, height, POSTER_SCALES[0], palette=True)
     narrow = _png(fig, folder / f"{stem}-{lang}-poster-narrow.png", POSTER_NARROW_WIDTH, height, POSTER_SCALES[1],
                   palette=True)
-    return Poster(src=wide.as_posix(), width=width, height=height, narrow_src=narrow.as_posix(), label=label)
+    return Poster(src=wide.as_posix(), width=width, height=height, narrow_src=narrow.as_posix(),
+                  narrow_width=POSTER_NARROW_WIDTH, label=label)
 
 
 def _static_size(fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
