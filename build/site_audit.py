@@ -223,6 +223,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="Lighthouse on every page, not one per type")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--lighthouse-only", action="store_true",
+                        help="only Lighthouse (no axe-core, DOM and Nu checker pass over every page)")
     args = parser.parse_args(argv or [])
     site = root / "_site"
     if not (site / "index.html").is_file():
@@ -231,9 +233,12 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     pages = [p.with_suffix(".html").as_posix() for p in page_sources(root)] + ["report/slides.html"]
     paths = [""] + [f"{lang}/{page}" for lang in LANGS for page in pages]
     with serving(site) as base, tempfile.TemporaryDirectory() as tmp:
-        _log(f"axe-core and the rendered DOM of {len(paths)} pages at {len(SIZES)} sizes")
-        rows = browse(base, paths, modules, Path(tmp))
-        nu = nu_check(Path(tmp), modules)
+        rows: list[dict[str, Any]] = []
+        nu: dict[str, list[str]] = {}
+        if not args.lighthouse_only:
+            _log(f"axe-core and the rendered DOM of {len(paths)} pages at {len(SIZES)} sizes")
+            rows = browse(base, paths, modules, Path(tmp))
+            nu = nu_check(Path(tmp), modules)
         lh = []
         if not args.skip_lighthouse:
             for lang, page, kind in _targets(site, args.all):
@@ -257,6 +262,8 @@ def _print(rows: list[dict[str, Any]], nu: dict[str, list[str]], lh: list[tuple[
         if mobile:
             print(f"lowest mobile performance: {min(mobile):.0f} (goal >= 90); "
                   f"largest CLS: {max(m['cls'] for *_, m in lh):.3f} (goal <= 0.1)")
+    if not rows:
+        return
     counts = Counter()
     print("\naxe-core violations (every page, both languages)")
     for row in rows:
