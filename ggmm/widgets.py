@@ -99,19 +99,19 @@ class Poster:
         Its size in CSS pixels (the live element gets the same height, so nothing moves).
     narrow_src : str, optional
         A picture laid out for phones (shown below 600 px), the same height.
-    narrow_width : int, optional
-        Its width in CSS pixels: the ``<source>`` carries its own size, so a phone reserves the
-        narrow picture's shape before it loads (else the wide one's, and the page shifts).
     label : str
         Text of the button that activates the element.
+    narrow_width : int, optional
+        The narrow picture's width in CSS pixels: the ``<source>`` carries its own size, so a phone reserves the
+        narrow picture's shape before it loads (else the wide one's, and the page shifts).
     """
 
     src: str
     width: int
     height: int
     narrow_src: str | None = None
-    narrow_width: int | None = None
     label: str = ""
+    narrow_width: int | None = None
 
 
 def _check_id(value: str, name: str) -> str:
