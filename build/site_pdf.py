@@ -27,6 +27,9 @@ PDF_SOURCE = Path("report/pdf/ggmm-kan-report.qmd")
 
 _LATIN_QUOTES = r"""#show regex("[\u{2018}\u{2019}\u{201C}\u{201D}]"): it => context {
   if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
+}
+#show smartquote: it => context {
+  if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
 }"""
 
 PDF_FRONT_MATTER = {
@@ -50,7 +53,8 @@ PDF_FRONT_MATTER = {
             "mainfont": "Noto Serif CJK SC",
             "codefont": "Noto Sans Mono CJK SC",
             "fig-format": "png",
-            # Noto CJK's curly quotes are full-width: in English text they come from a Latin face.
+            # Noto CJK's curly quotes are full-width: in English text they come from a Latin face,
+            # typed ones (a regex on the text) and the smart quotes Typst makes of ' and ".
             "include-in-header": {"text": _LATIN_QUOTES},
         }
     },
