@@ -182,13 +182,12 @@ def generated_facts(recovered: Doc) -> Facts:
     base = [r for r in rows if r["grid"] == grids[0]] if grids else []
     fine = [r for r in rows if r["grid"] == grids[-1]] if len(grids) > 1 else []
     # the mixtures whose centers the coarsest grid reads back worse than 0.05, and what the finest does there
+    finest = {(g["p"], g["mixture_seed"]): g["errors"]["kan"]["center_rmse"] for g in recovered["generated"]
+              if len(grids) > 1 and g["grid"] == grids[-1]}
     failures = [{"p": float(g["p"]), "mixture_seed": int(g["mixture_seed"]),
-                 "coarse": g["errors"]["kan"]["center_rmse"],
-                 "fine": next((h["errors"]["kan"]["center_rmse"] for h in recovered["generated"]
-                               if fine and h["grid"] == grids[-1] and h["p"] == g["p"]
-                               and h["mixture_seed"] == g["mixture_seed"]), None)}
+                 "coarse": g["errors"]["kan"]["center_rmse"], "fine": finest.get((g["p"], g["mixture_seed"]))}
                 for g in recovered["generated"]
-                if grids and g["grid"] == grids[0] and g["errors"]["kan"]["center_rmse"] >= 0.05]
+                if g["grid"] == grids[0] and g["errors"]["kan"]["center_rmse"] >= 0.05]
     return Facts({"rows": rows, "grids": grids, "n_mixtures": max((r["n"] for r in rows), default=0),
                   "ps": sorted({r["p"] for r in rows}),
                   "center_max": max((r["kan_center_max"] for r in base), default=math.nan),
