@@ -15,9 +15,15 @@
   and held-out accuracy, or the declared limit that kept it from running.
 
 The job entry is what the cache key hashes, so everything that shapes a result is in it.
-Parametric methods are given the true number of components K. Every estimator follows
-one contract (``ggmm.estimators.base``): density estimators see the training samples
-only; regressors also get the true density as ``target``.
+Every job runs with single-threaded BLAS (:func:`execute`): a BLAS library splits large
+products across its threads, and the split changes the last digits of EM's results, so a
+job's result would otherwise depend on the machine's core count and on the executor (Dask's
+workers start with one BLAS thread, a local process with one per core). Parallelism comes
+from running jobs side by side.
+
+Parametric methods are given the true number of components K. Every estimator follows one
+contract (``ggmm.estimators.base``): density estimators see the training samples only;
+regressors also get the true density as ``target``.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import ggmm.estimators as estimators
 from ggmm import GeneralizedGaussianMixture
@@ -443,5 +450,6 @@ KINDS: dict[str, Callable[[dict[str, Any], Progress | None], dict[str, Any]]] = 
 
 
 def execute(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
-    """Run any job by its ``kind``."""
-    return KINDS[job["kind"]](job, progress)
+    """Run any job by its ``kind``, with one BLAS thread (see the module docstring)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return KINDS[job["kind"]](job, progress)

@@ -298,6 +298,23 @@ def test_cold_runs_are_byte_identical(small_config: Path, tmp_path: Path) -> Non
         assert one[name] == two[name], f"{name} differs between two cold runs"
 
 
+def test_jobs_run_with_one_blas_thread_whatever_the_caller_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job's result must not depend on the machine's core count or the executor: EM's last digits
+    change with the number of BLAS threads (measured: nll_gap -3.332782e-4 with one thread,
+    -3.332780e-4 with two, at N = 16000), so every job runs with one."""
+    import ggmm_build.jobs as jobs
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def threads() -> list[int]:
+        return sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
+
+    monkeypatch.setitem(jobs.KINDS, "probe", lambda job, progress=None: {"blas": threads()})
+    with threadpool_limits(limits=4, user_api="blas"):
+        before = threads()
+        assert execute({"kind": "probe"})["blas"] == [1]
+        assert threads() == before, "the caller's own limit is restored after the job"
+
+
 def test_published_runs_are_recomputed_from_nothing(report_exports: Path) -> None:
     """Seed 0 of every classical method on two datasets, computed again from the config and the
     published tuning choices, gives the published numbers (exports keep 7 significant digits)."""
