@@ -25,12 +25,11 @@ __all__ = ["PDF_FRONT_MATTER", "PDF_SOURCE", "assemble_pdf_source", "typst_numbe
 
 PDF_SOURCE = Path("report/pdf/ggmm-kan-report.qmd")
 
-_LATIN_QUOTES = r"""#show regex("[\u{2018}\u{2019}\u{201C}\u{201D}]"): it => context {
+_LATIN_QUOTES = r"""#let latin-quote(it) = context {
   if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
 }
-#show smartquote: it => context {
-  if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
-}"""
+#show regex("[\u{2018}\u{2019}\u{201C}\u{201D}]"): latin-quote
+#show smartquote: latin-quote"""
 
 PDF_FRONT_MATTER = {
     "title": "Kolmogorov-Arnold Networks and generalized Gaussian mixtures",

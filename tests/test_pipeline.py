@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from ggmm_build.cache import Cache, job_key
 from ggmm_build.config import ConfigError, load_config
-from ggmm_build.jobs import execute
+from ggmm_build.jobs import KINDS, execute
 from ggmm_build.pipeline import job_label, plan_jobs, plan_tuning, run_pipeline
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from ggmm.exports import load_export, validate_export
 
@@ -302,13 +303,10 @@ def test_jobs_run_with_one_blas_thread_whatever_the_caller_allows(monkeypatch: p
     """A job's result must not depend on the machine's core count or the executor: EM's last digits
     change with the number of BLAS threads (measured: nll_gap -3.332782e-4 with one thread,
     -3.332780e-4 with two, at N = 16000), so every job runs with one."""
-    import ggmm_build.jobs as jobs
-    from threadpoolctl import threadpool_info, threadpool_limits
-
     def threads() -> list[int]:
         return sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
 
-    monkeypatch.setitem(jobs.KINDS, "probe", lambda job, progress=None: {"blas": threads()})
+    monkeypatch.setitem(KINDS, "probe", lambda job, progress=None: {"blas": threads()})
     with threadpool_limits(limits=4, user_api="blas"):
         before = threads()
         assert execute({"kind": "probe"})["blas"] == [1]
