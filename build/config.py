@@ -22,6 +22,11 @@ FAMILIES = ("KAN", "MLP", "classical")
 EM_INITS = ("kmeans", "random")
 #: The metrics a comparison may be judged on.
 METRICS = ("nll", "rmse_test", "rmse_grid")
+#: A comparison's role: "primary" (a question the report answers) or "secondary" (another metric
+#: read on a primary question, to qualify its answer); Holm families never mix the two.
+ROLES = ("primary", "secondary")
+#: How the comparisons are grouped into families for Holm's adjustment ([comparisons_correction]).
+CORRECTION_FAMILIES = ("all", "comparison")
 #: Constructor arguments the pipeline fills in from the dataset, never from the config.
 DERIVED_PARAMS = ("n_components",)
 _PROFILE_KEYS = {"seeds", "n_train", "n_test", "grid_resolution", "grid_resolution_3d", "workers", "datasets",
@@ -69,6 +74,19 @@ class Comparison:
     b: str
     metric: str
     label: dict[str, str]
+    role: str = "primary"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Holm's adjustment over families of comparisons (``[comparisons_correction]``).
+
+    ``family``: "all" puts every comparison of one role, on every dataset, in one family;
+    "comparison" makes a family of each declared comparison across the datasets.
+    """
+
+    method: str = "holm"
+    family: str = "all"
 
 
 @dataclass(frozen=True)
@@ -154,6 +172,7 @@ class Profile:
     method_table: dict[str, Method] = field(repr=False)
     scaling_law: ScalingLaw | None = None
     scaling_cost: ScalingCost | None = None
+    correction: Correction = field(default_factory=Correction)
 
     def method(self, name: str) -> Method:
         """The resolved configuration of the method called ``name``."""
@@ -211,10 +230,22 @@ def _comparisons(c: Checker, raw: Any, methods: dict[str, Method]) -> list[Compa
         metric = c.one_of(c.get(entry, "metric", key, str), f"{key}.metric", METRICS)
         if metric == "nll" and not (methods[a].normalized and methods[b].normalized):
             c.fail(f"{key}.metric", f"nll needs two density estimators; {a!r} or {b!r} is a regressor")
-        out.append(Comparison(name, a, b, metric, c.bilingual(entry, "label", key)))
+        role = c.one_of(entry.get("role", "primary"), f"{key}.role", ROLES)
+        out.append(Comparison(name, a, b, metric, c.bilingual(entry, "label", key), role))
     if len({x.name for x in out}) != len(out):
         c.fail("comparisons", "two comparisons share a name")
     return out
+
+
+def _correction(c: Checker, raw: Any) -> Correction:
+    key = "comparisons_correction"
+    raw = c.table(raw, key)
+    unknown = set(raw) - {"method", "family"}
+    if unknown:
+        c.fail(key, f"unknown key(s) {sorted(unknown)}")
+    method = c.one_of(raw.get("method", "holm"), f"{key}.method", ("holm",))
+    family = c.one_of(raw.get("family", "all"), f"{key}.family", CORRECTION_FAMILIES)
+    return Correction(method, family)
 
 
 def _pairs(c: Checker, value: Any, key: str) -> list[tuple[str, str]]:
@@ -345,6 +376,7 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
     methods_raw = c.table(c.get(raw, "methods", "", dict), "methods")
     method_table = {name: _method(c, name, entry, candidates) for name, entry in methods_raw.items()}
     comparisons = _comparisons(c, raw.get("comparisons", []), method_table)
+    correction = _correction(c, raw.get("comparisons_correction", {}))
     profiles = c.table(c.get(raw, "profiles", "", dict), "profiles")
     if profile not in profiles:
         c.fail("profiles", f"no profile {profile!r}; known: {', '.join(profiles)}")
@@ -428,4 +460,5 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         method_table=resolved,
         scaling_law=scaling_law,
         scaling_cost=scaling_cost,
+        correction=correction,
     )

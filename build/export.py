@@ -19,10 +19,21 @@ import numpy as np
 from ggmm import PRESETS
 from ggmm.generate import random_mixture
 from ggmm.packing import pack
-from ggmm.stats import bootstrap_interval, paired_difference, position, power_law_fit
+from ggmm.stats import (
+    LEVEL,
+    adjusted_verdict,
+    bootstrap_interval,
+    floor_start,
+    holm,
+    local_exponents,
+    paired_difference,
+    position,
+    power_law_curvature,
+    power_law_fit,
+)
 
 from .cache import write_atomic
-from .config import Profile
+from .config import Comparison, Correction, Profile
 from .jobs import data_seed
 from .plan import cost_dataset
 
@@ -69,6 +80,7 @@ def _run_row(job: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
         "nll_gap": None if nll is None else nll - res["truth_nll"],
         "nll_stderr": res["nll_stderr"], "truth_nll": res["truth_nll"], "n_params": res["n_params"],
         "param_errors": res["param_errors"], "best_steps": res.get("best_steps"), "bandwidth": res.get("bandwidth"),
+        "stages": res.get("stages"),
     }
 
 
@@ -93,17 +105,7 @@ def comparison_export(profile: Profile, runs: Pairs) -> dict[str, Any]:
                 "nll": bootstrap_interval([r["nll"] for r in mine]) if normalized else None,
                 "nll_gap": bootstrap_interval([r["nll_gap"] for r in mine]) if normalized else None,
             })
-    comparisons = []
-    for dataset in profile.datasets:
-        for c in profile.comparisons:
-            a = {r["seed"]: r[c.metric] for r in by.get((dataset, c.a), [])}
-            b = {r["seed"]: r[c.metric] for r in by.get((dataset, c.b), [])}
-            seeds = sorted(set(a) & set(b))
-            if len(seeds) < 2:
-                continue
-            diff = paired_difference([a[s] for s in seeds], [b[s] for s in seeds], log=c.metric != "nll")
-            comparisons.append({"dataset": dataset, "name": c.name, "a": c.a, "b": c.b, "metric": c.metric,
-                                "label": c.label, **diff})
+    comparisons, correction = paired_comparisons(rows, profile.datasets, profile.comparisons, profile.correction)
     truth_nll = {}
     for dataset in profile.datasets:
         per_seed = {job["seed"]: res["truth_nll"] for job, res in runs if job["dataset"] == dataset}
@@ -116,8 +118,81 @@ def comparison_export(profile: Profile, runs: Pairs) -> dict[str, Any]:
         "methods": [{"name": m, "family": profile.method(m).family, "label": profile.method(m).label,
                      "normalized": profile.method(m).normalized} for m in profile.methods],
         "metrics": ["nll", "nll_gap", "rmse_test", "rmse_grid"],
-        "summary": summary, "runs": rows, "comparisons": comparisons, "truth_nll": truth_nll,
+        "summary": summary, "runs": rows, "comparisons": comparisons, "correction": correction,
+        "truth_nll": truth_nll,
     }
+
+
+def paired_comparisons(rows: list[dict[str, Any]], datasets: list[str], declared: list[Comparison],
+                       correction: Correction) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every declared comparison on every dataset, from the per-run rows, with Holm's adjustment.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Per-run rows (``dataset``, ``method``, ``seed`` and the metrics), as in ``runs``.
+    datasets : list of str
+    declared : list of Comparison
+    correction : Correction
+        How the comparisons are grouped into families.
+
+    Returns
+    -------
+    comparisons : list of dict
+        In dataset-then-declaration order: ``dataset``, ``name``, ``a``, ``b``, ``metric``,
+        ``label``, ``role``, the paired difference (with ``verdict`` and ``p_value``), and
+        ``family`` (the Holm family's name), ``p_adjusted``, ``verdict_adjusted`` and
+        ``borderline`` (the two verdicts differ).
+    correction : dict
+        ``method``, ``family``, ``level`` and ``families`` [{name, role, comparisons (names),
+        n_tests}].
+    """
+    by: dict[tuple[str, str], dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        by[(row["dataset"], row["method"])][row["seed"]] = row
+    out = []
+    for dataset in datasets:
+        for c in declared:
+            a, b = by.get((dataset, c.a), {}), by.get((dataset, c.b), {})
+            seeds = sorted(s for s in set(a) & set(b) if a[s][c.metric] is not None and b[s][c.metric] is not None)
+            if len(seeds) < 2:
+                continue
+            diff = paired_difference([a[s][c.metric] for s in seeds], [b[s][c.metric] for s in seeds],
+                                     log=c.metric != "nll")
+            family = c.role if correction.family == "all" else f"{c.role}:{c.name}"
+            out.append({"dataset": dataset, "name": c.name, "a": c.a, "b": c.b, "metric": c.metric,
+                        "label": c.label, "role": c.role, **diff, "family": family})
+    families = list(dict.fromkeys(x["family"] for x in out))
+    for family in families:
+        members = [x for x in out if x["family"] == family]
+        for x, p_adjusted in zip(members, holm([x["p_value"] for x in members]), strict=True):
+            x["p_adjusted"] = p_adjusted
+            x["verdict_adjusted"] = adjusted_verdict(x, p_adjusted)
+            x["borderline"] = x["verdict_adjusted"] != x["verdict"]
+    summary = {"method": correction.method, "family": correction.family, "level": LEVEL,
+               "families": [{"name": f, "role": next(x["role"] for x in out if x["family"] == f),
+                             "comparisons": list(dict.fromkeys(x["name"] for x in out if x["family"] == f)),
+                             "n_tests": sum(x["family"] == f for x in out)} for f in families]}
+    return out, summary
+
+
+def refresh_comparisons(document: dict[str, Any], profile: Profile) -> dict[str, Any]:
+    """A comparison export with its ``comparisons`` and ``correction`` derived again from its ``runs``.
+
+    For exports written before the comparisons carried p-values and Holm's adjustment: the
+    per-run rows are all the comparisons need, so no job is run again. The rows hold rounded
+    values, so a comparison already in the document keeps its exported numbers (a fresh
+    computation could differ in the 7th digit); what it lacked is added.
+    """
+    comparisons, correction = paired_comparisons(document["runs"], [d["name"] for d in document["datasets"]],
+                                                 profile.comparisons, profile.correction)
+    before = {(x["dataset"], x["name"]): x for x in document["comparisons"]}
+    for x in comparisons:
+        x.update(before.get((x["dataset"], x["name"]), {}))
+        x["verdict_adjusted"] = adjusted_verdict(x, x["p_adjusted"])
+        x["borderline"] = x["verdict_adjusted"] != x["verdict"]
+    out = {k: v for k, v in document.items() if k not in ("comparisons", "correction", "truth_nll")}
+    return {**out, "comparisons": comparisons, "correction": correction, "truth_nll": document["truth_nll"]}
 
 
 def tuning_export(profile: Profile, tunes: Pairs) -> dict[str, Any]:
@@ -263,20 +338,10 @@ def _paper_alpha(profile: Profile, method: str) -> int:
     return int(m.params.get("k", default)) + 1
 
 
-def _ran_to_cap(job: dict[str, Any], index: int, best_step: int) -> bool:
-    """Whether a fit of the scaling law was still improving at its step limit.
-
-    A fit stops early ``patience`` steps after its best step, so a best step within
-    ``patience`` of the limit means it ran to the limit. The limit of the KAN's i-th grid is
-    counted as if every earlier grid had used all its steps (``steps + i * retrain_steps``);
-    when an earlier grid stopped early this overestimates the limit, so the KAN's count is a
-    lower bound.
-    """
-    from .jobs import build_estimator
-
-    model = build_estimator(job["estimator"], job["params"], 1)
-    limit = model.steps + (index * model.retrain_steps if job["estimator"] == "KANRegressor" else 0)
-    return best_step > limit - model.patience
+def _ran_to_cap(point: dict[str, Any]) -> bool:
+    """Whether a fit of the scaling law was still improving at its step limit: its stage ended
+    at the limit with its best step inside the last ``patience`` steps (not by early stopping)."""
+    return point["stage"]["reason"] == "limit"
 
 
 def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
@@ -285,7 +350,7 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
     assert law is not None
     points = [{"method": job["method"], "family": profile.method(job["method"]).family, "seed": job["seed"],
                "size": pt["size"], "n_params": pt["n_params"], "rmse_test": pt["rmse_test"],
-               "best_step": pt["best_step"], "ran_to_cap": _ran_to_cap(job, i, pt["best_step"])}
+               "best_step": pt["best_step"], "ran_to_cap": _ran_to_cap(pt)}
               for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"]))
               for i, pt in enumerate(res["points"])]
     families, alphas = [], {}
@@ -302,12 +367,12 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
             summary.append({"size": size, "n_params": int(np.median([p["n_params"] for p in at])),
                             "rmse_test": bootstrap_interval([p["rmse_test"] for p in at])})
         families.append({"method": method, "family": m.family, "label": m.label, "size_name": size_name,
-                         "sizes": list(sizes), "fit": fit,
-                         "alpha": {"mean": -fit["slope"], "lo": -fit["hi"], "hi": -fit["lo"], "n": fit["n_groups"]},
+                         "sizes": list(sizes), "fit": fit, "alpha": _alpha(fit),
                          "summary": summary, "fits": len(mine), "ran_to_cap": sum(p["ran_to_cap"] for p in mine)})
     paper = _paper_alpha(profile, law.kan)
     for family in families:
         family["paper_position"] = position(family["alpha"], paper)
+        family.update(law_shape([p for p in points if p["method"] == family["method"]], family["sizes"], paper))
     paired = None
     if law.kan in alphas and law.mlp in alphas:
         seeds = sorted(set(alphas[law.kan]) & set(alphas[law.mlp]))
@@ -317,6 +382,83 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
             "n_test": law.n_test, "seeds": list(law.seeds), "paper_alpha": paper, "kan": law.kan, "mlp": law.mlp,
             "families": families, "points": points, "paired_alpha": paired,
             "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in (law.kan, law.mlp)])}
+
+
+def _alpha(fit: dict[str, Any]) -> dict[str, Any]:
+    """A power-law fit's exponent as the KAN paper states it: ``alpha = -slope``, with its interval."""
+    return {"mean": -fit["slope"], "lo": -fit["hi"], "hi": -fit["lo"], "n": fit["n_groups"]}
+
+
+def law_shape(points: list[dict[str, Any]], sizes: list[int], paper_alpha: float) -> dict[str, Any]:
+    """Whether one family's error follows one power law, from its per-seed points.
+
+    Parameters
+    ----------
+    points : list of dict
+        The family's points (``size``, ``n_params``, ``rmse_test``, ``seed``, ``ran_to_cap``).
+    sizes : list of int
+        The family's sizes, in increasing order.
+    paper_alpha : float
+        The KAN paper's exponent.
+
+    Returns
+    -------
+    dict
+        ``local_alpha``: :func:`ggmm.stats.local_exponents` between consecutive sizes (the
+        exponent alpha = -d log RMSE / d log N_params, paired over seeds); ``floor``: where the
+        error stops falling (the first size from which the local exponent's interval reaches
+        0: ``size``, ``n_params``, ``rmse_test`` the interval over seeds of each seed's
+        geometric mean over that size and the larger ones, ``fits`` and ``ran_to_cap`` at
+        those sizes) or None; ``fit_below_floor``: the power-law fit over the sizes up to the
+        floor's start (None when fewer than two sizes or no floor), with ``alpha_below_floor``
+        and ``paper_position_below_floor``; ``curvature``:
+        :func:`ggmm.stats.power_law_curvature` over every size (None when it cannot be fitted);
+        ``ran_to_cap_by_size``: how many fits were still improving at their step limit, per size.
+    """
+    local = local_exponents([p["size"] for p in points], [p["n_params"] for p in points],
+                            [p["rmse_test"] for p in points], [p["seed"] for p in points])
+    start = floor_start(local)
+    floor = fit = None
+    if start is not None:
+        first = local[start]["from_size"]
+        at = [p for p in points if sizes.index(p["size"]) >= sizes.index(first)]
+        seeds = sorted({p["seed"] for p in at})
+        level = [float(np.exp(np.mean([np.log(p["rmse_test"]) for p in at if p["seed"] == s]))) for s in seeds]
+        floor = {"size": first, "n_params": int(np.median([p["n_params"] for p in at if p["size"] == first])),
+                 "rmse_test": bootstrap_interval(level), "fits": len(at),
+                 "ran_to_cap": sum(p["ran_to_cap"] for p in at)}
+        below = [p for p in points if sizes.index(p["size"]) <= sizes.index(first)]
+        if len({p["size"] for p in below}) >= 2:
+            try:
+                fit = power_law_fit([p["n_params"] for p in below], [p["rmse_test"] for p in below],
+                                    [p["seed"] for p in below])
+            except ValueError:
+                fit = None
+    try:
+        curvature = power_law_curvature([p["n_params"] for p in points], [p["rmse_test"] for p in points],
+                                        [p["seed"] for p in points])
+    except ValueError:
+        curvature = None
+    return {"local_alpha": local, "floor": floor, "fit_below_floor": fit,
+            "alpha_below_floor": None if fit is None else _alpha(fit),
+            "paper_position_below_floor": None if fit is None else position(_alpha(fit), paper_alpha),
+            "curvature": curvature,
+            "ran_to_cap_by_size": [{"size": size, "fits": sum(p["size"] == size for p in points),
+                                    "ran_to_cap": sum(p["ran_to_cap"] for p in points if p["size"] == size)}
+                                   for size in sizes]}
+
+
+def refresh_scaling(document: dict[str, Any]) -> dict[str, Any]:
+    """A scaling export whose law families get :func:`law_shape` again from the law's per-seed points.
+
+    For exports written before the law's shape was exported: the points are all it needs.
+    """
+    law = document.get("law")
+    if law is None:
+        return document
+    families = [{**family, **law_shape([p for p in law["points"] if p["method"] == family["method"]],
+                                       family["sizes"], law["paper_alpha"])} for family in law["families"]]
+    return {**document, "law": {**law, "families": families}}
 
 
 def _cost_export(profile: Profile, tunes: Pairs, costs: Pairs) -> dict[str, Any]:

@@ -10,7 +10,7 @@ Layouts (version 2)
 -------------------
 An *interval* is ``{mean, lo, hi, n}``: the mean over seeds and its 95% percentile
 bootstrap interval (:func:`ggmm.stats.bootstrap_interval`). A *paired difference* is
-the output of :func:`ggmm.stats.paired_difference`.
+the output of :func:`ggmm.stats.paired_difference` (``p_value`` included).
 
 ggmm-presets
     ``presets``: list of {name, title {en, zh}, mixture (GeneralizedGaussianMixture.to_dict),
@@ -21,8 +21,12 @@ ggmm-comparison
     method, family, n_params, rmse_test, rmse_grid: interval, nll, nll_gap: interval or
     null}], ``runs`` [{dataset, method, seed, rmse_test, rmse_grid, nll, nll_gap,
     nll_stderr, truth_nll (same test points), n_params, param_errors, best_steps,
-    bandwidth}], ``comparisons`` [{dataset, name, a, b, metric, label, **paired
-    difference}], ``truth_nll`` {dataset: interval}.
+    bandwidth}], ``comparisons`` [{dataset, name, a, b, metric, label, role ("primary" or
+    "secondary"), **paired difference, family (its Holm family), p_adjusted,
+    verdict_adjusted (the verdict at the adjusted p: the verdict or "tied"), borderline
+    (the two verdicts differ)}], ``correction`` {method ("holm"), family ("all" or
+    "comparison"), level, families [{name, role, comparisons, n_tests}]}, ``truth_nll``
+    {dataset: interval}.
 ggmm-tuning
     ``tuning_seeds``, ``n_validation``, ``candidates_budget``, ``entries`` [{dataset,
     method, score ("nll" or "rmse"), candidates [settings], scores [float], chosen}].
@@ -45,7 +49,14 @@ ggmm-scaling
     alpha {mean, lo, hi, n} (minus the slope), paper_position ("below", "inside", "above":
     where paper_alpha lies against alpha), summary [{size, n_params, rmse_test:
     interval}], fits, ran_to_cap (how many of the fits were still improving at their step
-    limit; a lower bound for the KAN)}], points [{method, family, seed, size, n_params,
+    limit; a lower bound for the KAN), ran_to_cap_by_size [{size, fits, ran_to_cap}],
+    local_alpha [{from_size, to_size, from_x, to_x, mean, lo, hi, n, p_value, values}] (the
+    exponent between consecutive sizes, paired over seeds), floor {size, n_params, rmse_test:
+    interval, fits, ran_to_cap} or null (from the first size whose local exponent's interval
+    reaches 0), fit_below_floor (a *power-law fit* up to the floor's size) or null,
+    alpha_below_floor {mean, lo, hi, n} or null, paper_position_below_floor or null,
+    curvature {quadratic, lo, hi, stderr, t, df, p_value, curved} or null (the quadratic
+    term of log RMSE in log N_params)}], points [{method, family, seed, size, n_params,
     rmse_test, best_step, ran_to_cap}],
     paired_alpha (paired difference of the per-seed exponents, KAN - MLP) or null, tuning
     [tuning entries]}; ``cost`` (or null): {p, n_components, mixture_seed, dims,
@@ -57,8 +68,9 @@ ggmm-scaling
     the output of :func:`ggmm.stats.power_law_fit`. :func:`load_export` attaches the
     ``scaling`` part of the ``timings.json`` beside it as ``timings``.
 ggmm-manifest
-    ``profile``, ``plan`` (hash of every job entry and the code version), ``code_version``,
-    ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
+    ``profile``, ``plan`` (hash of every job entry and of the code), ``code`` (hash of the
+    sources of the modules the jobs and the exporter run; older exports carry a hand-bumped
+    ``code_version`` instead), ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
 ggmm-timings
     ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],
     ``jobs`` [{kind, dataset, method, seed, seconds}], ``scaling`` {measure ("cpu_seconds"),
@@ -96,6 +108,23 @@ def _paired(c: Checker, obj: Any, path: str) -> None:
     if sum(wins) != n:
         c.fail(path, f"wins_a + wins_b + ties = {sum(wins)}, expected n = {n}")
     c.one_of(c.get(obj, "verdict", path, str), f"{path}.verdict", ("better", "worse", "tied"))
+
+
+def _adjusted(c: Checker, obj: dict[str, Any], path: str) -> None:
+    """A paired comparison's p-values and its verdict after the multiplicity adjustment."""
+    p_value = c.number(obj, "p_value", path, minimum=0)
+    p_adjusted = c.number(obj, "p_adjusted", path, minimum=0)
+    if not p_value <= p_adjusted <= 1.0:
+        c.fail(f"{path}.p_adjusted", f"expected p_value <= p_adjusted <= 1, got {p_value} and {p_adjusted}")
+    c.one_of(c.get(obj, "role", path, str), f"{path}.role", ("primary", "secondary"))
+    c.get(obj, "family", path, str)
+    adjusted = c.one_of(c.get(obj, "verdict_adjusted", path, str), f"{path}.verdict_adjusted",
+                        ("better", "worse", "tied"))
+    if adjusted not in (obj["verdict"], "tied"):
+        c.fail(f"{path}.verdict_adjusted", f"an adjustment can only keep the verdict {obj['verdict']!r} or make it "
+                                           f"'tied', got {adjusted!r}")
+    if c.get(obj, "borderline", path, bool) != (adjusted != obj["verdict"]):
+        c.fail(f"{path}.borderline", "should be true exactly when verdict and verdict_adjusted differ")
 
 
 def _presets(c: Checker, doc: dict[str, Any], path: str) -> None:
@@ -161,6 +190,16 @@ def _comparison(c: Checker, doc: dict[str, Any], path: str) -> None:
         c.get(x, "metric", p, str)
         c.bilingual(x, "label", p)
         _paired(c, x, p)
+        _adjusted(c, x, p)
+    correction = c.get(doc, "correction", path, dict)
+    c.one_of(c.get(correction, "method", f"{path}.correction", str), f"{path}.correction.method", ("holm",))
+    families = {c.get(f, "name", f"{path}.correction.families[{i}]", str): c.get(f, "n_tests", f"{path}.correction"
+                                                                                              f".families[{i}]", int)
+                for i, f in enumerate(c.get(correction, "families", f"{path}.correction", list))}
+    for name, n in families.items():
+        counted = sum(x["family"] == name for x in doc["comparisons"])
+        if counted != n:
+            c.fail(f"{path}.correction.families", f"family {name!r} declares {n} tests, the comparisons hold {counted}")
     truth = c.get(doc, "truth_nll", path, dict)
     for name in datasets:
         c.interval(truth, name, f"{path}.truth_nll")
@@ -332,6 +371,7 @@ def _scaling_law(c: Checker, law: dict[str, Any], path: str) -> None:
             c.integer(c.get(s, "n_params", f"{p}.summary[{j}]", int), f"{p}.summary[{j}].n_params", 1)
             if c.interval(s, "rmse_test", f"{p}.summary[{j}]")["lo"] < 0:  # type: ignore[index]
                 c.fail(f"{p}.summary[{j}].rmse_test.lo", "an RMSE interval cannot go below 0")
+        _law_shape(c, f, sizes, p)
     for i, pt in enumerate(c.get(law, "points", path, list)):
         p = f"{path}.points[{i}]"
         c.one_of(c.get(pt, "method", p, str), f"{p}.method", sorted(methods))
@@ -342,6 +382,36 @@ def _scaling_law(c: Checker, law: dict[str, Any], path: str) -> None:
     if paired is not None:
         _paired(c, paired, f"{path}.paired_alpha")
     _tuning_entries(c, c.get(law, "tuning", path, list), f"{path}.tuning")
+
+
+def _law_shape(c: Checker, f: dict[str, Any], sizes: list[int], p: str) -> None:
+    """A law family's local exponents, floor, fit below the floor and curvature."""
+    local = c.get(f, "local_alpha", p, list)
+    if [(e.get("from_size"), e.get("to_size")) for e in local] != list(zip(sizes, sizes[1:], strict=False)):
+        c.fail(f"{p}.local_alpha", "expected one entry per pair of consecutive sizes, in order")
+    for j, e in enumerate(local):
+        q = f"{p}.local_alpha[{j}]"
+        mean, lo, hi = (c.number(e, key, q, nullable=True) for key in ("mean", "lo", "hi"))
+        if lo is not None and not lo <= mean <= hi:  # type: ignore[operator]
+            c.fail(q, f"expected lo <= mean <= hi, got {lo}, {mean}, {hi}")
+    floor = c.get(f, "floor", p, dict, nullable=True)
+    if floor is not None:
+        c.one_of(c.get(floor, "size", f"{p}.floor", int), f"{p}.floor.size", sizes)
+        if c.interval(floor, "rmse_test", f"{p}.floor")["lo"] < 0:  # type: ignore[index]
+            c.fail(f"{p}.floor.rmse_test.lo", "an RMSE interval cannot go below 0")
+    fit = c.get(f, "fit_below_floor", p, dict, nullable=True)
+    if fit is not None:
+        if floor is None:
+            c.fail(f"{p}.fit_below_floor", "a fit below the floor needs a floor")
+        _power_law(c, fit, f"{p}.fit_below_floor")
+        c.interval(f, "alpha_below_floor", p)
+        c.one_of(c.get(f, "paper_position_below_floor", p, str), f"{p}.paper_position_below_floor", POSITIONS)
+    curvature = c.get(f, "curvature", p, dict, nullable=True)
+    if curvature is not None:
+        for key in ("quadratic", "lo", "hi", "t"):
+            c.number(curvature, key, f"{p}.curvature")
+        c.number(curvature, "p_value", f"{p}.curvature", minimum=0)
+        c.get(curvature, "curved", f"{p}.curvature", bool)
 
 
 def _scaling_cost(c: Checker, cost: dict[str, Any], path: str) -> None:
@@ -407,7 +477,7 @@ def _scaling(c: Checker, doc: dict[str, Any], path: str) -> None:
 def _manifest(c: Checker, doc: dict[str, Any], path: str) -> None:
     c.get(doc, "profile", path, str)
     c.get(doc, "plan", path, str)
-    c.get(doc, "code_version", path, int)
+    c.get(doc, "code", path, str) if "code" in doc else c.get(doc, "code_version", path, int)
     for i, name in enumerate(c.get(doc, "files", path, list)):
         if not isinstance(name, str) or name.startswith("/") or ".." in name:
             c.fail(f"{path}.files[{i}]", f"expected a relative file name, got {name!r}")
