@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from ggmm_build.config import ConfigError, load_config
-from ggmm_build.export import dumps, scaling_export
+from ggmm_build.export import dumps, law_shape, scaling_export
 from ggmm_build.jobs import execute, over_limit
 from ggmm_build.plan import cost_dataset, matches, plan_jobs, plan_tuning
 
@@ -20,7 +20,7 @@ from ggmm.estimators import EMEstimator, KANDensityEstimator, KANRegressor, KDEB
 from ggmm.exports import load_export, validate_export
 from ggmm.figures import scaling_accuracy_figure, scaling_cost_figure, scaling_law_figure
 from ggmm.report import Prose, scaling_cost_table, scaling_law_table
-from ggmm.stats import position, power_law_fit
+from ggmm.stats import floor_start, local_exponents, position, power_law_curvature, power_law_fit
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -221,6 +221,73 @@ def test_power_law_fit_refuses_what_it_cannot_fit() -> None:
     with pytest.raises(ValueError, match="distinct x"):
         power_law_fit([2, 2, 2, 2], [1, 2, 3, 4], [0, 0, 1, 1])
     assert position({"lo": 1.0, "hi": 2.0}, 4.0) == "above" and position({"lo": 1.0, "hi": 2.0}, 0.5) == "below"
+
+
+def _bent(seeds: int, rng: np.random.Generator, floor: float = 0.0) -> list[dict[str, Any]]:
+    """Points of sizes 1..5 falling as N^-4 down to ``floor`` (the floor only from size 4 on), per seed."""
+    n = np.array([120.0, 150.0, 225.0, 375.0, 675.0])
+    points = []
+    for s in range(seeds):
+        offset = rng.normal(0.0, 0.3)
+        y = np.exp(offset) * 1e8 * n ** -4.0 * np.exp(0.05 * rng.normal(size=n.size))
+        if floor:
+            y[3:] = floor * np.exp(0.05 * rng.normal(size=2))
+        points += [{"size": i + 1, "n_params": int(v), "rmse_test": float(w), "seed": s, "ran_to_cap": i >= 3}
+                   for i, (v, w) in enumerate(zip(n, y, strict=True))]
+    return points
+
+
+def test_local_exponents_are_paired_over_seeds() -> None:
+    rng = np.random.default_rng(5)
+    points = _bent(5, rng)
+    local = local_exponents([p["size"] for p in points], [p["n_params"] for p in points],
+                            [p["rmse_test"] for p in points], [p["seed"] for p in points])
+    assert [(e["from_size"], e["to_size"]) for e in local] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    for e in local:
+        # each seed's own level shift cancels in its differences: only the small noise is left
+        assert e["lo"] < 4.0 < e["hi"] and e["n"] == 5 and len(e["values"]) == 5
+        assert e["p_value"] < 0.05 and e["lo"] <= e["mean"] <= e["hi"]
+    assert local[0]["from_x"] == 120 and local[-1]["to_x"] == 675
+    assert floor_start(local) is None, "a straight power law has no floor"
+    with pytest.raises(ValueError, match="share the size"):
+        local_exponents([1, 1], [1.0, 2.0], [1.0, 2.0], [0, 0])
+
+
+def test_floor_and_curvature_find_a_bent_relation() -> None:
+    rng = np.random.default_rng(6)
+    straight = _bent(5, rng)
+    bent = _bent(5, rng, floor=float(1e8 * 375.0 ** -4.0))  # flat from the 4th size on
+    xs = lambda pts, k: [p[k] for p in pts]  # noqa: E731
+    flat = power_law_curvature(xs(straight, "n_params"), xs(straight, "rmse_test"), xs(straight, "seed"))
+    assert not flat["curved"] and flat["lo"] < 0.0 < flat["hi"]
+    curved = power_law_curvature(xs(bent, "n_params"), xs(bent, "rmse_test"), xs(bent, "seed"))
+    assert curved["curved"] and curved["quadratic"] > 0 and curved["t"] > 2 and curved["df"] == 25 - 5 - 2
+    shape = law_shape(bent, [1, 2, 3, 4, 5], 4)
+    assert shape["floor"]["size"] == 4 and shape["floor"]["n_params"] == 375
+    assert shape["floor"]["rmse_test"]["mean"] == pytest.approx(1e8 * 375.0 ** -4.0, rel=0.1)
+    assert shape["floor"]["fits"] == 10 and shape["floor"]["ran_to_cap"] == 10
+    # below the floor the relation is the N^-4 it was made of
+    assert shape["fit_below_floor"]["x_max"] == pytest.approx(375) and shape["fit_below_floor"]["n"] == 20
+    assert shape["alpha_below_floor"]["lo"] < 4.0 < shape["alpha_below_floor"]["hi"]
+    assert shape["paper_position_below_floor"] == "inside"
+    assert [r["ran_to_cap"] for r in shape["ran_to_cap_by_size"]] == [0, 0, 0, 5, 5]
+    whole = law_shape(straight, [1, 2, 3, 4, 5], 4)
+    assert whole["floor"] is None and whole["fit_below_floor"] is None and whole["alpha_below_floor"] is None
+    with pytest.raises(ValueError, match="three distinct x"):
+        power_law_curvature([1.0, 2.0, 1.0, 2.0], [1.0, 2.0, 1.0, 2.0], [0, 0, 1, 1])
+
+
+def test_committed_law_is_told_from_its_points(scaling: dict[str, Any]) -> None:
+    law = scaling["law"]
+    for family in law["families"]:
+        mine = [p for p in law["points"] if p["method"] == family["method"]]
+        again = law_shape(mine, family["sizes"], law["paper_alpha"])
+        assert json.loads(dumps(again)) == {k: family[k] for k in again}
+        local = family["local_alpha"]
+        assert len(local) == len(family["sizes"]) - 1
+        if family["floor"] is not None:
+            i = family["sizes"].index(family["floor"]["size"])
+            assert local[i]["lo"] <= 0 and all(e["lo"] > 0 for e in local[:i])
 
 
 # -- estimators: grid extension and fit work -----------------------------------
