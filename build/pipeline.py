@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .cache import CODE_VERSION, Cache, job_key, package_versions
+from .cache import EXPORTER, Cache, SourceTree, job_key, package_versions, source_tree
 from .config import DEFAULT_CONFIG, Profile, load_config
 from .executors import Executor, Task, make_executor
 from .export import (
@@ -59,16 +59,32 @@ class Outcome:
 MANIFEST = "manifest.json"
 
 
-def plan_digest(jobs: list[dict[str, Any]]) -> str:
-    """A hash of every job entry and the code version: what the exports were computed from."""
-    blob = json.dumps({"jobs": jobs, "code": CODE_VERSION}, sort_keys=True, separators=(",", ":"))
+def code_digest(jobs: list[dict[str, Any]], tree: SourceTree | None = None) -> str:
+    """A hash of the code the exports come from: every module the jobs run, and the exporter's code.
+
+    The exporter (:data:`~ggmm_build.cache.EXPORTER` and what it imports) turns cached results
+    into the exports, so a change to it makes the exports stale without retraining anything.
+    """
+    tree = tree or source_tree()
+    modules = tree.closure({EXPORTER}).union(*(tree.job_modules(job) for job in _distinct_code(jobs)))
+    return tree.digest(modules)
+
+
+def _distinct_code(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One job per (kind, estimator): the jobs' code depends on nothing else."""
+    return list({(job["kind"], job.get("estimator")): job for job in jobs}.values())
+
+
+def plan_digest(jobs: list[dict[str, Any]], tree: SourceTree | None = None) -> str:
+    """A hash of every job entry and of the code (:func:`code_digest`): what the exports were computed from."""
+    blob = json.dumps({"jobs": jobs, "code": code_digest(jobs, tree)}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def manifest_document(profile: Profile, jobs: list[dict[str, Any]], files: list[str]) -> dict[str, Any]:
-    """The export folder's provenance: profile, plan digest, files and package versions."""
+    """The export folder's provenance: profile, plan digest, code hash, files and package versions."""
     return {"schema": "ggmm-manifest", "version": EXPORT_VERSION, "profile": profile.name, "plan": plan_digest(jobs),
-            "code_version": CODE_VERSION, "n_jobs": len(jobs), "files": sorted(files),
+            "code": code_digest(jobs), "n_jobs": len(jobs), "files": sorted(files),
             "versions": {"python": platform.python_version(), **package_versions(),
                          **{name: _version(name) for name in ("plotly", "kaleido")}}}
 
@@ -84,6 +100,9 @@ def _version(name: str) -> str:
 
 def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, Any]]) -> bool:
     """Whether ``data_dir`` holds every export of exactly this plan (same config entries, same code).
+
+    Same code means the same sources of the modules the jobs and the exporter run
+    (:func:`code_digest`), line endings aside.
 
     Package versions are recorded in the manifest but do not make committed exports stale:
     a fresh clone renders the published data as it is, and ``--force`` recomputes it.
