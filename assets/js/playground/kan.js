@@ -99,6 +99,50 @@ export function basisAt(x, t, o, ng, k, val, der) {
 }
 
 /**
+ * Reciprocal knot spans 1 / (t_{j+m} - t_j) for m = 1..k of every input, cached on the
+ * layer for its current grid: (in, k, G + 2k + 1).
+ */
+function spans(L) {
+  if (L.spansFor === L.grid) return L.spans;
+  const ng = L.num + 2 * L.k + 1, k = L.k, out = new Float64Array(L.inDim * k * ng);
+  for (let i = 0; i < L.inDim; i++) {
+    for (let m = 1; m <= k; m++) {
+      for (let j = 0; j + m < ng; j++) out[(i * k + m - 1) * ng + j] = 1 / (L.grid[i * ng + j + m] - L.grid[i * ng + j]);
+    }
+  }
+  L.spans = out; L.spansFor = L.grid;
+  return out;
+}
+
+/** basisAt with the layer's cached reciprocal spans (the training loop's version). */
+function basisFast(x, t, o, inv, io, ng, k, val, der) {
+  if (!(x >= t[o]) || !(x < t[o + ng - 1])) return -1e9;
+  let lo = 0, hi = ng - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x >= t[o + mid]) lo = mid; else hi = mid;
+  }
+  const s = lo, nInt = ng - 1;
+  val[0] = 1;
+  if (der) der[0] = 0;
+  for (let m = 1; m <= k; m++) {
+    const count = nInt - m, im = io + (m - 1) * ng;
+    let b1 = 0, db1 = 0;
+    for (let r = 0; r <= m; r++) {
+      const j = s - m + r;
+      const b2 = r < m ? val[r] : 0, db2 = r < m && der ? der[r] : 0;
+      if (j < 0 || j >= count) { val[r] = 0; if (der) der[r] = 0; b1 = b2; db1 = db2; continue; }
+      const i1 = inv[im + j], i2 = inv[im + j + 1];
+      const w1 = (x - t[o + j]) * i1, w2 = (t[o + j + m + 1] - x) * i2;
+      val[r] = finite(w1 * b1 + w2 * b2);
+      if (der) der[r] = finite(b1 * i1 + w1 * db1 - b2 * i2 + w2 * db2);
+      b1 = b2; db1 = db2;
+    }
+  }
+  return s - k;
+}
+
+/**
  * The full basis matrix of pykan's B_batch for one input: (n, G + k).
  * @param {Float64Array} xs n values
  */
@@ -306,12 +350,26 @@ export function cloneKAN(model) {
   };
 }
 
-function silu(x) { return x / (1 + Math.exp(-x)); }
-function dsilu(x) { const s = 1 / (1 + Math.exp(-x)); return s + x * s * (1 - s); }
+/**
+ * A reusable Float64Array (or Int32Array) of `size` for slot `name` of `layer`: training
+ * evaluates the same batch size every step, so buffers are allocated once.
+ */
+function buffer(layer, name, size, Type = Float64Array) {
+  const pool = layer.buffers || (layer.buffers = {});
+  const key = name + size;
+  let buf = pool[key];
+  if (!buf) buf = pool[key] = new Type(size);
+  return buf;
+}
 
 /**
  * Forward pass over a batch, keeping what the backward pass needs.
+ * Per (sample, input) it stores the first of the k + 1 B-splines that can be non-zero
+ * (clamped into 0..G-1, so the k + 1 coefficients read are always in range) and their
+ * values and derivatives aligned with it.
  * @param {Float64Array} X (n, width[0])
+ * @param {boolean} keep keep the cache for backward (its buffers are reused by the next
+ *   call with keep on the same batch size)
  * @returns {{out: Float64Array, acts: Float64Array[], cache: object[], n: number}}
  *   acts[l] is the input of layer l (acts[L] the output), each (n, width[l])
  */
@@ -319,41 +377,44 @@ export function forward(model, X, n, keep = true) {
   const acts = [X], cache = [];
   let x = X;
   for (const L of model.layers) {
-    const { nIn, nOut, nb, ng } = dims(L), k = L.k;
+    const { nIn, nOut, nb, ng } = dims(L), k = L.k, k1 = k + 1, ne = nIn * nOut;
+    const alloc = keep ? (name, size, Type) => buffer(L, name, size, Type) : (name, size, Type = Float64Array) => new Type(size);
     const y = new Float64Array(n * nOut);
-    const base = new Float64Array(n * nIn), dbase = keep ? new Float64Array(n * nIn) : null;
-    const start = new Int32Array(n * nIn), vals = new Float64Array(n * nIn * (k + 1));
-    const ders = keep ? new Float64Array(n * nIn * (k + 1)) : null;
-    const spl = keep ? new Float64Array(n * nIn * nOut) : null; // spline value per edge
-    const val = new Float64Array(k + 1), der = new Float64Array(k + 1);
-    const w = new Float64Array(nIn * nOut * 2); // masked scales
-    for (let e = 0; e < nIn * nOut; e++) { w[2 * e] = L.mask[e] * L.scaleBase[e]; w[2 * e + 1] = L.mask[e] * L.scaleSp[e]; }
+    const base = alloc("base", n * nIn), dbase = keep ? alloc("dbase", n * nIn) : null;
+    const start = alloc("start", n * nIn, Int32Array), vals = alloc("vals", n * nIn * k1);
+    const ders = keep ? alloc("ders", n * nIn * k1) : null;
+    const spl = keep ? alloc("spl", n * ne) : null; // spline value per edge
+    const val = new Float64Array(k1), der = new Float64Array(k1);
+    const wb = new Float64Array(ne), ws = new Float64Array(ne); // masked scales
+    for (let e = 0; e < ne; e++) { wb[e] = L.mask[e] * L.scaleBase[e]; ws[e] = L.mask[e] * L.scaleSp[e]; }
+    const coef = L.coef, grid = L.grid, top = nb - k1, inv = spans(L);
     for (let p = 0; p < n; p++) {
       for (let i = 0; i < nIn; i++) {
-        const xi = x[p * nIn + i], q = p * nIn + i;
-        base[q] = silu(xi);
-        if (keep) dbase[q] = dsilu(xi);
-        let s = basisAt(xi, L.grid, i * ng, ng, k, val, keep ? der : null);
-        if (s === -1e9) { s = -(k + 1); val.fill(0); der.fill(0); }
-        start[q] = s;
-        for (let r = 0; r <= k; r++) {
-          const b = s + r, ok = b >= 0 && b < nb;
-          vals[q * (k + 1) + r] = ok ? val[r] : 0;
-          if (keep) ders[q * (k + 1) + r] = ok ? der[r] : 0;
+        const xi = x[p * nIn + i], q = p * nIn + i, v0 = q * k1;
+        const sig = 1 / (1 + Math.exp(-xi));
+        base[q] = xi * sig;
+        if (keep) dbase[q] = sig * (1 + xi * (1 - sig));
+        const s = basisFast(xi, grid, i * ng, inv, i * k * ng, ng, k, val, keep ? der : null);
+        // aligned: vals[v0 + r] = B_{st + r}(x)
+        const st = s === -1e9 ? 0 : Math.min(Math.max(s, 0), top);
+        for (let r = 0; r < k1; r++) {
+          const src = st + r - s, ok = s !== -1e9 && src >= 0 && src < k1;
+          vals[v0 + r] = ok ? val[src] : 0;
+          if (keep) ders[v0 + r] = ok ? der[src] : 0;
         }
+        start[q] = st;
+        const bq = base[q];
         for (let j = 0; j < nOut; j++) {
-          const e = i * nOut + j, c = e * nb;
+          const e = i * nOut + j, c = e * nb + st;
           let sp = 0;
-          for (let r = 0; r <= k; r++) {
-            const b = s + r;
-            if (b >= 0 && b < nb) sp += L.coef[c + b] * vals[q * (k + 1) + r];
-          }
+          for (let r = 0; r < k1; r++) sp += coef[c + r] * vals[v0 + r];
           if (keep) spl[q * nOut + j] = sp;
-          y[p * nOut + j] += w[2 * e] * base[q] + w[2 * e + 1] * sp;
+          y[p * nOut + j] += wb[e] * bq + ws[e] * sp;
         }
       }
     }
-    const pre = keep ? Float64Array.from(y) : null; // before the affine maps
+    const pre = keep ? alloc("pre", n * nOut) : null; // before the affine maps
+    if (keep) pre.set(y);
     for (let p = 0; p < n; p++) {
       for (let j = 0; j < nOut; j++) {
         const v = L.subnodeScale[j] * y[p * nOut + j] + L.subnodeBias[j];
@@ -484,9 +545,10 @@ export function backward(model, fw, dOut, reg = null, grads = zeroGrads(model)) 
     }
     const dx = l > 0 ? new Float64Array(n * nIn) : null;
     const dPost = reg ? reg.dPost[l] : null;
+    const k1 = k + 1, coef = L.coef, vals = c.vals, ders = c.ders, gCoef = G.coef;
     for (let p = 0; p < n; p++) {
       for (let i = 0; i < nIn; i++) {
-        const q = p * nIn + i, s = c.start[q], base = c.base[q];
+        const q = p * nIn + i, st = c.start[q], base = c.base[q], v0 = q * k1;
         let dxq = 0;
         for (let j = 0; j < nOut; j++) {
           const e = i * nOut + j;
@@ -497,13 +559,11 @@ export function backward(model, fw, dOut, reg = null, grads = zeroGrads(model)) 
           const gm = g * L.mask[e];
           G.scaleBase[e] += gm * base;
           G.scaleSp[e] += gm * c.spl[q * nOut + j];
-          const gc = gm * L.scaleSp[e], off = e * nb;
+          const gc = gm * L.scaleSp[e], off = e * nb + st;
           let dsp = 0;
-          for (let r = 0; r <= k; r++) {
-            const b = s + r;
-            if (b < 0 || b >= nb) continue;
-            G.coef[off + b] += gc * c.vals[q * (k + 1) + r];
-            if (dx) dsp += L.coef[off + b] * c.ders[q * (k + 1) + r];
+          for (let r = 0; r < k1; r++) {
+            gCoef[off + r] += gc * vals[v0 + r];
+            dsp += coef[off + r] * ders[v0 + r];
           }
           if (dx) dxq += gm * (L.scaleBase[e] * c.dbase[q] + L.scaleSp[e] * dsp);
         }
