@@ -9,13 +9,17 @@ on the "original" preset (N_train = 2000), plotting grid 50 x 50. Reported:
   without "symbolic", which does not depend on the recorder), best of three each;
 * frames, and the JSON size raw and gzipped (budgets: >= 100 frames, <= 1.5 MB gzipped,
   overhead <= 15%).
+
+``--smoke``: 300 samples, a 10 x 10 grid and a few steps per stage, one repetition.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import sys
 import time
+from typing import Any
 
 from ggmm import get_preset
 from ggmm.estimators import KANRegressor
@@ -44,34 +48,42 @@ class _TimedRecorder(SnapshotRecorder):
             self.seconds += time.perf_counter() - start
 
 
-def _recorder(preset, cls=SnapshotRecorder, cadence: int | None = None) -> SnapshotRecorder:
-    grid = preset.mixture.grid(preset.bounds, 50)
+#: The published run's sizes, and the smoke mode's.
+FULL = {"n": 2000, "grid": 50, "repeats": 3, "params": {}}
+SMOKE = {"n": 300, "grid": 10, "repeats": 1,
+         "params": {"steps": 6, "retrain_steps": 4, "patience": 3, "symbolic_points": 50, "symbolic_steps": 3}}
+
+
+def _recorder(preset, grid_points: int, cls=SnapshotRecorder, cadence: int | None = None) -> SnapshotRecorder:
+    grid = preset.mixture.grid(preset.bounds, grid_points)
     return cls(grid.axes[0], grid.axes[1], grid.z, cadence=cadence)
 
 
-def main() -> list[tuple[str, str]]:
+def main(smoke: bool = False) -> list[tuple[str, str]]:
+    size: dict[str, Any] = SMOKE if smoke else FULL
+    params = size["params"]
     preset = get_preset("original")
-    X, _ = preset.mixture.sample(2000, seed=0)
-    X_test, _ = preset.mixture.sample(2000, seed=1)
+    X, _ = preset.mixture.sample(size["n"], seed=0)
+    X_test, _ = preset.mixture.sample(size["n"], seed=1)
     target = preset.mixture.pdf
     rows: list[tuple[str, str]] = []
 
     plain, recorded = [], []
-    for _ in range(3):
+    for _ in range(size["repeats"]):
         start = time.perf_counter()
-        KANRegressor(stages=STAGES_NO_SYMBOLIC).fit(X, target=target, seed=0)
+        KANRegressor(stages=STAGES_NO_SYMBOLIC, **params).fit(X, target=target, seed=0)
         plain.append(time.perf_counter() - start)
-        rec = _recorder(preset)
+        rec = _recorder(preset, size["grid"])
         start = time.perf_counter()
-        KANRegressor(stages=STAGES_NO_SYMBOLIC).fit(X, target=target, seed=0, recorder=rec)
+        KANRegressor(stages=STAGES_NO_SYMBOLIC, **params).fit(X, target=target, seed=0, recorder=rec)
         recorded.append(time.perf_counter() - start)
-    rows.append(("fit without recorder (s, best of 3)", f"{min(plain):.2f}"))
-    rows.append(("fit with recorder (s, best of 3)", f"{min(recorded):.2f}"))
+    rows.append((f"fit without recorder (s, best of {size['repeats']})", f"{min(plain):.2f}"))
+    rows.append((f"fit with recorder (s, best of {size['repeats']})", f"{min(recorded):.2f}"))
     rows.append(("overhead, wall-time ratio", f"{min(recorded) / min(plain) - 1:.1%} (budget 15%)"))
 
-    probe = KANRegressor(stages=[*STAGES_NO_SYMBOLIC, "symbolic"]).fit(X, target=target, seed=0)
-    rec = _recorder(preset, _TimedRecorder, cadence=max(1, probe.n_steps_ // 100))
-    est = KANRegressor(stages=[*STAGES_NO_SYMBOLIC, "symbolic"])
+    probe = KANRegressor(stages=[*STAGES_NO_SYMBOLIC, "symbolic"], **params).fit(X, target=target, seed=0)
+    rec = _recorder(preset, size["grid"], _TimedRecorder, cadence=max(1, probe.n_steps_ // 100))
+    est = KANRegressor(stages=[*STAGES_NO_SYMBOLIC, "symbolic"], **params)
     start = time.perf_counter()
     est.fit(X, target=target, seed=0, recorder=rec)
     total = time.perf_counter() - start
@@ -93,5 +105,5 @@ def main() -> list[tuple[str, str]]:
 
 
 if __name__ == "__main__":
-    for label, value in main():
+    for label, value in main(smoke="--smoke" in sys.argv[1:]):
         print(f"{label:<48} {value}")
