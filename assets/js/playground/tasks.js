@@ -17,6 +17,9 @@
 import * as kan from "./kan.js";
 import { mulberry32, pdf, sample } from "./ggmm.js";
 
+/** A run whose loss rises this many times max(1, |initial loss|) above its start has diverged. */
+export const DIVERGED = 100;
+
 // -- objectives (shared with the agreement tests) ------------------------------------
 
 /**
@@ -207,7 +210,7 @@ export class Session {
     this.step = 0; this.local = 0; this.stageSteps = s.steps;
     this.shiftRng = mulberry32((s.seed + 0xC0FFEE) >>> 0);
     this.batchRng = mulberry32((s.seed + 0xBA7C4) >>> 0);
-    this.trainLoss = NaN; this.diverged = false; this.history = [];
+    this.trainLoss = NaN; this.diverged = false; this.initialLoss = undefined;
     this.validationLoss = this.computeValidation();
   }
 
@@ -248,7 +251,10 @@ export class Session {
       }
       r = densityObjective(this.model, X, nData, this.nQuad, this.logVolume, s.lamb);
     }
-    if (!Number.isFinite(r.objective) || !Number.isFinite(r.loss)) {
+    // diverged: a loss that is not finite, or one far above where the run started
+    if (this.step === 0 || this.initialLoss === undefined) this.initialLoss = r.loss;
+    if (!Number.isFinite(r.objective) || !Number.isFinite(r.loss)
+        || r.loss > this.initialLoss + DIVERGED * Math.max(1, Math.abs(this.initialLoss))) {
       this.diverged = true;
       return r.loss;
     }
@@ -309,14 +315,17 @@ export class Session {
   }
 
   /** Every edge's curve over its inputs' range on the training points, and its importance. */
-  edges(samples = 48) {
-    const fw = kan.forward(this.model, this.xFit, this.nFit, false);
-    const scores = kan.attribute(this.model, this.xFit, this.nFit).edgeScores;
+  edges(samples = 48, rows = 512) {
+    // the view's curves and importances from an evenly spaced subset of the fitting points
+    const n = Math.min(rows, this.nFit), every = this.nFit / n, X = new Float64Array(n * 2);
+    for (let a = 0; a < n; a++) { const r = Math.floor(a * every); X[a * 2] = this.xFit[r * 2]; X[a * 2 + 1] = this.xFit[r * 2 + 1]; }
+    const fw = kan.forward(this.model, X, n, false);
+    const scores = kan.attribute(this.model, X, n).edgeScores;
     return this.model.layers.map((L, l) => {
       const x = fw.acts[l], nIn = L.inDim, out = [];
       for (let i = 0; i < nIn; i++) {
         let lo = Infinity, hi = -Infinity;
-        for (let p = 0; p < this.nFit; p++) { lo = Math.min(lo, x[p * nIn + i]); hi = Math.max(hi, x[p * nIn + i]); }
+        for (let p = 0; p < n; p++) { lo = Math.min(lo, x[p * nIn + i]); hi = Math.max(hi, x[p * nIn + i]); }
         const ts = new Float64Array(samples * nIn);
         for (let a = 0; a < samples; a++) ts[a * nIn + i] = lo + (hi - lo) * a / (samples - 1);
         const one = { ...this.model, layers: [L] };
