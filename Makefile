@@ -15,7 +15,8 @@ help:
 	@echo "make data     run the experiments (PROFILE=full|quick, EXECUTOR=local|dask) and export the report's data"
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
-	@echo "make test     run the default test suite"
+	@echo "make lint     ruff and the import contracts (lint-imports)"
+	@echo "make test     the checks (make lint), then the default test suite"
 	@echo "make test-all the default suite plus the slow tests (a cold quick-profile build, every print branch)"
 	@echo "make bench    print the benchmarks (ratios measured in one run)"
 	@echo "make pdf      the report as PDF (Quarto + Typst)"
@@ -48,14 +49,17 @@ serve:
 audit:
 	$(PY) -m ggmm_build.site audit $(ARGS)
 
-test:
+test: lint
 	$(PY) -m pytest -q
 
-test-all:
+test-all: lint
 	$(PY) -m pytest -q -m ""
 
+# What a reviewer would check first; `make test` (and so CI) runs it before the tests.
+# Add `$(VENV)/bin/ruff format --check .` once the tree has had its formatting commit.
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench:
 	$(PY) tests/benchmarks/run.py
