@@ -61,6 +61,17 @@ def _summary(comparison: Doc, dataset: str, method: str) -> Mapping[str, Any] | 
     return next((s for s in comparison["summary"] if s["dataset"] == dataset and s["method"] == method), None)
 
 
+def _raw(entry: Mapping[str, Any]) -> str:
+    """A comparison's verdict before any multiplicity adjustment, as "better", "tied" or "worse"."""
+    return "tied" if entry["verdict"] in ("tie", "tied") else entry["verdict"]
+
+
+def _final(entry: Mapping[str, Any]) -> str:
+    """The verdict the report states: after the multiplicity adjustment when the export has one."""
+    verdict = entry.get("verdict_adjusted") or entry["verdict"]
+    return "tied" if verdict in ("tie", "tied") else verdict
+
+
 def comparison_entry(comparison: Doc, name: str, dataset: str) -> Facts:
     """One declared paired comparison on one dataset, with labels and both methods' levels.
 
@@ -79,7 +90,9 @@ def comparison_entry(comparison: Doc, name: str, dataset: str) -> Facts:
         raise ValueError(f"The parameter 'name' must be one of {known}, but got {name!r}.")
     labels = _labels(comparison)
     out = Facts({**entry, "a_label": labels[entry["a"]], "b_label": labels[entry["b"]],
-           "dataset_title": _titles(comparison)[dataset], "n_datasets": len(comparison["datasets"])})
+           "dataset_title": _titles(comparison)[dataset], "n_datasets": len(comparison["datasets"]),
+           "final": _final(entry), "borderline": _final(entry) != _raw(entry),
+           "n_tests": sum(c.get("family") == entry.get("family") for c in comparison["comparisons"])})
     for side in ("a", "b"):
         row = _summary(comparison, dataset, entry[side])
         out[f"{side}_level"] = row[entry["metric"]]["mean"] if row and row.get(entry["metric"]) else None
@@ -94,7 +107,8 @@ def record(comparison: Doc, name: str) -> Facts:
     -------
     dict
         ``better``, ``tied``, ``worse``: lists of dataset titles (per language) where method
-        a is better, cannot be told apart, is worse; ``n``: datasets; ``a_label``,
+        a is better, cannot be told apart, is worse (after the multiplicity adjustment when the
+        export has one); ``borderline``: those whose verdict the adjustment changed; ``n``: datasets; ``a_label``,
         ``b_label``, ``metric``.
     """
     entries = [c for c in comparison["comparisons"] if c["name"] == name]
@@ -102,10 +116,12 @@ def record(comparison: Doc, name: str) -> Facts:
         known = sorted({c["name"] for c in comparison["comparisons"]})
         raise ValueError(f"The parameter 'name' must be one of {known}, but got {name!r}.")
     titles, labels = _titles(comparison), _labels(comparison)
-    out = Facts({key: {lang: [] for lang in LANGS} for key in ("better", "tied", "worse")})
+    out = Facts({key: {lang: [] for lang in LANGS} for key in ("better", "tied", "worse", "borderline")})
     for c in entries:
         for lang in LANGS:
-            out[c["verdict"]][lang].append(titles[c["dataset"]][lang])
+            out[_final(c)][lang].append(titles[c["dataset"]][lang])
+            if _final(c) != _raw(c):
+                out["borderline"][lang].append(titles[c["dataset"]][lang])
     out.update(n=len(entries), a_label=labels[entries[0]["a"]], b_label=labels[entries[0]["b"]],
                metric=entries[0]["metric"], label=entries[0]["label"],
                counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")})
@@ -149,7 +165,9 @@ def recovery_facts(recovered: Doc, dataset: str = "original") -> Facts:
         raise ValueError(f"The parameter 'dataset' must be one of {sorted(entries)}, but got {dataset!r}.")
     entry = entries[dataset]
     across = entry["across_seeds"]
-    out = Facts({"n_seeds": len(across["seeds"]), "seed": entry["seed"]})
+    truth_p = entry.get("truth", {}).get("p")
+    out = Facts({"n_seeds": len(across["seeds"]), "seed": entry["seed"],
+                 "truth_p": float(np.mean(truth_p)) if truth_p is not None else None})
     for who in ("kan", "em"):
         for key, stat in across[who].items():
             out[f"{who}_{key}"] = stat["mean"]
@@ -304,7 +322,14 @@ def scaling_law_facts(scaling: Doc) -> Facts:
                           "params_min": summary[0]["n_params"], "params_max": summary[-1]["n_params"],
                           "position": family["paper_position"], "rmse_first": summary[0]["rmse_test"]["mean"],
                           "rmse_last": summary[-1]["rmse_test"]["mean"], "fits": family["fits"],
-                          "ran_to_cap": family["ran_to_cap"]})
+                          "ran_to_cap": family["ran_to_cap"],
+                          # the law's shape (absent from older exports): local exponents, floor, fit below it
+                          "local": family.get("local_alpha") or [], "floor": family.get("floor"),
+                          "below": family.get("alpha_below_floor"),
+                          "position_below": family.get("paper_position_below_floor"),
+                          "curvature": family.get("curvature"),
+                          "chosen": next((t["chosen"] for t in law.get("tuning") or []
+                                          if t["method"] == law[key]), None)})
     return out
 
 
@@ -422,3 +447,277 @@ def tail_mass(p: float) -> float:
     if not p > 0:
         raise ValueError(f"The parameter 'p' must be > 0, but got {p!r}.")
     return float(gammaincc(1.0 / p, 1.0))
+
+
+# ---- Facts added for the read-back, training, grid-RMSE and seed pages (issue 16). ----
+
+def _runs(comparison: Doc, dataset: str, method: str) -> dict[int, Mapping[str, Any]]:
+    return {int(r["seed"]): r for r in comparison["runs"] if r["dataset"] == dataset and r["method"] == method}
+
+
+def _paired(a: list[float], b: list[float], log: bool) -> dict[str, Any] | None:
+    """The pipeline's paired test on two per-seed lists (None with fewer than 2 pairs or non-positive logs)."""
+    from ..stats import paired_difference
+
+    if len(a) < 2 or (log and (min(a) <= 0 or min(b) <= 0)):
+        return None
+    return paired_difference(a, b, log=log)
+
+
+def readback_facts(comparison: Doc, ka: str = "ka-kan", em: str = "em-kmeans",
+                   random: str = "ka-kan-random") -> Facts:
+    """The read-back against EM on every dataset, from the per-run ``param_errors``.
+
+    Returns
+    -------
+    dict
+        ``rows``: per dataset ``title``, ``n`` (seeds), ``ka``, ``em`` and ``init`` (mean over
+        seeds of each ``param_errors`` key; ``init`` is None unless the runs carry
+        ``param_errors_init``, the errors of the k-means starting point), ``center`` and
+        ``scale`` (the paired KA/EM ratio of the errors, :func:`ggmm.stats.paired_difference`
+        on logs), ``ka_worst`` and ``em_worst`` (the largest per-seed center RMSE);
+        ``n``: datasets; ``center_worse``, ``scale_worse``: titles (per language) where the
+        ratio's interval lies above 1; ``has_init``; ``random``: the random-start control
+        (see :func:`random_start_facts`).
+    """
+    rows, keys = [], ("center_rmse", "scale_rmse", "weight_max_abs", "p_abs")
+    worse = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
+    better = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
+    for d in comparison["datasets"]:
+        a, b = _runs(comparison, d["name"], ka), _runs(comparison, d["name"], em)
+        seeds = sorted(s for s in set(a) & set(b) if a[s].get("param_errors") and b[s].get("param_errors"))
+        if not seeds:
+            continue
+        row = Facts({"dataset": d["name"], "title": d["title"], "n": len(seeds)})
+        sides = (("ka", a, "param_errors"), ("em", b, "param_errors"), ("init", a, "param_errors_init"))
+        for who, runs, field in sides:
+            have = [runs[s][field] for s in seeds if runs[s].get(field)]
+            row[who] = {k: float(np.mean([e[k] for e in have])) for k in keys} if len(have) == len(seeds) else None
+        for key, name in (("center_rmse", "center"), ("scale_rmse", "scale")):
+            row[name] = _paired([a[s]["param_errors"][key] for s in seeds], [b[s]["param_errors"][key] for s in seeds],
+                                log=True)
+            if row[name] and row[name]["verdict"] in ("worse", "better"):
+                for lang in LANGS:
+                    (worse if row[name]["verdict"] == "worse" else better)[name][lang].append(d["title"][lang])
+        row["ka_worst"] = max(a[s]["param_errors"]["center_rmse"] for s in seeds)
+        row["em_worst"] = max(b[s]["param_errors"]["center_rmse"] for s in seeds)
+        rows.append(row)
+    return Facts({"rows": rows, "n": len(rows), "center_worse": worse["center"], "scale_worse": worse["scale"],
+                  "center_better": better["center"], "scale_better": better["scale"],
+                  "has_init": bool(rows) and all(r["init"] is not None for r in rows),
+                  "ratio_min": {k: min((r[k]["ratio"] for r in rows if r[k]), default=None)
+                                for k in ("center", "scale")},
+                  "ratio_max": {k: max((r[k]["ratio"] for r in rows if r[k]), default=None)
+                                for k in ("center", "scale")},
+                  "random": random_start_facts(comparison, ka, random)})
+
+
+def random_start_facts(comparison: Doc, ka: str = "ka-kan", random: str = "ka-kan-random") -> Facts:
+    """The KA-structured KAN from a random start against the same model from k-means, by held-out NLL.
+
+    Returns
+    -------
+    dict
+        ``rows``: per dataset ``title`` and the paired difference random - k-means in nats per
+        sample (``mean``, ``lo``, ``hi``, ``verdict``: "worse" when the random start is worse);
+        ``n``; ``worse``, ``tied``, ``better``: titles (per language) by verdict; ``gap_min``,
+        ``gap_max``: the smallest and largest mean difference; ``labels``: both methods' labels.
+    """
+    labels = _labels(comparison)
+    rows = []
+    out = Facts({key: {lang: [] for lang in LANGS} for key in ("better", "tied", "worse")})
+    for d in comparison["datasets"]:
+        a, b = _runs(comparison, d["name"], random), _runs(comparison, d["name"], ka)
+        seeds = sorted(s for s in set(a) & set(b) if a[s].get("nll") is not None and b[s].get("nll") is not None)
+        diff = _paired([a[s]["nll"] for s in seeds], [b[s]["nll"] for s in seeds], log=False)
+        if diff is None:
+            continue
+        rows.append({"title": d["title"], **diff})
+        for lang in LANGS:
+            out[diff["verdict"]][lang].append(d["title"][lang])
+    out.update(rows=rows, n=len(rows), counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")},
+               gap_min=min((r["mean"] for r in rows), default=None),
+               gap_max=max((r["mean"] for r in rows), default=None),
+               labels={"ka": labels.get(ka), "random": labels.get(random)})
+    return out
+
+
+def readback_worst(recovered: Doc) -> Facts:
+    """The generated mixtures at the coarsest grid: the worst center RMSE of the read-back and of EM, and NLL.
+
+    Returns
+    -------
+    dict
+        ``n`` mixtures, ``grid``, ``ka_worst``, ``em_worst``, ``ka_higher`` (mixtures where the
+        read-back's center RMSE exceeds EM's), ``nll_n`` (mixtures with both NLLs) and
+        ``nll_ka_worse`` (those where the KA-structured KAN's held-out NLL is higher than EM's).
+    """
+    items = recovered.get("generated") or []
+    grids = sorted({int(g["grid"]) for g in items})
+    base = [g for g in items if grids and int(g["grid"]) == grids[0]]
+    with_nll = [g for g in base if g.get("nll") and g["nll"].get("kan") is not None and g["nll"].get("em") is not None]
+    return Facts({"n": len(base), "grid": grids[0] if grids else None,
+                  "ka_worst": max((g["errors"]["kan"]["center_rmse"] for g in base), default=None),
+                  "em_worst": max((g["errors"]["em"]["center_rmse"] for g in base), default=None),
+                  "ka_higher": sum(g["errors"]["kan"]["center_rmse"] > g["errors"]["em"]["center_rmse"] for g in base),
+                  "nll_n": len(with_nll), "nll_ka_worse": sum(g["nll"]["kan"] > g["nll"]["em"] for g in with_nll)})
+
+
+def seed_worst(recovered: Doc, dataset: str, key: str = "weight_max_abs") -> Facts:
+    """The largest per-seed error ``key`` of the read-back and of EM on one preset (from ``recovered.json``).
+
+    Returns None values when the export holds only the mean over seeds.
+    """
+    entry = next((e for e in recovered["datasets"] if e["dataset"] == dataset), None)
+    per_seed = (entry or {}).get("across_seeds", {}).get("per_seed")
+    if not per_seed:
+        return Facts({"ka": None, "em": None})
+    return Facts({"ka": max(s["kan"][key] for s in per_seed), "em": max(s["em"][key] for s in per_seed)})
+
+
+def training_facts(snapshots: Doc) -> Facts:
+    """What a training replay shows, told apart by stage: the spline network's end, pruning, the symbolic step.
+
+    Returns
+    -------
+    dict
+        ``n_edges``; ``pruned`` (edges not live at the last spline snapshot); ``width_first``,
+        ``width_last``; ``spline_train``, ``spline_validation`` (losses at the last snapshot
+        before any symbolic stage); ``symbolic_train``, ``symbolic_validation`` (at the last
+        symbolic snapshot, or None); ``stages`` (names in order); ``loss_name``;
+        ``has_prune`` (a prune stage ran); ``n_steps``; ``n_frames``; ``method``, ``dataset``.
+    """
+    frames = snapshots["frames"]
+    spline = [f for f in frames if f.get("stage") != "symbolic"] or frames
+    symbolic = [f for f in frames if f.get("stage") == "symbolic"]
+    last = spline[-1]
+    n_edges = len(snapshots["edges"])
+    return Facts({
+        "dataset": snapshots["run"]["dataset"], "method": snapshots["run"]["method"],
+        "n_frames": len(frames), "n_steps": max(snapshots["loss"]["step"], default=last["step"]),
+        "stages": [s["name"] for s in snapshots["stages"]],
+        "has_prune": any(s["name"] == "prune" for s in snapshots["stages"]),
+        "n_edges": n_edges, "pruned": n_edges - int(sum(last["edges"]["live"])),
+        "width_first": list(frames[0]["width"]), "width_last": list(last["width"]),
+        "loss_name": snapshots["loss_name"],
+        "spline_train": last["train_loss"], "spline_validation": last["validation_loss"],
+        "symbolic_train": symbolic[-1]["train_loss"] if symbolic else None,
+        "symbolic_validation": symbolic[-1]["validation_loss"] if symbolic else None,
+    })
+
+
+def _match_weights(centers: list[list[float]], weights: list[float], truth: list[list[float]]) -> list[float]:
+    """Weights reordered to the truth's components (each estimate to its nearest true center, one to one)."""
+    from itertools import permutations
+
+    c, t = np.asarray(centers, dtype=float), np.asarray(truth, dtype=float)
+    best = min(permutations(range(len(t))), key=lambda p: sum(np.sum((c[p[k]] - t[k]) ** 2) for k in range(len(t))))
+    return [float(weights[best[k]]) for k in range(len(t))]
+
+
+def em_weight_facts(history: Doc, dataset: str = "close", init: str = "kmeans") -> Facts | None:
+    """The mixing weights of one EM replay: truth, the k-means start and EM's end, matched to the truth.
+
+    Returns
+    -------
+    dict or None
+        ``truth``, ``start``, ``end`` (lists in the truth's component order), ``start_error`` and
+        ``end_error`` (largest absolute weight error), ``iterations``; None without the replay.
+    """
+    run = next((r for r in history["runs"] if r["dataset"] == dataset and r["init"] == init), None)
+    if run is None or not run.get("iterations"):
+        return None
+    truth = run["truth"]
+    first, last = run["iterations"][0]["mixture"], run["iterations"][-1]["mixture"]
+    start = _match_weights(first["centers"], first["weights"], truth["centers"])
+    end = _match_weights(last["centers"], last["weights"], truth["centers"])
+    err = lambda w: max(abs(a - b) for a, b in zip(w, truth["weights"], strict=True))  # noqa: E731
+    return Facts({"truth": [float(w) for w in truth["weights"]], "start": start, "end": end,
+                  "start_error": err(start), "end_error": err(end), "iterations": len(run["iterations"]) - 1,
+                  "seed": run["seed"]})
+
+
+def grid_record(comparison: Doc, name: str) -> Facts | None:
+    """The grid-RMSE counterpart of a declared RMSE comparison (same a and b, ``metric: rmse_grid``), or None."""
+    entries = [c for c in comparison["comparisons"] if c["name"] == name]
+    if not entries:
+        return None
+    a, b = entries[0]["a"], entries[0]["b"]
+    twin = next((c["name"] for c in comparison["comparisons"]
+                 if c["metric"] == "rmse_grid" and c["a"] == a and c["b"] == b), None)
+    return None if twin is None else record(comparison, twin)
+
+
+def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: str = "mlp-small",
+                   big: str = "mlp-large") -> Facts:
+    """Fit times of the regression KAN and both MLPs, with steps when the runs record them.
+
+    Returns
+    -------
+    dict
+        ``kan``, ``mlp``, ``big``: ``label``, ``params``, ``seconds`` (mean over seeds) and
+        ``steps`` (mean optimizer steps taken, from a run field ``n_steps``, or None);
+        ``ratio`` (KAN / same-size MLP per fit), ``step_ratio`` (per step, or None);
+        ``size_ratio`` and ``time_ratio`` of the large MLP over the small one.
+    """
+    labels = _labels(comparison)
+    out = Facts({})
+    for key, method in (("kan", kan), ("mlp", mlp), ("big", big)):
+        row = _summary(comparison, dataset, method) or {}
+        runs = _runs(comparison, dataset, method).values()
+        steps = [r["n_steps"] for r in runs if r.get("n_steps")]
+        out[key] = Facts({"label": labels[method], "params": row.get("n_params"),
+                          "seconds": (row.get("seconds") or {}).get("mean"),
+                          "steps": float(np.mean(steps)) if steps and len(steps) == len(runs) else None})
+    k, m, b = out["kan"], out["mlp"], out["big"]
+    ok = all(x["seconds"] for x in (k, m, b))
+    out["ratio"] = k["seconds"] / m["seconds"] if ok else None
+    out["step_ratio"] = ((k["seconds"] / k["steps"]) / (m["seconds"] / m["steps"])
+                         if ok and k["steps"] and m["steps"] else None)
+    out["size_ratio"] = b["params"] / m["params"] if b["params"] and m["params"] else None
+    out["time_ratio"] = b["seconds"] / m["seconds"] if ok else None
+    out["title"] = _titles(comparison)[dataset]
+    return out
+
+
+def correction_facts(comparison: Doc) -> Facts | None:
+    """The multiplicity correction of the declared comparisons, or None when the export has none.
+
+    Returns
+    -------
+    dict or None
+        ``method``, ``families`` (``name``, ``role``, ``n_tests``) and ``borderline``: the
+        comparisons whose verdict the correction changed (``label``, ``title`` per language,
+        ``verdict``, ``verdict_adjusted``).
+    """
+    correction = comparison.get("correction")
+    if not correction:
+        return None
+    titles = _titles(comparison)
+    borderline = [{"label": c["label"], "title": titles[c["dataset"]], "verdict": _raw(c),
+                   "verdict_adjusted": _final(c)} for c in comparison["comparisons"] if _final(c) != _raw(c)]
+    return Facts({"method": correction.get("method"), "families": correction.get("families", []),
+                  "borderline": borderline})
+
+
+#: A kept step below this many optimizer steps leaves the edges close to their starting point.
+FEW_STEPS = 50
+
+
+def kept_step_facts(comparison: Doc, method: str = "ka-kan") -> Facts:
+    """The step early stopping kept, per dataset (``best_steps["train"]`` of each run).
+
+    Returns
+    -------
+    dict
+        ``rows``: per dataset ``title``, ``median``, ``lo``, ``hi`` (over seeds); ``few``:
+        the rows whose median is below :data:`FEW_STEPS`; ``few_steps``.
+    """
+    rows = []
+    for d in comparison["datasets"]:
+        steps = [r["best_steps"]["train"] for r in _runs(comparison, d["name"], method).values()
+                 if r.get("best_steps") and r["best_steps"].get("train") is not None]
+        if steps:
+            rows.append({"title": d["title"], "median": int(round(float(np.median(steps)))), "lo": min(steps),
+                         "hi": max(steps)})
+    return Facts({"rows": rows, "few": [r for r in rows if r["median"] < FEW_STEPS], "few_steps": FEW_STEPS})

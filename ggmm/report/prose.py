@@ -25,8 +25,7 @@ from .format import Inline, fmt, fmt_sci
 __all__ = ["Prose", "SENTENCES", "render"]
 
 #: The declared comparisons the headline sentences are about (names from build/experiments.toml).
-HEADLINE = {"samples": "ka-vs-em", "regression": "kan-vs-mlp", "efficiency": "kan-vs-big-mlp",
-            "time": ("kan-small", "mlp-small")}
+HEADLINE = {"samples": "ka-vs-em", "regression": "kan-vs-mlp", "efficiency": "kan-vs-big-mlp"}
 
 
 def _signed(value: float, digits: int = 3) -> str:
@@ -42,7 +41,8 @@ def _ci(pair: Sequence[float], digits: int = 3) -> str:
 def _names(items: Sequence[str], lang: str) -> str:
     if not items:
         return "none" if lang == "en" else "无"
-    return ("、" if lang == "zh" else ", ").join(items)
+    # English titles may hold commas ("Two close, overlapping clusters"): a semicolon keeps them apart
+    return ("、" if lang == "zh" else "; ").join(items)
 
 
 _CJK = "\u3400-\u9fff"
@@ -124,44 +124,82 @@ class Prose:
         return self.say("zh", name, *args)
 
 
-def _headline_readback(p: Prose, dataset: str) -> dict[str, Any]:
-    return {"recovery": numbers.recovery_facts(p.recovered, dataset), "generated": numbers.generated_facts(p.recovered),
-            "title": p.title(dataset)}
+def _readback(p: Prose) -> dict[str, Any]:
+    facts = numbers.readback_facts(p.comparison)
+    worse, better = len(facts["center_worse"]["en"]), len(facts["center_better"]["en"])
+    return {**facts, "counts": {"worse": worse, "better": better, "tied": facts["n"] - worse - better}}
 
 
-def _claims_time(p: Prose, dataset: str) -> dict[str, Any]:
-    a, b = HEADLINE["time"]
-    return {**numbers.timing_ratio(p.comparison, a, b, dataset), "title": p.title(dataset)}
+def _generated(p: Prose) -> dict[str, Any]:
+    return {**numbers.generated_facts(p.recovered), "worst": numbers.readback_worst(p.recovered)}
+
+
+def _recovery(p: Prose, dataset: str) -> dict[str, Any]:
+    return {**numbers.recovery_facts(p.recovered, dataset), "title": p.title(dataset)}
+
+
+def _training(p: Prose, name: str) -> dict[str, Any]:
+    from ..exports import load_export
+
+    return numbers.training_facts(load_export(p.data / "training" / f"{name}.json"))
+
+
+def _em_weights(p: Prose, dataset: str) -> dict[str, Any] | None:
+    from ..exports import load_export
+
+    facts = numbers.em_weight_facts(load_export(p.data / "em_history.json"), dataset)
+    return None if facts is None else {**facts, "title": p.title(dataset)}
+
+
+def _params_claim(p: Prose) -> dict[str, Any]:
+    entry = numbers.record(p.comparison, HEADLINE["efficiency"])
+    cost = numbers.fit_cost_facts(p.comparison, "original")
+    law = None
+    try:
+        law = numbers.scaling_law_facts(p.scaling)["mlp"]["params_max"]
+    except (ValueError, KeyError):
+        law = None
+    big = cost["big"]["params"]
+    return {"record": entry, "kan_params": cost["kan"]["params"], "big_params": big,
+            "law_max": law if law and big and law > big else None}
 
 
 #: Every sentence: name -> facts(prose, *args).
 SENTENCES: dict[str, Callable[..., Any]] = {
     "comparison": lambda p, name, dataset: numbers.comparison_entry(p.comparison, name, dataset),
     "record": lambda p, name: numbers.record(p.comparison, name),
-    "headline_samples": lambda p, dataset: {"ka": numbers.comparison_entry(p.comparison, HEADLINE["samples"], dataset),
-                                            "record": numbers.record(p.comparison, HEADLINE["samples"])},
-    "headline_regression": lambda p, dataset: {
-        "same": numbers.comparison_entry(p.comparison, HEADLINE["regression"], dataset),
-        "record": numbers.record(p.comparison, HEADLINE["regression"])},
-    "headline_readback": _headline_readback,
-    "short_record": lambda p, name: numbers.record(p.comparison, name),
-    "short_readback": _headline_readback,
-    "recovery_centers": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
-    "recovery_shape": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
-    "recovery_weights": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
-    "symbolic": lambda p, dataset: numbers.recovery_facts(p.recovered, dataset),
-    "generated": lambda p: numbers.generated_facts(p.recovered),
+    "headline_samples": lambda p: numbers.record(p.comparison, HEADLINE["samples"]),
+    "headline_regression": lambda p: {"test": numbers.record(p.comparison, HEADLINE["regression"]),
+                                      "grid": numbers.grid_record(p.comparison, HEADLINE["regression"])},
+    "headline_readback": _readback,
+    "readback_all": _readback,
+    "readback_random": _readback,
+    "readback_steps": lambda p: {**numbers.kept_step_facts(p.comparison), "start": _readback(p)},
+    "recovery_centers": _recovery,
+    "recovery_shape": _recovery,
+    "recovery_shapes": lambda p: {"rows": [_recovery(p, e["dataset"]) for e in p.recovered["datasets"]]},
+    "recovery_weights": _recovery,
+    "symbolic": _recovery,
+    "generated": _generated,
+    "grid_record": lambda p, name: numbers.grid_record(p.comparison, name),
+    "correction": lambda p: numbers.correction_facts(p.comparison),
+    "training_prune": _training,
+    "training_losses": _training,
+    "training_caption": _training,
+    "em_weights": _em_weights,
+    "params_claim": _params_claim,
     "generated_shape": lambda p: numbers.generated_facts(p.recovered),
     "original_negative": lambda p: numbers.original_facts(p.original),
     "original_symbolic": lambda p: numbers.original_facts(p.original),
     "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"])},
-    "claims_time": _claims_time,
+    "claims_time": lambda p, dataset: numbers.fit_cost_facts(p.comparison, dataset),
     "tuning": lambda p: numbers.tuning_facts(p.tuning),
     "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
     "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
     "claims_scaling": lambda p: numbers.scaling_law_facts(p.scaling),
     "scaling_budget": lambda p: numbers.scaling_law_facts(p.scaling),
+    "scaling_shape": lambda p: numbers.scaling_law_facts(p.scaling),
     "scaling_cost": lambda p: numbers.scaling_cost_facts(p.scaling),
     "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
     "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),

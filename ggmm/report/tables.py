@@ -17,7 +17,7 @@ from .format import fmt, fmt_sci
 from .numbers import generated_facts, scaling_cost_facts, scaling_law_facts, tail_mass
 from .quarto import check_lang
 
-__all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "sampler_table",
+__all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "readback_table", "sampler_table",
            "scaling_cost_table", "scaling_law_table", "summary_table", "tail_table", "tuning_table", "versions_table"]
 
 Doc = Mapping[str, Any]
@@ -71,12 +71,12 @@ def methods_table(comparison: Doc, lang: str) -> str:
 
 
 def summary_table(comparison: Doc, lang: str) -> str:
-    """Every (dataset, method): held-out NLL above the truth's and test RMSE with intervals, size, time.
+    """Every (dataset, method): held-out NLL above the truth's, test and grid RMSE with intervals, size, time.
 
     Within a dataset the density estimators come first, sorted by their NLL gap; the
     regression models (no likelihood) follow, sorted by test RMSE.
     """
-    header = _header(["dataset", "method", "nll_gap", "rmse_test", "params", "seconds"], lang)
+    header = _header(["dataset", "method", "nll_gap", "rmse_test", "rmse_grid", "params", "seconds"], lang)
     labels = {m["name"]: m["label"][lang] for m in comparison["methods"]}
     rows = []
     for d in comparison["datasets"]:
@@ -86,9 +86,9 @@ def summary_table(comparison: Doc, lang: str) -> str:
         for s in group:
             seconds = s.get("seconds")
             rows.append([d["title"][lang], labels[s["method"]], _interval_text(s.get("nll_gap")),
-                         _interval_text(s["rmse_test"]), f"{int(s['n_params']):,}",
-                         fmt(seconds["mean"], 2) if seconds else "—"])
-    return _html_table(header, rows, numeric={4, 5})
+                         _interval_text(s["rmse_test"]), _interval_text(s.get("rmse_grid")),
+                         f"{int(s['n_params']):,}", fmt(seconds["mean"], 2) if seconds else "—"])
+    return _html_table(header, rows, numeric={5, 6})
 
 
 def comparisons_table(comparison: Doc, lang: str) -> str:
@@ -105,8 +105,12 @@ def comparisons_table(comparison: Doc, lang: str) -> str:
         else:
             sign = "" if c["mean"] < 0 else "+"
             diff = t("unit.nats", lang).format(value=f"{sign}{fmt(c['mean'])}", ci=f"[{fmt(c['lo'])}, {fmt(c['hi'])}]")
-        rows.append([c["label"][lang], titles[c["dataset"]], diff, f"{c['wins_a']} : {c['wins_b']}",
-                     t(f"verdict.{c['verdict']}", lang)])
+        final = c.get("verdict_adjusted") or c["verdict"]
+        final = "tied" if final in ("tie", "tied") else final
+        verdict = t(f"verdict.{final}", lang)
+        if final != ("tied" if c["verdict"] in ("tie", "tied") else c["verdict"]):
+            verdict += t("verdict.borderline_mark", lang).format(raw=t(f"verdict.{c['verdict']}", lang))
+        rows.append([c["label"][lang], titles[c["dataset"]], diff, f"{c['wins_a']} : {c['wins_b']}", verdict])
     return _html_table(header, rows)
 
 
@@ -225,3 +229,31 @@ def versions_table(manifest: Doc, lang: str) -> str:
     """The package versions the exports were computed with (from ``manifest.json``)."""
     rows = [[name, version] for name, version in sorted(manifest["versions"].items())]
     return _html_table(_header(["package", "version"], lang), rows)
+
+
+def readback_table(comparison: Doc, lang: str) -> str:
+    """The read-back on every preset against EM (and the k-means start when the runs record it).
+
+    Means over seeds of the per-run ``param_errors``; the ratios are the paired geometric-mean
+    ratios KAN / EM with their 95% interval (:func:`ggmm.report.numbers.readback_facts`).
+    """
+    from .numbers import readback_facts
+
+    facts = readback_facts(comparison)
+    init = facts["has_init"]
+    header = _header(["dataset", "readback.center_init" if init else "readback.center", "readback.center_ratio",
+                      "readback.scale", "readback.scale_ratio", "readback.weight", "readback.p"], lang)
+
+    def ratio(d: Mapping[str, Any] | None) -> str:
+        return "—" if not d else f"{fmt(d['ratio'])} [{fmt(d['ratio_lo'])}, {fmt(d['ratio_hi'])}]"
+
+    rows = []
+    for r in facts["rows"]:
+        ka, em = r["ka"], r["em"]
+        center = f"{fmt(ka['center_rmse'])} / {fmt(em['center_rmse'])}"
+        if init:
+            center += f" / {fmt(r['init']['center_rmse'])}"
+        rows.append([r["title"][lang], center, ratio(r["center"]), f"{fmt(ka['scale_rmse'])} / {fmt(em['scale_rmse'])}",
+                     ratio(r["scale"]), f"{fmt(ka['weight_max_abs'])} / {fmt(em['weight_max_abs'])}",
+                     f"{fmt(ka['p_abs'])} / {fmt(em['p_abs'])}"])
+    return _html_table(header, rows)
