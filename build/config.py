@@ -173,6 +173,8 @@ class Profile:
     scaling_law: ScalingLaw | None = None
     scaling_cost: ScalingCost | None = None
     correction: Correction = field(default_factory=Correction)
+    rungs: list[float] = field(default_factory=lambda: [1.0])
+    keep: float = 1.0
 
     def method(self, name: str) -> Method:
         """The resolved configuration of the method called ``name``."""
@@ -373,6 +375,13 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     tuning = c.table(c.get(raw, "tuning", "", dict), "tuning")
     candidates = c.integer(c.get(tuning, "candidates", "tuning", int), "tuning.candidates", 1)
+    rungs = c.numbers(tuning.get("rungs", [1.0]), "tuning.rungs")
+    if not rungs or rungs[-1] != 1.0 or any(not 0 < r <= 1 for r in rungs) \
+            or any(b <= a for a, b in zip(rungs, rungs[1:], strict=False)):
+        c.fail("tuning.rungs", f"expected increasing budget fractions in (0, 1] ending at 1, got {rungs}")
+    keep = c.number(tuning, "keep", "tuning") if "keep" in tuning else 1.0
+    if not 0 < keep <= 1:
+        c.fail("tuning.keep", f"expected a share in (0, 1], got {keep}")
     methods_raw = c.table(c.get(raw, "methods", "", dict), "methods")
     method_table = {name: _method(c, name, entry, candidates) for name, entry in methods_raw.items()}
     comparisons = _comparisons(c, raw.get("comparisons", []), method_table)
@@ -454,6 +463,8 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         tuning_seeds=tuning_seeds,
         n_validation=c.integer(c.get(p, "n_validation", key, int), f"{key}.n_validation", 10),
         candidates=candidates,
+        rungs=list(rungs),
+        keep=float(keep),
         comparisons=[x for x in comparisons if x.a in methods and x.b in methods],
         readback=readback,
         original=original,

@@ -80,7 +80,7 @@ def _run_row(job: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
         "nll_gap": None if nll is None else nll - res["truth_nll"],
         "nll_stderr": res["nll_stderr"], "truth_nll": res["truth_nll"], "n_params": res["n_params"],
         "param_errors": res["param_errors"], "best_steps": res.get("best_steps"), "bandwidth": res.get("bandwidth"),
-        "stages": res.get("stages"),
+        "stages": res.get("stages"), "param_errors_init": res.get("param_errors_init"),
     }
 
 
@@ -201,8 +201,10 @@ def tuning_export(profile: Profile, tunes: Pairs) -> dict[str, Any]:
         "schema": "ggmm-tuning", "version": EXPORT_VERSION, "profile": profile.name,
         "tuning_seeds": list(profile.tuning_seeds), "n_validation": profile.n_validation,
         "candidates_budget": profile.candidates,
+        "scheme": {"name": "successive-halving", "rungs": profile.rungs, "keep": profile.keep},
         "entries": [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
-                     "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"]}
+                     "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"],
+                     "rung": res["rung"], "rungs": res["rungs"]}
                     for job, res in tunes],
     }
 
@@ -323,7 +325,8 @@ def original_export(originals: Pairs) -> dict[str, Any]:
 
 def _tuning_entries(tunes: Pairs) -> list[dict[str, Any]]:
     return [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
-             "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"]}
+             "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"],
+             "rung": res["rung"], "rungs": res["rungs"]}
             for job, res in tunes]
 
 

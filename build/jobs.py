@@ -44,6 +44,8 @@ from ggmm import GeneralizedGaussianMixture
 from ggmm.generate import random_mixture
 from ggmm.metrics import density_rmse, heldout_nll, parameter_errors
 
+from .tuning import BUDGET_PARAMS, budget_params, successive_halving
+
 Progress = Callable[[int, int], None]
 
 
@@ -114,24 +116,45 @@ def validation_score(model: Any, X_val: np.ndarray, truth: GeneralizedGaussianMi
 
 
 def tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
-    """Score every candidate setting on the tuning seeds' validation samples; pick the lowest mean."""
+    """Successive halving over the candidate settings on the tuning seeds' validation samples
+    (:mod:`.tuning`); the best of the last rung is chosen."""
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
-    candidates, scores = job["candidates"], []
-    total, done, start = len(candidates) * len(job["seeds"]), 0, time.perf_counter()
-    for candidate in candidates:
+    start = time.perf_counter()
+    ticker = _Ticker(progress, job)
+
+    def score(candidate: dict[str, Any], fraction: float) -> float:
         mine = []
         for seed in job["seeds"]:
             X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
-            model = build_estimator(job["estimator"], {**job["params"], **candidate}, truth.n_components)
+            params = budget_params({**job["params"], **candidate}, fraction)
+            model = build_estimator(job["estimator"], params, truth.n_components)
             fit(model, X, truth, seed)
             mine.append(validation_score(model, X_val, truth))
-            done += 1
-            if progress:
-                progress(done, total)
-        scores.append(float(np.mean(mine)))
-    best = int(np.argmin(scores))
-    return {"candidates": candidates, "scores": scores, "chosen": candidates[best],
-            "score": "nll" if job["normalized"] else "rmse", "seconds": time.perf_counter() - start}
+            ticker.tick()
+        return float(np.mean(mine))
+
+    out = _halving(job, score)
+    return {**out, "score": "nll" if job["normalized"] else "rmse", "seconds": time.perf_counter() - start}
+
+
+class _Ticker:
+    """Progress over the fits successive halving can make at most (every candidate at every rung)."""
+
+    def __init__(self, progress: Progress | None, job: dict[str, Any]) -> None:
+        self.progress, self.done = progress, 0
+        self.total = len(job["candidates"]) * len(job["seeds"]) * len(job.get("rungs", [1.0]))
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
+
+
+def _halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float]) -> dict[str, Any]:
+    budgeted = any(k in BUDGET_PARAMS for k in build_estimator(job["estimator"], job["params"], 1).get_params())
+    res = successive_halving(job["candidates"], score, job.get("rungs", [1.0]), job.get("keep", 1.0), budgeted)
+    return {"candidates": job["candidates"], "scores": res["scores"], "rung": res["rung"], "rungs": res["rungs"],
+            "chosen": job["candidates"][res["chosen"]]}
 
 
 def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -154,6 +177,7 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
         "mixture": None,
         "readback": None,
         "best_steps": getattr(model, "best_steps_", None),
+        "stages": getattr(model, "stages_", None),
         "bandwidth": getattr(model, "bandwidth_", None),
         "weights_init": None,
     }
@@ -163,6 +187,8 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     if mixture is not None:
         result["mixture"] = mixture.to_dict()
         result["param_errors"] = parameter_errors(truth, mixture)
+    start = getattr(model, "mixture_init_", None)
+    result["param_errors_init"] = None if start is None else parameter_errors(truth, start)
     if hasattr(model, "readback"):  # the learned curves (the mixture is already in result["mixture"])
         result["readback"] = {"curves": model.readback()["curves"]}
         result["weights_init"] = model.weights_init_.tolist()
@@ -307,7 +333,7 @@ def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: 
     if job["estimator"] == "KANRegressor":
         model = build_estimator(job["estimator"], {**params, "grid_schedule": list(job["sizes"])}, K)
         fit(model, X, truth, seed)
-        return [{"size": g["grid"], "n_params": g["n_parameters"], "best_step": g["best_step"],
+        return [{"size": g["grid"], "n_params": g["n_parameters"], "best_step": g["best_step"], "stage": g["stage"],
                  "density": partial(model.density_at_grid, grid=g["grid"])} for g in model.grid_path_]
     out = []
     depth = len(build_estimator(job["estimator"], params, K).hidden)
@@ -315,7 +341,7 @@ def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: 
         model = build_estimator(job["estimator"], {**params, "hidden": [width] * depth}, K)
         fit(model, X, truth, seed)
         out.append({"size": width, "n_params": int(model.n_parameters_), "best_step": model.best_steps_["train"],
-                    "density": model.density})
+                    "stage": model.stages_["train"], "density": model.density})
     return out
 
 
@@ -327,13 +353,14 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
     so one setting serves the whole family.
     """
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
-    candidates, scores = job["candidates"], []
-    total, done, start, cpu = len(candidates) * len(job["seeds"]), 0, time.perf_counter(), time.process_time()
-    for candidate in candidates:
+    start, cpu = time.perf_counter(), time.process_time()
+    ticker = _Ticker(progress, job)
+
+    def score(candidate: dict[str, Any], fraction: float) -> float:
         mine = []
         for seed in job["seeds"]:
             X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
-            params = {**job["params"], **candidate}
+            params = budget_params({**job["params"], **candidate}, fraction)
             if job["sizes"] is not None:
                 target = truth.pdf(X_val)
                 mine += [math.log(density_rmse(f["density"](X_val), target))
@@ -341,15 +368,13 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
             else:
                 model = build_estimator(job["estimator"], params, truth.n_components)
                 fit(model, X, truth, seed)
-                score = validation_score(model, X_val, truth)
-                mine.append(score if job["normalized"] else math.log(score))
-            done += 1
-            if progress:
-                progress(done, total)
-        scores.append(float(np.mean(mine)))
-    best = int(np.argmin(scores))
-    return {"candidates": candidates, "scores": scores, "chosen": candidates[best],
-            "score": "nll" if job["normalized"] else "log_rmse", "seconds": time.perf_counter() - start,
+                value = validation_score(model, X_val, truth)
+                mine.append(value if job["normalized"] else math.log(value))
+            ticker.tick()
+        return float(np.mean(mine))
+
+    out = _halving(job, score)
+    return {**out, "score": "nll" if job["normalized"] else "log_rmse", "seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu}
 
 
@@ -384,7 +409,7 @@ def scaling_law_job(job: dict[str, Any], progress: Progress | None = None) -> di
         if not np.all(np.isfinite(density)) or np.any(density < 0):
             raise RuntimeError(f"{where}: the estimated density has negative or non-finite values")
         points.append({"size": f["size"], "n_params": f["n_params"], "best_step": f["best_step"],
-                       "rmse_test": density_rmse(density, target)})
+                       "stage": f["stage"], "rmse_test": density_rmse(density, target)})
     if progress:
         progress(1, 1)
     return {"points": points, "seconds": seconds, "cpu_seconds": cpu_seconds}

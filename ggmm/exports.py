@@ -20,16 +20,20 @@ ggmm-comparison
     ``methods`` [{name, family, label, normalized}], ``metrics``, ``summary`` [{dataset,
     method, family, n_params, rmse_test, rmse_grid: interval, nll, nll_gap: interval or
     null}], ``runs`` [{dataset, method, seed, rmse_test, rmse_grid, nll, nll_gap,
-    nll_stderr, truth_nll (same test points), n_params, param_errors, best_steps,
-    bandwidth}], ``comparisons`` [{dataset, name, a, b, metric, label, role ("primary" or
-    "secondary"), **paired difference, family (its Holm family), p_adjusted,
+    nll_stderr, truth_nll (same test points), n_params, param_errors, param_errors_init
+    (the KA-structured KAN's starting point read back, or null), best_steps, stages
+    ({stage: {best_step, steps, limit, patience, reason ("patience" or "limit"), best_loss,
+    optimizer}} for networks, else null), bandwidth}], ``comparisons`` [{dataset, name, a, b,
+    metric, label, role ("primary" or "secondary"), **paired difference, family (its Holm family), p_adjusted,
     verdict_adjusted (the verdict at the adjusted p: the verdict or "tied"), borderline
     (the two verdicts differ)}], ``correction`` {method ("holm"), family ("all" or
     "comparison"), level, families [{name, role, comparisons, n_tests}]}, ``truth_nll``
     {dataset: interval}.
 ggmm-tuning
-    ``tuning_seeds``, ``n_validation``, ``candidates_budget``, ``entries`` [{dataset,
-    method, score ("nll" or "rmse"), candidates [settings], scores [float], chosen}].
+    ``tuning_seeds``, ``n_validation``, ``candidates_budget``, ``scheme`` {name
+    ("successive-halving"), rungs (budget fractions), keep}, ``entries`` [{dataset,
+    method, score ("nll" or "rmse"), candidates [settings], scores [float] (each at the last
+    rung it reached), rung [int] (that rung), rungs, chosen}].
 ggmm-em-history
     ``runs`` [{dataset, init, seed, truth, samples packed (n, D), converged, warnings,
     iterations [{iter, log_likelihood, mixture}]}].
@@ -70,7 +74,8 @@ ggmm-scaling
 ggmm-manifest
     ``profile``, ``plan`` (hash of every job entry and of the code), ``code`` (hash of the
     sources of the modules the jobs and the exporter run; older exports carry a hand-bumped
-    ``code_version`` instead), ``n_jobs``, ``files`` (the exports written with it), ``versions`` (package versions).
+    ``code_version`` instead), ``n_jobs``, ``files`` (the exports written with it),
+    ``versions`` (package versions).
 ggmm-timings
     ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],
     ``jobs`` [{kind, dataset, method, seed, seconds}], ``scaling`` {measure ("cpu_seconds"),

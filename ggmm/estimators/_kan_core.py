@@ -26,7 +26,7 @@ import torch
 
 from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import mask_edges, refine_kan
-from .base import EarlyStopping
+from ._training import StageOutcome, train_stage
 
 __all__ = ["BoxScaler", "edge_list", "Kept", "Trainer", "Stage", "KANProblem"]
 
@@ -87,6 +87,24 @@ def lean_forward(model: Any, U: torch.Tensor) -> torch.Tensor:
         x = model.subnode_scale[layer_id][None, :] * x + model.subnode_bias[layer_id][None, :]
         x = model.node_scale[layer_id][None, :] * x + model.node_bias[layer_id][None, :]
     return x
+
+
+def forward(model: Any, U: torch.Tensor) -> torch.Tensor:
+    """The network's output during training, with gradients, shape (N, n_out).
+
+    A plain torch module, or a pykan model with symbolic edges in use (the symbolic step's
+    refit), is called; any other pykan model goes through the fast path (:mod:`._fastkan`),
+    which reads pykan's own parameters. When the trainer asks for regularization
+    (``model.want_reg``), the regularizer of the same forward pass is left in ``model.last_reg``.
+    """
+    if not hasattr(model, "act_fun") or _has_symbolic(model):
+        return model(U)
+    from ._fastkan import fast_forward, fast_forward_with_reg
+
+    if getattr(model, "want_reg", False):
+        out, model.last_reg = fast_forward_with_reg(model, U)
+        return out
+    return fast_forward(model, U)
 
 
 def _has_symbolic(model: Any) -> bool:
@@ -231,6 +249,8 @@ class Stage:
     update_grid: bool = False
     patience: int = 100
     keep: bool = False
+    optimizer: str = "adam"
+    rel_tol: float = 0.0
 
 
 @dataclass
@@ -253,6 +273,7 @@ class Kept:
     step: int
     validation_loss: float
     model: Any
+    outcome: dict[str, Any] | None = None
 
 
 @dataclass
@@ -275,6 +296,7 @@ class Trainer:
     seconds: dict[str, float] = field(default_factory=dict)
     stopped: dict[str, int] = field(default_factory=dict)
     kept: list[Kept] = field(default_factory=list)
+    outcomes: dict[str, StageOutcome] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._every = max(1, self.total_steps // 50)
@@ -327,40 +349,45 @@ class Trainer:
             if stage.keep:
                 self.kept.append(Kept(stage.name, int(self.model.act_fun[0].num),
                                       self.stopped.get(stage.name, self.step),
-                                      self.problem.validation_loss(self.model), clone_model(self.model)))
+                                      self.problem.validation_loss(self.model), clone_model(self.model),
+                                      self.outcomes[stage.name].record() if stage.name in self.outcomes else None))
             self.boundary(stage.name, start)
         return self.model
 
     def _train(self, stage: Stage) -> None:
         model = self.model
         params = [p for p in model.parameters() if p.requires_grad]
-        optimizer = torch.optim.Adam(params, lr=stage.lr)
         update_every = max(1, stage.steps // (2 * self.grid_updates))
-        stopper = EarlyStopping(stage.patience, self.validate_every)
-        start = self.step
-        for local in range(stage.steps):
+
+        def before(local: int) -> None:
             if stage.update_grid and local < stage.steps // 2 and local % update_every == 0:
                 with torch.no_grad():
                     model.update_grid_from_samples(self.problem.x_fit)
-            optimizer.zero_grad()
-            objective, train_loss = self.problem.objective(model, self.step)
+
+        def objective(step: int) -> tuple[torch.Tensor, float]:
+            model.want_reg = stage.lamb > 0
+            loss, train_loss = self.problem.objective(model, step)
             if stage.lamb > 0:
-                objective = objective + stage.lamb * model.get_reg("edge_forward_spline_n", 1.0, 2.0, 0.0, 0.0)
-            objective.backward()
-            optimizer.step()
-            self.step += 1
-            if not np.isfinite(train_loss):
-                raise FloatingPointError(f"Training diverged at step {self.step} (loss {train_loss}).")
-            val: float | None = None
-            if stopper.due(local + 1, last=local + 1 == stage.steps):
-                val = self.problem.validation_loss(model)
-                if stopper.update(local + 1, val, lambda: copy.deepcopy(model.state_dict())):
-                    self._report(stage, train_loss, val, model)
-                    break
+                loss = loss + stage.lamb * model.last_reg
+            return loss, train_loss
+
+        def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
+            self.step = step
             self._report(stage, train_loss, val, model)
-        if stopper.best_state is not None:
-            model.load_state_dict(stopper.best_state)
-        self.stopped[stage.name] = start + stopper.best_step
+
+        start = self.step
+        try:
+            outcome = train_stage(
+                params=params, objective=objective, validate=lambda: self.problem.validation_loss(model),
+                get_state=lambda: copy.deepcopy(model.state_dict()), set_state=model.load_state_dict,
+                steps=stage.steps, lr=stage.lr, optimizer=stage.optimizer, patience=stage.patience,
+                every=self.validate_every, rel_tol=stage.rel_tol, first_step=start + 1, before_step=before,
+                after_step=after)
+        finally:
+            model.want_reg = False
+        self.step = start + outcome.steps
+        self.stopped[stage.name] = start + outcome.best_step
+        self.outcomes[stage.name] = outcome
 
     def _report(self, stage: Stage, train_loss: float, val: float | None, model: Any) -> None:
         if self.recorder is not None:

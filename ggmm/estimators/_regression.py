@@ -19,7 +19,7 @@ import torch
 
 from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
-from ._kan_core import BoxScaler, evaluate
+from ._kan_core import BoxScaler, evaluate, forward
 from .base import BaseEstimator, check_is_fitted, data_box, split_validation
 
 __all__ = ["LOG_DENSITY_CAP", "RegressionOutputs", "RegressionProblem"]
@@ -72,20 +72,33 @@ class RegressionProblem:
             return torch.exp(torch.clamp(raw + self.offset, max=LOG_DENSITY_CAP))
         return raw
 
-    def _fitting_points(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Samples plus domain points; with ``target_unit`` set, fresh domain points every step."""
+    #: Steps whose fresh domain points are drawn (and their target evaluated) in one batch.
+    BLOCK = 64
+
+    def _fitting_points(self, step: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Samples plus domain points; with ``target_unit`` set, fresh domain points every step.
+
+        The points of step ``step`` are the same at every evaluation within that step (L-BFGS
+        evaluates a step several times). They are drawn for :attr:`BLOCK` consecutive steps at
+        once: one target evaluation per block instead of one per step.
+        """
         if self.target_unit is None or len(self.x_fit) == self.n_samples:
             return self.x_fit, self.p_fit, self.log_target
-        n = len(self.x_fit) - self.n_samples
-        U = torch.rand(n, self.x_fit.shape[1], generator=self.generator) * 2.0 - 1.0
-        p = torch.as_tensor(self.target_unit(U.numpy()), dtype=torch.float32)
+        block = (step - 1) // self.BLOCK
+        if getattr(self, "_block", None) is None or self._block[0] != block:
+            n, D = len(self.x_fit) - self.n_samples, self.x_fit.shape[1]
+            U = torch.rand(self.BLOCK * n, D, generator=self.generator) * 2.0 - 1.0
+            p = torch.as_tensor(self.target_unit(U.numpy()), dtype=torch.float32)
+            self._block = (block, U.view(self.BLOCK, n, D), p.view(self.BLOCK, n))
+        row = (step - 1) % self.BLOCK
+        U, p = self._block[1][row], self._block[2][row]
         x = torch.cat([self.x_fit[: self.n_samples], U])
         p = torch.cat([self.p_fit[: self.n_samples], p])
         return x, p, torch.log(torch.clamp(p, min=self.floor))
 
     def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]:
-        x, p, log_target = self._fitting_points()
-        raw = model(x)[:, 0]
+        x, p, log_target = self._fitting_points(step)
+        raw = forward(model, x)[:, 0]
         density = self.to_density(raw)
         mse = torch.mean((density - p) ** 2)
         objective = mse / self.scale
@@ -153,7 +166,8 @@ class RegressionOutputs(BaseEstimator):
         problem = RegressionProblem(scaler.to_unit(X_all), np.asarray(target(X_all), dtype=float),
                                     scaler.to_unit(X_val), np.asarray(target(X_val), dtype=float),
                                     self.output, self.log_weight, len(X_fit),
-                                    target_unit if self.resample_domain else None, seed)
+                                    target_unit if self.resample_domain and getattr(self, "optimizer", "adam") == "adam"
+                                    else None, seed)
         return problem, X_all, rng
 
     def predict_raw(self, X: Any) -> np.ndarray:

@@ -214,6 +214,9 @@ class EarlyStopping:
         The validation loss is computed every ``every`` steps (and at the last step).
     min_delta : float
         Smallest decrease that counts as an improvement.
+    min_rel_delta : float
+        Smallest decrease, as a share of the best loss's magnitude, that counts as an
+        improvement (both thresholds apply; the larger wins).
 
     Attributes
     ----------
@@ -225,6 +228,7 @@ class EarlyStopping:
     patience: int
     every: int = 10
     min_delta: float = 0.0
+    min_rel_delta: float = 0.0
     best_loss: float = float("inf")
     best_step: int = 0
     best_state: Any = None
@@ -249,6 +253,8 @@ class EarlyStopping:
         """
         loss = float(loss)
         self.history.append((step, loss))
-        if np.isfinite(loss) and loss < self.best_loss - self.min_delta:
+        margin = max(self.min_delta, self.min_rel_delta * abs(self.best_loss)) if np.isfinite(self.best_loss) \
+            else 0.0
+        if np.isfinite(loss) and loss < self.best_loss - margin:
             self.best_loss, self.best_step, self.best_state = loss, step, state()
         return step - self.best_step >= self.patience

@@ -41,7 +41,8 @@ from ..snapshots import FrameState, SnapshotRecorder
 from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
 from ._readback import READBACK_WEIGHTINGS, fit_component, weighted_quantile
-from .base import BaseEstimator, DensityMixin, EarlyStopping, check_is_fitted, data_box, split_validation
+from ._training import check_optimizer, state_copier, train_stage
+from .base import BaseEstimator, DensityMixin, check_is_fitted, data_box, split_validation
 
 __all__ = ["KAMixtureKAN"]
 
@@ -77,13 +78,22 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
     curve_samples : int, default 100
         Points per curve in :meth:`readback`.
     threads : int, default 1
+    optimizer : {"adam", "lbfgs"}, default "adam"
+    rel_tol : float, default 0
+        A validation NLL improves when it is lower than the best by more than this share.
+    validate_every : int, default 5
 
     Attributes
     ----------
     domain_ : ndarray of shape (D, 2)
     weights_init_ : ndarray of shape (K,)
         The mixing weights at initialization (the k-means cluster fractions).
+    mixture_init_ : GeneralizedGaussianMixture
+        The parameters read back (as :meth:`readback` does) from the initial curves: where
+        training starts.
     best_steps_ : dict
+    stages_ : dict
+        ``{"train": StageOutcome.record()}``.
     n_steps_ : int
         Optimizer steps taken.
     n_parameters_ : int
@@ -93,7 +103,8 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
     def __init__(self, n_components: int = 3, grid: int = 20, k: int = 3, steps: int = 1000, lr: float = 0.01,
                  init: str = "kmeans", quad_points: int = 200, domain_margin: float = 0.1,
                  min_tail_rate: float = 1.0, validation_fraction: float = 0.2, patience: int = 100,
-                 readback_weighting: str = "density", curve_samples: int = 100, threads: int = 1) -> None:
+                 readback_weighting: str = "density", curve_samples: int = 100, threads: int = 1,
+                 optimizer: str = "adam", rel_tol: float = 0.0, validate_every: int = 5) -> None:
         if init not in ("kmeans", "random"):
             raise ValueError(f"The parameter 'init' must be 'kmeans' or 'random', but got {init!r}.")
         if readback_weighting not in READBACK_WEIGHTINGS:
@@ -109,6 +120,8 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         self.validation_fraction, self.patience = float(validation_fraction), int(patience)
         self.readback_weighting = readback_weighting
         self.curve_samples, self.threads = int(curve_samples), int(threads)
+        self.optimizer, self.rel_tol = check_optimizer(optimizer), float(rel_tol)
+        self.validate_every = check_int(validate_every, "validate_every", 1)
 
     # -- the model ------------------------------------------------------------
 
@@ -200,46 +213,39 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         self._X_train = X_fit
         U, U_val = self._scaler.to_unit(X_fit), self._scaler.to_unit(X_val)
         every = max(1, self.steps // 50)
-        stopper = EarlyStopping(self.patience, every=5)
-        step = 0
         with pykan_sandbox(seed, self.threads) as box:
             progress = box.unmuted(progress)
             self._build(U.numpy().astype(float), seed)
+            self.mixture_init_ = self._read_start()
             params = [self._layer.coef, self._logits]
-            optimizer = torch.optim.Adam(params, lr=self.lr)
             if recorder is not None:
                 self._grid_u = self._scaler.to_unit(recorder.grid_points())
                 recorder.start(self.steps, [D, self.n_components, 1], self._edges(D), "nll")
                 recorder.boundary(0, "train", self._nll(U), self._nll(U_val), self._frame(recorder))
-            for step in range(1, self.steps + 1):
-                optimizer.zero_grad()
+
+            def objective(step: int) -> tuple[torch.Tensor, float]:
                 nll = -self._log_q_unit(U).mean() + self._log_half
-                nll.backward()
-                optimizer.step()
-                if not torch.isfinite(nll):
-                    raise FloatingPointError(f"Training diverged at step {step}.")
-                val: float | None = None
-                stop = False
-                if stopper.due(step, last=step == self.steps):
-                    val = self._nll(U_val)
-                    stop = stopper.update(step, val, lambda: (self._layer.coef.detach().clone(),
-                                                              self._logits.detach().clone()))
+                return nll, float(nll.detach())
+
+            def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
                 if recorder is not None:
-                    recorder.step(step, "train", float(nll), (lambda v=val: v) if val is not None
+                    recorder.step(step, "train", train_loss, (lambda v=val: v) if val is not None
                                   else (lambda: self._nll(U_val)), lambda: self._frame(recorder))
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
-                if stop:
-                    break
-            if stopper.best_state is not None:
-                with torch.no_grad():
-                    self._layer.coef.copy_(stopper.best_state[0])
-                    self._logits.copy_(stopper.best_state[1])
+
+            get_state, set_state = state_copier(params)
+            outcome = train_stage(params=params, objective=objective, validate=lambda: self._nll(U_val),
+                                  get_state=get_state, set_state=set_state, steps=self.steps, lr=self.lr,
+                                  optimizer=self.optimizer, patience=self.patience, every=self.validate_every,
+                                  rel_tol=self.rel_tol, after_step=after)
             if recorder is not None:
-                recorder.boundary(step, "train", self._nll(U), self._nll(U_val), self._frame(recorder), start=0)
+                recorder.boundary(outcome.steps, "train", self._nll(U), self._nll(U_val), self._frame(recorder),
+                                  start=0)
         self._readback: dict[str, Any] | None = None
-        self.best_steps_ = {"train": stopper.best_step}
-        self.n_steps_ = step
+        self.best_steps_ = {"train": outcome.best_step}
+        self.stages_ = {"train": outcome.record()}
+        self.n_steps_ = outcome.steps
         self.n_parameters_ = int(self._layer.coef.numel()) + self.n_components - 1
         self.seconds_ = time.perf_counter() - start
         return self
@@ -297,6 +303,14 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         """Mixing weights (softmax of the outer part), shape (K,)."""
         check_is_fitted(self)
         return torch.softmax(self._logits.detach(), dim=0).numpy().astype(float)
+
+    def _read_start(self) -> GeneralizedGaussianMixture:
+        """The parameters read back from the initial curves, before any training step."""
+        self.n_parameters_, self._readback = 0, None
+        try:
+            return self.readback()["mixture"]
+        finally:
+            self.n_parameters_, self._readback = None, None
 
     def readback(self) -> dict[str, Any]:
         """Parameters read back from the learned curves.

@@ -40,8 +40,9 @@ import torch
 
 from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
-from ._kan_core import BoxScaler, Stage, Trainer, edge_list, evaluate, n_live_parameters
+from ._kan_core import BoxScaler, Stage, Trainer, edge_list, evaluate, forward, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
+from ._training import check_optimizer
 from .base import BaseEstimator, DensityMixin, check_is_fitted, data_box, split_validation
 
 __all__ = ["KANDensityEstimator", "LaplaceTail", "midpoint_grid"]
@@ -94,8 +95,9 @@ class _DensityProblem:
         return torch.logsumexp(f_quad, dim=0) - self.log_n + self.log_volume
 
     def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]:
-        shift = (torch.rand(1, self.quad.shape[1], generator=self.generator) - 0.5) * self.h
-        out = model(torch.cat([self.x_data, self.quad + shift]))[:, 0]
+        if getattr(self, "_shift", (None,))[0] != step:  # one shift per step, however often it is evaluated
+            self._shift = (step, (torch.rand(1, self.quad.shape[1], generator=self.generator) - 0.5) * self.h)
+        out = forward(model, torch.cat([self.x_data, self.quad + self._shift[1]]))[:, 0]
         n = len(self.x_data)
         nll = -out[:n].mean() + self._log_z(out[n:])
         return nll, float(nll.detach())
@@ -169,7 +171,8 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 10, k: int = 3, steps: int = 500,
                  lr: float = 0.02, lamb: float = 0.0, quad_points: int | None = None, norm_refine: int = 4,
                  domain_margin: float = 0.1, tail_weight: float | None = None, validation_fraction: float = 0.2,
-                 patience: int = 100, noise_scale: float = 0.3, threads: int = 1) -> None:
+                 patience: int = 100, noise_scale: float = 0.3, threads: int = 1, optimizer: str = "adam",
+                 rel_tol: float = 0.0) -> None:
         if norm_refine < 1:
             raise ValueError(f"The parameter 'norm_refine' must be >= 1, but got {norm_refine}.")
         if tail_weight is not None and not 0 < tail_weight < 1:
@@ -182,6 +185,7 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
         self.domain_margin, self.tail_weight = float(domain_margin), tail_weight
         self.validation_fraction, self.patience = float(validation_fraction), int(patience)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
+        self.optimizer, self.rel_tol = check_optimizer(optimizer), float(rel_tol)
 
     def training_quad_points(self, D: int) -> int:
         """Quadrature nodes per axis used in training for dimension D."""
@@ -221,13 +225,15 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
             trainer = Trainer(model, problem, scaler, edges, box.ckpt_path, self.steps, recorder,
                               box.unmuted(progress))
             self.model_ = trainer.run([Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb,
-                                             update_grid=True, patience=self.patience)])
+                                             update_grid=True, patience=self.patience,
+                                             optimizer=self.optimizer, rel_tol=self.rel_tol)])
             fine = midpoint_grid(n_quad * self.norm_refine, D)
             self.log_norm_ = float(torch.logsumexp(evaluate(self.model_, fine), dim=0)
                                    - np.log(len(fine)) + scaler.log_volume)
         problem.log_norm = self.log_norm_
         self._problem = problem
         self.best_steps_ = dict(trainer.stopped)
+        self.stages_ = {name: outcome.record() for name, outcome in trainer.outcomes.items()}
         self.n_steps_ = trainer.step
         self.n_parameters_ = n_live_parameters(self.model_)
         return self

@@ -37,6 +37,7 @@ from ..snapshots import SnapshotRecorder
 from ._kan_core import Stage, Trainer, edge_list, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
 from ._regression import LOG_DENSITY_CAP, RegressionOutputs, Target
+from ._training import check_optimizer
 from .base import check_is_fitted
 from .kan_symbolic import symbolic_copy
 
@@ -163,7 +164,8 @@ class KANRegressor(RegressionOutputs):
                  resample_domain: bool = True, log_weight: float = 0.1, validation_fraction: float = 0.2,
                  patience: int = 100, symbolic_lib: Sequence[str] = DEFAULT_SYMBOLIC_LIB,
                  symbolic_points: int = 400, symbolic_steps: int = 100, symbolic_lr: float = 0.01,
-                 noise_scale: float = 0.3, threads: int = 1, grid_schedule: Sequence[int] | None = None) -> None:
+                 noise_scale: float = 0.3, threads: int = 1, grid_schedule: Sequence[int] | None = None,
+                 optimizer: str = "adam", rel_tol: float = 0.0) -> None:
         if output not in ("exp", "linear"):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
         if domain_points < 0:
@@ -183,25 +185,30 @@ class KANRegressor(RegressionOutputs):
         self.symbolic_steps, self.symbolic_lr = int(symbolic_steps), float(symbolic_lr)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
         self.grid_schedule = None if grid_schedule is None else _check_schedule(grid_schedule, self.stages)
+        self.optimizer, self.rel_tol = check_optimizer(optimizer), float(rel_tol)
 
     # -- fitting ------------------------------------------------------------
+
+    def _optim(self) -> dict[str, Any]:
+        return {"optimizer": self.optimizer, "rel_tol": self.rel_tol}
 
     def _stage_plan(self) -> list[Stage]:
         if self.grid_schedule is not None:
             plan = [Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb, update_grid=True,
-                          patience=self.patience, keep=True)]
+                          patience=self.patience, keep=True, **self._optim())]
             for grid in self.grid_schedule[1:]:
                 plan += [Stage("refine", grid=grid),
                          Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience,
-                               keep=True)]
+                               keep=True, **self._optim())]
             return plan
         plan = []
         for name in self.stages:
             if name == "train":
                 plan.append(Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb, update_grid=True,
-                                  patience=self.patience))
+                                  patience=self.patience, **self._optim()))
             elif name == "retrain":
-                plan.append(Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience))
+                plan.append(Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience,
+                                  **self._optim()))
             elif name == "refine":
                 plan.append(Stage("refine", grid=self.refine_grid))
             elif name == "prune":
@@ -240,12 +247,13 @@ class KANRegressor(RegressionOutputs):
             self.model_ = trainer.run(plan)
             self.stage_seconds_ = dict(trainer.seconds)
             self.best_steps_ = dict(trainer.stopped)
+            self.stages_ = {name: outcome.record() for name, outcome in trainer.outcomes.items()}
             self.n_steps_ = trainer.step
             self.problem_ = problem
             self._grid_models = {kept.grid: kept.model for kept in trainer.kept}
             self.grid_path_: list[dict[str, Any]] | None = None if self.grid_schedule is None else [
                 {"grid": kept.grid, "n_parameters": n_live_parameters(kept.model), "best_step": kept.step,
-                 "validation_rmse": kept.validation_loss} for kept in trainer.kept]
+                 "stage": kept.outcome, "validation_rmse": kept.validation_loss} for kept in trainer.kept]
             self.symbolic_: dict[str, Any] | None = None
             self._symbolic_model = None
             if "symbolic" in self.stages:

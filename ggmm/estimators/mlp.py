@@ -11,7 +11,6 @@ rate and activation are tuned by the pipeline like every other family's hyperpar
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ import torch
 from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import pykan_sandbox
 from ._regression import RegressionOutputs, Target
-from .base import EarlyStopping
+from ._training import check_optimizer, state_copier, train_stage
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
 
@@ -48,6 +47,13 @@ class MLPRegressor(RegressionOutputs):
     activation : {"silu", "tanh", "relu"}, default "tanh"
     domain_points, domain_margin, resample_domain, output, log_weight, validation_fraction, patience
         As in :class:`~ggmm.estimators.KANRegressor`.
+    optimizer : {"adam", "lbfgs"}, default "adam"
+        Adam, or L-BFGS with a strong-Wolfe line search (then ``lr`` is its initial step
+        length, 1 in pykan's workflow, and the domain points are drawn once).
+    rel_tol : float, default 0
+        A validation loss improves when it is lower than the best by more than this share.
+    validate_every : int, default 10
+        Steps between validation losses.
     threads : int, default 1
 
     Attributes
@@ -59,12 +65,15 @@ class MLPRegressor(RegressionOutputs):
         ``{"train": step}``: the step whose parameters were kept.
     n_steps_ : int
         Optimizer steps taken.
+    stages_ : dict
+        ``{"train": StageOutcome.record()}``: best step, steps taken, limit, why it stopped.
     """
 
     def __init__(self, hidden: Sequence[int] = (12, 12), steps: int = 3000, lr: float = 0.01,
                  activation: str = "tanh", domain_points: float = 0.5, domain_margin: float = 0.25,
                  resample_domain: bool = True, output: str = "exp", log_weight: float = 0.1,
-                 validation_fraction: float = 0.2, patience: int = 300, threads: int = 1) -> None:
+                 validation_fraction: float = 0.2, patience: int = 300, optimizer: str = "adam",
+                 rel_tol: float = 0.0, validate_every: int = 10, threads: int = 1) -> None:
         if activation not in _ACTIVATIONS:
             raise ValueError(f"The parameter 'activation' must be one of {sorted(_ACTIVATIONS)}, "
                              f"but got {activation!r}.")
@@ -79,6 +88,8 @@ class MLPRegressor(RegressionOutputs):
         self.resample_domain = bool(resample_domain)
         self.output, self.log_weight = output, float(log_weight)
         self.validation_fraction, self.patience = float(validation_fraction), int(patience)
+        self.optimizer = check_optimizer(optimizer)
+        self.rel_tol, self.validate_every = float(rel_tol), int(validate_every)
         self.threads = int(threads)
 
     def _network(self, D: int) -> torch.nn.Sequential:
@@ -98,11 +109,9 @@ class MLPRegressor(RegressionOutputs):
         D = problem.x_fit.shape[1]
         scaler = self._scaler
         every = max(1, self.steps // 50)
-        stopper = EarlyStopping(self.patience, every=10)
         with pykan_sandbox(seed, self.threads) as box:
             progress = box.unmuted(progress)
             model = self._network(D)
-            optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
             if recorder is not None:
                 grid_u = scaler.to_unit(recorder.grid_points())
                 shape = recorder.truth.shape
@@ -116,33 +125,28 @@ class MLPRegressor(RegressionOutputs):
 
                 recorder.start(self.steps, [D, *self.hidden, 1], [], "rmse")
                 recorder.boundary(0, "train", problem.train_loss(model), problem.validation_loss(model), frame())
-            for step in range(1, self.steps + 1):
-                optimizer.zero_grad()
-                objective, train_loss = problem.objective(model, step)
-                objective.backward()
-                optimizer.step()
-                if not np.isfinite(train_loss):
-                    raise FloatingPointError(f"Training diverged at step {step} (loss {train_loss}).")
-                stop = False
-                val: float | None = None
-                if stopper.due(step, last=step == self.steps):
-                    val = problem.validation_loss(model)
-                    stop = stopper.update(step, val, lambda: copy.deepcopy(model.state_dict()))
+            params = list(model.parameters())
+            get_state, set_state = state_copier(params)
+
+            def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
                 if recorder is not None:
                     recorder.step(step, "train", train_loss,
                                   (lambda v=val: v) if val is not None else (lambda: problem.validation_loss(model)),
                                   frame)
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
-                if stop:
-                    break
-            if stopper.best_state is not None:
-                model.load_state_dict(stopper.best_state)
+
+            outcome = train_stage(params=params, objective=lambda step: problem.objective(model, step),
+                                  validate=lambda: problem.validation_loss(model), get_state=get_state,
+                                  set_state=set_state, steps=self.steps, lr=self.lr, optimizer=self.optimizer,
+                                  patience=self.patience, every=self.validate_every, rel_tol=self.rel_tol,
+                                  after_step=after)
             if recorder is not None:
-                recorder.boundary(step, "train", problem.train_loss(model), problem.validation_loss(model),
+                recorder.boundary(outcome.steps, "train", problem.train_loss(model), problem.validation_loss(model),
                                   frame(), start=0)
         self.model_, self.problem_ = model, problem
-        self.best_steps_ = {"train": stopper.best_step}
-        self.n_steps_ = step
+        self.best_steps_ = {"train": outcome.best_step}
+        self.stages_ = {"train": outcome.record()}
+        self.n_steps_ = outcome.steps
         self.n_parameters_ = int(sum(p.numel() for p in model.parameters()))
         return self

@@ -1,0 +1,101 @@
+"""Time per optimizer step of whole fits, the training core's new path against the old one.
+
+Each family is fitted on the same data with the same budget twice per round, alternating:
+"old" is the path the study used before its training core was rewritten (pykan's own forward
+for KANs, with its cached copies of every activation; for the MLP one target evaluation per
+step for the fresh domain points and Adam's per-parameter loop), "new" is the current path
+(the fast KAN forward of ``ggmm.estimators._fastkan``, domain points drawn in blocks, Adam's
+``foreach`` update). Both run single-threaded, as jobs do. The figure is the median over
+rounds of the paired ratio old / new of the CPU time per step, so machine load cancels.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+
+from ggmm import get_preset
+from ggmm.estimators import KANDensityEstimator, KANRegressor, MLPRegressor, _kan_core, _regression, _training
+
+
+@contextmanager
+def old_path() -> Iterator[None]:
+    """The training core as it was: pykan's forward, a target evaluation per step, per-parameter Adam."""
+    saved = (_kan_core.forward, _regression.forward, _regression.RegressionProblem.BLOCK, _training.make_optimizer)
+
+    def pykan_forward(model: Any, U: torch.Tensor) -> torch.Tensor:
+        out = model(U)
+        if getattr(model, "want_reg", False):
+            model.last_reg = model.get_reg("edge_forward_spline_n", 1.0, 2.0, 0.0, 0.0)
+        return out
+
+    def per_parameter_adam(params: Any, name: str, lr: float) -> torch.optim.Optimizer:
+        if name == "adam":
+            return torch.optim.Adam(params, lr=lr, foreach=False)
+        return saved[3](params, name, lr)
+
+    _kan_core.forward = _regression.forward = pykan_forward
+    import ggmm.estimators.kan_density as kan_density
+    density_forward = kan_density.forward
+    kan_density.forward = pykan_forward
+    _regression.RegressionProblem.BLOCK = 1
+    _training.make_optimizer = per_parameter_adam
+    try:
+        yield
+    finally:
+        _kan_core.forward, _regression.forward, _regression.RegressionProblem.BLOCK, _training.make_optimizer = saved
+        kan_density.forward = density_forward
+
+
+def _cases(smoke: bool) -> dict[str, Callable[[], Any]]:
+    preset = get_preset("original")
+    X, _ = preset.mixture.sample(200 if smoke else 2000, seed=0)
+    pdf = preset.mixture.pdf
+    steps = 4 if smoke else 300
+    big = dict(patience=10**6)
+    return {
+        "KAN regression [2, 5, 1], G 5, lambda 0.01": lambda: KANRegressor(
+            stages=["train"], steps=steps, lamb=0.01, **big).fit(X, target=pdf),
+        "KAN density [2, 5, 1], G 10": lambda: KANDensityEstimator(steps=steps, grid=10, **big).fit(X),
+        "MLP [2, 12, 12, 1]": lambda: MLPRegressor(hidden=[12, 12], steps=steps * 2, **big).fit(X, target=pdf),
+        "MLP [2, 44, 44, 1]": lambda: MLPRegressor(hidden=[44, 44], steps=steps * 2, **big).fit(X, target=pdf),
+    }
+
+
+def _per_step(fit: Callable[[], Any]) -> float:
+    start = time.process_time()
+    model = fit()
+    return (time.process_time() - start) / model.n_steps_
+
+
+def main(smoke: bool = False) -> list[tuple[str, str]]:
+    rounds = 1 if smoke else 3
+    rows = []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for label, fit in _cases(smoke).items():
+            fit()  # imports and first-call costs outside the clock
+            ratios, new_ms = [], []
+            for _ in range(rounds):
+                with old_path():
+                    old = _per_step(fit)
+                new = _per_step(fit)
+                ratios.append(old / new)
+                new_ms.append(new * 1e3)
+            rows.append((f"{label}: old / new per step", f"{statistics.median(ratios):.2f}x "
+                         f"(new {statistics.median(new_ms):.2f} ms per step, median of {rounds})"))
+    finally:
+        torch.set_num_threads(threads)
+    return rows
+
+
+if __name__ == "__main__":
+    for label, value in main(smoke="--smoke" in sys.argv):
+        print(f"{label:<55} {value}")
