@@ -4,9 +4,12 @@ render relies on, and the CI workflows."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,12 +35,23 @@ def test_root_index_links_are_relative_and_work_without_javascript():
     assert "src=" not in html, "the root page loads nothing"
 
 
-def test_root_page_comes_from_the_one_template():
-    """build/templates/root.html is the only copy: the site and the gallery both render it."""
-    sources = [p for p in (ROOT / "build").glob("*.py") if "<html" in p.read_text(encoding="utf-8")]
-    assert sources == [], f"inline HTML pages in {sources}"
-    gallery = site.root_index_html("index.html", redirect=False)
-    assert "window.location" not in gallery and 'href="en/index.html"' in gallery
+def test_root_page_comes_from_the_one_template(tmp_path, monkeypatch):
+    """build/templates/root.html is the only copy: an edit to it shows in the site's and the gallery's root page."""
+    from ggmm_build import gallery, site_links
+
+    templates = tmp_path / "templates"
+    shutil.copytree(site_links.TEMPLATES, templates)
+    template = templates / "root.html"
+    text = template.read_text(encoding="utf-8")
+    assert "<main>" in text
+    template.write_text(text.replace("<main>", "<main><!-- the edited template -->", 1), encoding="utf-8")
+    monkeypatch.setattr(site_links, "TEMPLATES", templates)
+    site_root = site.write_root_index(tmp_path).read_text(encoding="utf-8")
+    (tmp_path / "no-exports").mkdir()
+    gallery_root = gallery.build_gallery(tmp_path / "gallery", tmp_path / "no-exports")[0].read_text(encoding="utf-8")
+    assert "<!-- the edited template -->" in site_root and "<!-- the edited template -->" in gallery_root
+    assert "window.location" in site_root  # the site's root page redirects, the gallery's only links
+    assert "window.location" not in gallery_root and 'href="en/index.html"' in gallery_root
 
 
 @pytest.fixture
@@ -100,11 +114,15 @@ def test_post_render_rewrites_every_switch(tmp_path):
 
 
 def test_langs_are_defined_once():
+    """Every build module that has a LANGS holds ggmm.strings' own list, never a copy of it."""
+    import ggmm_build
+
     from ggmm.strings import LANGS
 
-    assert site.LANGS is LANGS
-    definitions = [p for p in (ROOT / "build").glob("*.py") if re.search(r"^LANGS\s*=", p.read_text(), re.M)]
-    assert definitions == []
+    modules = [importlib.import_module(f"ggmm_build.{m.name}") for m in pkgutil.iter_modules(ggmm_build.__path__)]
+    holders = [m.__name__ for m in modules if hasattr(m, "LANGS")]
+    assert "ggmm_build.site" in holders and len(holders) >= 3, holders
+    assert [name for name in holders if sys.modules[name].LANGS is not LANGS] == []
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@ documents are rejected with the path of the bad field."""
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 
 import numpy as np
@@ -140,7 +139,13 @@ def test_density_ka_and_mlp_runs_record_valid_files(data: Data) -> None:
         doc = rec.to_dict({**RUN, "task": task})
         validate_snapshots(json.loads(json.dumps(doc)))
         assert doc["loss_name"] == ("rmse" if task == "regression" else "nll")
-        assert len(gzip.compress(json.dumps(doc).encode())) > 0
+        # the frames follow the run from its start to its last step, each a non-negative density on the grid
+        steps = [frame["step"] for frame in doc["frames"]]
+        assert steps[0] == 0 and steps == sorted(steps) and steps[-1] == estimator.n_steps_, (task, steps)
+        assert doc["loss"]["step"][-1] == estimator.n_steps_ == doc["stages"][-1]["end"], task
+        for frame in doc["frames"]:
+            density = unpack(frame["density"]).astype(float)
+            assert density.shape == (30, 30) and density.min() >= 0, task
 
 
 def test_recorder_rejects_bad_arguments(data: Data) -> None:
