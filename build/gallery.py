@@ -30,6 +30,7 @@ from ggmm.figures import (
     ground_truth_figure,
     load_export,
     network_figure,
+    paired_figure,
     posterior_table,
     recovered_figure,
     recovered_table,
@@ -102,7 +103,8 @@ def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[
     if comparison is not None:
         fig = comparison_figure(comparison, lang)
         pages.append(Page("comparison.html", t("page.comparison", lang), t("page.comparison.about", lang), g_results,
-                          [_block(figure_html(fig, "fig-comparison"))]))
+                          [_block(figure_html(paired_figure(comparison, lang), "fig-paired")),
+                           _block(figure_html(fig, "fig-comparison"))]))
     presets = exports.get("presets")
     if presets is not None:
         for entry in presets["presets"]:

@@ -55,6 +55,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.rmse_test.short": {"en": "RMSE, test points", "zh": "RMSE（测试点）"},
     "metric.rmse_grid.short": {"en": "RMSE, grid", "zh": "RMSE（网格）"},
     "metric.nll.short": {"en": "held-out NLL", "zh": "留出集 NLL"},
+    # -- figure 1: the paired comparisons (forest plot) and the per-method chart's marks --
+    "paired.title": {"en": "Paired comparisons, first method vs second", "zh": "配对比较：前一方法对后一方法"},
+    "paired.subtitle": {"en": "mean over {n} seeds, same test points, 95% t-interval<br>marks: the verdict after "
+                              "Holm's adjustment<br>({families})",
+                        "zh": "{n} 个随机种子（同一批测试点）上的均值及其 95% t 区间<br>标记：经 Holm 校正后的结论"
+                              "<br>（{families}）"},
+    "paired.family": {"en": "{n} {role} tests", "zh": "{n} 个{role}检验"},
+    "paired.role.primary": {"en": "primary", "zh": "主要"},
+    "paired.role.secondary": {"en": "secondary", "zh": "次要"},
+    "paired.secondary_tag": {"en": "secondary", "zh": "次要"},
+    "paired.axis.nll": {"en": "held-out NLL, first − second (nats per sample)",
+                        "zh": "留出集 NLL 之差：前者 − 后者（每样本奈特）"},
+    "paired.axis.ratio": {"en": "RMSE ratio, first / second (log scale)", "zh": "RMSE 比值：前者 / 后者（对数刻度）"},
+    "paired.first_better": {"en": "← first better", "zh": "← 前者更好"},
+    "paired.second_better": {"en": "second better →", "zh": "后者更好 →"},
+    "paired.verdict.better": {"en": "first method better", "zh": "前一方法更好"},
+    "paired.verdict.worse": {"en": "second method better", "zh": "后一方法更好"},
+    "paired.verdict.tied": {"en": "cannot be told apart", "zh": "无法区分"},
+    "paired.borderline": {"en": "borderline: told apart before the adjustment, not after",
+                          "zh": "临界：校正前可区分，校正后不可区分"},
+    "paired.difference": {"en": "difference", "zh": "差值"},
+    "paired.ratio": {"en": "ratio", "zh": "比值"},
+    "paired.ci95": {"en": "95% t-interval", "zh": "95% t 区间"},
+    "paired.wins": {"en": "seeds won, first : second", "zh": "胜出的种子数（前者 : 后者）"},
+    "paired.p": {"en": "p (paired t)", "zh": "p 值（配对 t 检验）"},
+    "paired.p_adjusted": {"en": "p, Holm-adjusted", "zh": "Holm 校正后的 p 值"},
+    "paired.before": {"en": "verdict before adjustment", "zh": "校正前的结论"},
+    "paired.after": {"en": "verdict after adjustment", "zh": "校正后的结论"},
+    "comparison.oracle": {"en": "oracle regressor: trained on true density values",
+                          "zh": "理想设定的回归：用真实密度值训练"},
+    "comparison.oracle_hover": {"en": "regression on the true density values at its training points (an oracle: no "
+                                      "estimator has them)",
+                                "zh": "在训练点上以真实密度值做回归（理想设定：实际的估计器拿不到这些值）"},
+    "comparison.truth_gap": {"en": "true density (gap 0)", "zh": "真实密度（差值为 0）"},
+    "comparison.log_axis": {"en": "log scale", "zh": "对数刻度"},
+    # -- the scaling law told from its points: local exponents, floor, fit below the floor --
+    "scaling.local.title": {"en": "local exponent α between consecutive sizes<br>(mean over seeds, 95% t-interval)",
+                            "zh": "相邻规模之间的局部指数 α<br>（各随机种子的均值，95% t 区间）"},
+    "scaling.local.axis": {"en": "local α", "zh": "局部 α"},
+    "scaling.local.hover": {"en": "{size} {a} → {b}: local α = {mean} {ci}",
+                            "zh": "{size} {a} → {b}：局部 α = {mean} {ci}"},
+    "scaling.below_floor": {"en": "fitted below the floor: α = {alpha} {ci}", "zh": "平台以下的拟合：α = {alpha} {ci}"},
+    "scaling.whole_fit": {"en": "fitted over every size: α = {alpha} {ci}", "zh": "全部规模上的拟合：α = {alpha} {ci}"},
+    "scaling.floor": {"en": "floor ≈ {value} from {size} = {at}", "zh": "从 {size} = {at} 起的平台 ≈ {value}"},
+    "scaling.zero": {"en": "no change (α = 0)", "zh": "不变（α = 0）"},
     # -- figure 2: ground truth ------------------------------------------------
     "truth.title": {"en": "Ground truth", "zh": "真实分布"},
     "truth.surface": {"en": "density surface", "zh": "密度曲面"},
@@ -199,9 +244,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- scaling: the KAN scaling law, cost and accuracy against N and D ---------------
     "scaling.law.title": {"en": "The KAN scaling law on the density-regression task",
                           "zh": "密度回归任务上的 KAN 缩放律"},
-    "scaling.law.subtitle": {"en": "{dataset} · {n} training samples · {seeds} seeds · α: minus the slope of log RMSE "
+    "scaling.law.subtitle": {"en": "{dataset} · {n} training samples · {seeds} seeds<br>α: minus the slope of log RMSE "
                                    "against log parameters [95% interval]",
-                             "zh": "{dataset} · {n} 个训练样本 · {seeds} 个随机种子 · "
+                             "zh": "{dataset} · {n} 个训练样本 · {seeds} 个随机种子<br>"
                                    "α：log RMSE 对 log 参数量的斜率取负 [95% 区间]"},
     "scaling.params": {"en": "trained parameters (log scale)", "zh": "参与训练的参数量（对数刻度）"},
     "scaling.rmse": {"en": "test RMSE", "zh": "测试 RMSE"},

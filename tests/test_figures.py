@@ -30,11 +30,20 @@ from ggmm.figures import (
     training_figure,
 )
 from ggmm.figures.bspline import GRID_SIZES, ORDERS, extended_knots
-from ggmm.figures.comparison import comparison_points, seed_values, wrap_label
+from ggmm.figures.comparison import (
+    VERDICT_MARKS,
+    comparison_points,
+    method_label,
+    paired_figure,
+    paired_rows,
+    seed_values,
+    wrap_label,
+)
 from ggmm.figures.em_history import MAX_FRAMES, select_iterations
 from ggmm.figures.io import check_export, packed_array
 from ggmm.figures.network import N_BINS
-from ggmm.strings import LANGS
+from ggmm.figures.print import paired_print_figure
+from ggmm.strings import LANGS, t
 from ggmm.widgets import Poster, explorer_html, figure_html, training_viewer_html
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -90,7 +99,8 @@ def test_comparison_figure(exports: dict[str, Any], lang: str) -> None:
             layout_axis = "yaxis" + axis.pop()[1:]
             assert spec["layout"][layout_axis]["categoryorder"] == "total descending"
             assert spec["layout"][layout_axis]["visible"] is True
-            # x range fitted to the data (intervals and every seed's own value), not started at 0
+            # x range fitted to the data (intervals and every seed's own value), not started at 0;
+            # an RMSE on a log axis (range in log10 units), so it never reaches 0 or below
             lo, hi = spec["layout"]["xaxis"]["range"]
             seeds = [v for p in points for v in seed_values(comparison, dataset, metric, p["method"])]
             data_lo = min([p["lo"] for p in points] + seeds)
@@ -98,22 +108,48 @@ def test_comparison_figure(exports: dict[str, Any], lang: str) -> None:
             if metric == "nll" and comparison["truth_nll"].get(dataset):
                 data_lo = min(data_lo, comparison["truth_nll"][dataset]["mean"])
                 data_hi = max(data_hi, comparison["truth_nll"][dataset]["mean"])
+            if metric == "nll_gap":
+                data_lo, data_hi = min(data_lo, 0.0), max(data_hi, 0.0)
+            if metric in ("rmse_test", "rmse_grid"):
+                assert spec["layout"]["xaxis"]["type"] == "log"
+                data_lo, data_hi = np.log10(data_lo), np.log10(data_hi)
+            else:
+                assert spec["layout"]["xaxis"]["type"] == "linear"
             assert lo <= data_lo and hi >= data_hi
             assert (hi - lo) <= 1.2 * (data_hi - data_lo) + 1e-12
             assert lo != 0.0
-            if data_lo > 0.2 * (data_hi - data_lo):
+            if data_lo > 0.2 * (data_hi - data_lo) and metric not in ("rmse_test", "rmse_grid"):
                 assert lo > 0.0, "the axis does not reach down to 0 when the data stays away from it"
+            # oracle regressors (trained on true density values) are marked, and only they
+            oracle = {wrap_label("◇ " + m["label"][lang], lang) for m in comparison["methods"] if not m["normalized"]}
+            for tr in shown:
+                for y, symbol in zip(tr["y"], tr["marker"]["symbol"], strict=True):
+                    assert (y in oracle) == (symbol == "diamond-open")
+
+
+def test_comparison_opens_on_the_density_estimators_nll_and_keys_the_oracles(exports: dict[str, Any]) -> None:
+    comparison = exports["comparison"]
+    for lang in LANGS:
+        fig = comparison_figure(comparison, lang)
+        assert fig.layout.updatemenus[1].buttons[fig.layout.updatemenus[1].active].label == t("metric.nll_gap.short",
+                                                                                             lang)
+        legend = [tr.name for tr in fig.data if tr.meta.get("role") == "legend"]
+        assert t("comparison.oracle", lang) in legend
+        shown = [tr for tr in fig.data if tr.meta.get("role") == "method" and tr.visible is True]
+        assert all("◇" not in y for tr in shown for y in tr.y), "no regressor has a held-out NLL"
+        reference = next(tr for tr in fig.data if tr.meta.get("role") == "reference" and tr.visible is True)
+        assert list(reference.x) == [0.0, 0.0], "the truth is a gap of 0"
 
 
 def test_comparison_controls_are_consistent(exports: dict[str, Any]) -> None:
     comparison = exports["comparison"]
     fig = comparison_figure(comparison, "en")
-    n = len(fig.data)
+    n = len([tr for tr in fig.data if tr.meta.get("role") != "legend"])
     dataset_menu, metric_menu = fig.layout.updatemenus
     assert len(dataset_menu.buttons) == len(comparison["datasets"])
     for button in dataset_menu.buttons:
         restyle, relayout = button.args
-        assert len(restyle["visible"]) == n and len(restyle["showlegend"]) == n
+        assert len(restyle["visible"]) == len(fig.data) and len(restyle["showlegend"]) == len(fig.data)
         assert False not in restyle["visible"], "hidden traces use 'legendonly' (plotly.js sorting bug)"
         assert relayout["xaxis.autorange"] is True
     for button in metric_menu.buttons:
@@ -122,13 +158,14 @@ def test_comparison_controls_are_consistent(exports: dict[str, Any]) -> None:
         for key, values in restyle.items():
             assert len(values) == n - 1, key
         assert relayout["xaxis.autorange"] is True
+        assert relayout["xaxis.type"] == ("log" if restyle["x"] and "RMSE" in button.label else "linear")
     # every point carries hover text with exact values
     method = [tr for tr in fig.data if tr.meta["role"] == "method" and tr.visible is True]
     assert all(len(tr.hovertext) == len(tr.x) for tr in method)
     # marker size grows with the parameter count
     sizes = {(tr.y[i], tr.marker.size[i]) for tr in method for i in range(len(tr.x))}
-    counts = {wrap_label(p["label"]["en"], "en"): p["n_params"]
-              for p in comparison_points(comparison, comparison["datasets"][0]["name"], "rmse_test")}
+    counts = {method_label(p, "en"): p["n_params"]
+              for p in comparison_points(comparison, comparison["datasets"][0]["name"], "nll_gap")}
     ordered = sorted(sizes, key=lambda item: counts[item[0]])
     assert [s for _, s in ordered] == sorted(s for _, s in ordered)
 
@@ -140,6 +177,62 @@ def test_comparison_rejects_bad_arguments(exports: dict[str, Any]) -> None:
         comparison_figure(exports["comparison"], "en", metric="accuracy")
     with pytest.raises(ValueError, match="lang"):
         comparison_figure(exports["comparison"], "de")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_paired_figure_has_a_row_per_comparison_and_dataset(exports: dict[str, Any], lang: str) -> None:
+    comparison = exports["comparison"]
+    spec = _check(paired_figure(comparison, lang), lang)
+    marks = [tr for tr in spec["data"] if tr.get("meta", {}).get("role") == "paired"]
+    drawn = {(tr["meta"]["comparison"], d) for tr in marks for d in tr["meta"]["datasets"]}
+    assert drawn == {(c["name"], c["dataset"]) for c in comparison["comparisons"]}
+    assert len(drawn) == sum(len(tr["x"]) for tr in marks), "one row each"
+    entries = {(c["name"], c["dataset"]): c for c in comparison["comparisons"]}
+    for tr in marks:
+        color, symbol = VERDICT_MARKS[tr["meta"]["verdict"]]
+        assert tr["marker"]["color"] == color and tr["marker"]["symbol"] == symbol
+        for i, dataset in enumerate(tr["meta"]["datasets"]):
+            c = entries[(tr["meta"]["comparison"], dataset)]
+            assert c["verdict_adjusted"] == tr["meta"]["verdict"], "the mark is the adjusted verdict"
+            value, lo, hi = (c["ratio"], c["ratio_lo"], c["ratio_hi"]) if c["log"] else (c["mean"], c["lo"], c["hi"])
+            assert tr["x"][i] == pytest.approx(value)
+            assert tr["x"][i] - tr["error_x"]["arrayminus"][i] == pytest.approx(lo)
+            assert tr["x"][i] + tr["error_x"]["array"][i] == pytest.approx(hi)
+            assert str(c["wins_a"]) in tr["hovertext"][i] and f"{c['p_adjusted']:.2g}" in tr["hovertext"][i]
+    # borderline rows, and only they, are ringed
+    ringed = {(tr["meta"]["comparison"], d) for tr in spec["data"] if tr.get("meta", {}).get("role") == "borderline"
+              for d in tr["meta"]["datasets"]}
+    assert ringed == {k for k, c in entries.items() if c["borderline"]}
+    # every panel has its no-difference line: 0 for NLL, a ratio of 1 (on a log axis) for RMSE
+    references = {tr["meta"]["comparison"]: tr["meta"]["x"] for tr in spec["data"]
+                  if tr.get("meta", {}).get("role") == "reference"}
+    assert references == {c["name"]: 1.0 if c["log"] else 0.0 for c in comparison["comparisons"]}
+    axes = {k: v for k, v in spec["layout"].items() if k.startswith("xaxis")}
+    assert {v.get("type") for v in axes.values()} == {"log", "linear"}
+    for axis in axes.values():
+        if axis["type"] == "log":
+            assert 10 ** axis["range"][0] > 0 and axis["range"][0] < 0 < axis["range"][1]  # the line at 1 is inside
+    texts = _texts(paired_figure(comparison, lang))
+    assert t("paired.axis.ratio", lang) in texts and t("paired.borderline", lang) in texts
+    assert t("paired.secondary_tag", lang) in texts, "secondary comparisons are tagged"
+
+
+def test_paired_figure_selects_and_refuses(exports: dict[str, Any]) -> None:
+    comparison = exports["comparison"]
+    primary = paired_rows(comparison, roles=("primary",), datasets=["original"])
+    assert {r["role"] for r in primary} == {"primary"} and {r["dataset"] for r in primary} == {"original"}
+    assert [r["name"] for r in primary] == list(dict.fromkeys(c["name"] for c in comparison["comparisons"]
+                                                             if c["role"] == "primary"))
+    fig = paired_figure(comparison, "en", roles=("primary",), datasets=["original"], cols=1)
+    assert len([tr for tr in fig.data if tr.meta.get("role") == "reference"]) == len(primary)
+    printed = paired_print_figure(comparison, "zh", cols=3, width=1180)
+    assert printed.layout.width == 1180 and printed.layout.hovermode is False
+    with pytest.raises(ValueError, match="datasets"):
+        paired_figure(comparison, "en", datasets=["nowhere"])
+    with pytest.raises(ValueError, match="roles"):
+        paired_figure(comparison, "en", roles=("tertiary",))
+    with pytest.raises(ValueError, match="lang"):
+        paired_figure(comparison, "fr")
 
 
 # -- figure 2 -------------------------------------------------------------------

@@ -438,6 +438,23 @@ def test_scaling_figures(scaling: dict[str, Any], lang: str) -> None:
     law = json.loads(scaling_law_figure(scaling, lang).to_json())
     assert any(tr.get("meta", {}).get("role") == "reference" for tr in law["data"]), "the paper's alpha line"
     assert law["layout"]["xaxis"]["type"] == "log" and law["layout"]["yaxis"]["type"] == "log"
+    # the local exponents beneath, one point per pair of consecutive sizes with an interval
+    for family in scaling["law"]["families"]:
+        local = [tr for tr in law["data"] if tr.get("meta") == {"role": "local", "method": family["method"]}]
+        assert len(local) == 1 and len(local[0]["x"]) == len(family["local_alpha"])
+        assert local[0]["y"] == pytest.approx([e["mean"] for e in family["local_alpha"]])
+        roles = {tr["meta"]["role"] for tr in law["data"] if tr.get("meta", {}).get("method") == family["method"]}
+        # the straight line drawn is the fit below the floor, or over every size when there is no floor
+        if family["fit_below_floor"] is not None:
+            assert "fit_below_floor" in roles and "fit" not in roles
+            fit_line = next(tr for tr in law["data"] if tr.get("meta") == {"role": "fit_below_floor",
+                                                                          "method": family["method"]})
+            assert max(fit_line["x"]) == pytest.approx(family["fit_below_floor"]["x_max"])
+        elif family["floor"] is None:
+            assert "fit" in roles
+        assert ("floor" in roles) == (family["floor"] is not None)
+    assert {tr["meta"]["value"] for tr in law["data"] if tr.get("meta", {}).get("role") == "local-reference"} == {
+        0.0, scaling["law"]["paper_alpha"]}
     cost = json.loads(scaling_cost_figure(scaling, lang).to_json())
     crosses = [tr for tr in cost["data"] if tr.get("meta", {}).get("role") == "refused"]
     assert crosses and all("10" in tr["hovertext"] for tr in crosses)

@@ -5,7 +5,7 @@ Each builder takes a parsed export (see :func:`load_export`) and a language, and
 """
 
 from .bspline import bspline_basis, bspline_basis_figure
-from .comparison import comparison_figure
+from .comparison import comparison_figure, paired_figure
 from .em_history import em_history_figure
 from .ground_truth import formula_html, formula_latex, ground_truth_figure, posterior_table
 from .io import find_preset, load_export
@@ -25,6 +25,7 @@ __all__ = [
     "ground_truth_figure",
     "load_export",
     "network_figure",
+    "paired_figure",
     "posterior_table",
     "recovered_figure",
     "recovered_table",

@@ -35,10 +35,11 @@ from ._style import (
     base_layout,
     check_lang,
 )
-from .comparison import comparison_points, marker_size, x_range
+from .comparison import LOG_METRICS, comparison_points, marker_size, method_label, paired_figure, x_range
 from .io import check_export
 
-__all__ = ["PRINT_FONT", "PRINT_WIDTH", "comparison_print_figure", "explorer_print_figure", "print_figure"]
+__all__ = ["PRINT_FONT", "PRINT_WIDTH", "comparison_print_figure", "explorer_print_figure", "paired_print_figure",
+           "print_figure"]
 
 #: Width (CSS px) of a print picture; the PDF shows it at the text width of an A4 page.
 PRINT_WIDTH = 800
@@ -108,7 +109,31 @@ def _families(points: list[dict[str, Any]]) -> list[str]:
     return [family for family in FAMILY_COLORS if any(p["family"] == family for p in points)]
 
 
-def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str = "rmse_test",
+def paired_print_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] = ("primary", "secondary"),
+                        datasets: list[str] | None = None, cols: int = 2, width: int = PRINT_WIDTH) -> go.Figure:
+    """Figure 1 (the paired comparisons' forest plot) for paper: fixed width, print type, no hover.
+
+    Parameters
+    ----------
+    comparison : dict
+        A ``ggmm-comparison`` export.
+    lang : {"en", "zh"}
+    roles, datasets, cols
+        As :func:`ggmm.figures.comparison.paired_figure` (3 columns suit a slide).
+    width : int
+        Width of the picture in CSS pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = paired_figure(comparison, lang, roles=roles, datasets=datasets, cols=cols, width=width,
+                        font_size=PRINT_FONT)
+    fig.update_layout(hovermode=False)
+    return fig
+
+
+def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str = "nll_gap",
                             datasets: list[str] | None = None, cols: int = 1,
                             width: int = PRINT_WIDTH) -> go.Figure:
     """Figure 1 for paper: one panel per dataset, methods sorted within each, no menus.
@@ -131,8 +156,9 @@ def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str =
     -------
     plotly.graph_objects.Figure
         One row per dataset; in each, the methods with a value for ``metric`` on the y axis (best
-        on top), the mean with its 95% interval on the x axis (range fitted to the panel's data),
-        colour for the method family and marker size for the parameter count, as on screen.
+        on top), the mean with its 95% interval on the x axis (range fitted to the panel's data; a
+        log axis for an RMSE), colour for the method family and marker size for the parameter
+        count, oracle regressors marked "◇" with an open diamond, as on screen.
     """
     check_lang(lang)
     check_export(comparison, "ggmm-comparison")
@@ -153,7 +179,7 @@ def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str =
     cols = min(cols, len(panels))
     n_rows = -(-len(panels) // cols)
     tallest = [max(len(points) for _, points in panels[r * cols:(r + 1) * cols]) for r in range(n_rows)]
-    row_px, gap_px, top, bottom = 19, 64, 70, 62
+    row_px, gap_px, top, bottom = 19, 64, 70 if cols == 1 else 88, 62
     height = top + bottom + sum(n * row_px + 24 for n in tallest) + gap_px * (n_rows - 1)
     spacing = gap_px / (height - top - bottom)
     fig = make_subplots(rows=n_rows, cols=cols, row_heights=[n + 1.2 for n in tallest], vertical_spacing=spacing,
@@ -165,19 +191,34 @@ def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str =
         for family in _families(points):
             group = [p for p in points if p["family"] == family]
             fig.add_trace(go.Scatter(
-                x=[p["mean"] for p in group], y=[p["label"][lang] for p in group],
+                x=[p["mean"] for p in group], y=[method_label(p, lang, wrap=False) for p in group],
                 error_x={"type": "data", "symmetric": False, "array": [p["hi"] - p["mean"] for p in group],
                          "arrayminus": [p["mean"] - p["lo"] for p in group], "thickness": 1.2, "width": 3,
                          "color": FAMILY_COLORS[family]},
-                mode="markers", name=t(f"family.{family}", lang), legendgroup=family, showlegend=family not in shown,
+                mode="markers", name=t(f"family.{family}", lang), legendgroup=family, showlegend=False,
                 marker={"color": FAMILY_COLORS[family], "size": [0.8 * marker_size(p["n_params"]) for p in group],
-                        "line": {"color": "white", "width": 0.8}}), row=row, col=col)
+                        "symbol": ["diamond-open" if p.get("oracle") else "circle" for p in group],
+                        "line": {"color": FAMILY_COLORS[family], "width": 1.2}}), row=row, col=col)
             shown.add(family)
-        order = [p["label"][lang] for p in points]
+        order = [method_label(p, lang, wrap=False) for p in points]
         fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], row=row, col=col, tickfont={"size": 11},
                          automargin=True)
-        fig.update_xaxes(range=x_range(points), row=row, col=col, tickfont={"size": 11}, automargin=True)
-    metric_title = f"{t(f'metric.{metric}', lang)} ({t('metric.lower_better', lang)})"
+        log = metric in LOG_METRICS
+        fig.update_xaxes(range=x_range(points, 0.0 if metric == "nll_gap" else None, log=log),
+                         type="log" if log else "linear", row=row, col=col, tickfont={"size": 11}, automargin=True)
+        if metric == "nll_gap":  # the truth: a gap of 0
+            fig.add_vline(x=0.0, line={"color": "#444444", "dash": "dash", "width": 1}, row=row, col=col)
+    # the legend from empty traces: a family's first point may be an oracle's open diamond
+    keys = [(t(f"family.{family}", lang), {"color": FAMILY_COLORS[family], "symbol": "circle", "size": 10})
+            for family in FAMILY_COLORS if family in shown]
+    if any(p.get("oracle") for _, points in panels for p in points):
+        keys.append((t("comparison.oracle", lang), {"color": "#555555", "symbol": "diamond-open", "size": 10,
+                                                    "line": {"width": 1.5}}))
+    for name, marker in keys:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, showlegend=True,
+                                 hoverinfo="skip"), row=1, col=1)
+    note = t("metric.lower_better", lang) + (f", {t('comparison.log_axis', lang)}" if metric in LOG_METRICS else "")
+    metric_title = f"{t(f'metric.{metric}', lang)} ({note})"
     for k in range(len(panels) - cols, len(panels)):
         fig.update_xaxes(title_text=metric_title if cols == 1 else "", row=k // cols + 1, col=k % cols + 1)
     fig.update_annotations(font={"size": 13})
@@ -187,7 +228,9 @@ def comparison_print_figure(comparison: dict[str, Any], lang: str, metric: str =
     fig.update_layout(**base_layout(
         lang, height=height, width=width, font={"size": PRINT_FONT}, hovermode=False,
         margin={"l": 12, "r": 10, "t": top, "b": bottom},
-        title={"text": t("comparison.title", lang) + ("" if cols == 1 else f" · {metric_title}"), "x": 0.0,
+        title={"text": t("comparison.title", lang) + ("" if cols == 1 else
+                                                      f"<br><span style=\"font-size:12px\">{metric_title}</span>"),
+               "x": 0.0,
                "xanchor": "left", "y": 1.0 - 14.0 / height,
                "yref": "container", "yanchor": "top"},
         legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0 + 40.0 / (height - top - bottom),
