@@ -8,7 +8,7 @@ PROFILE ?= full
 EXECUTOR ?= local
 ARGS   ?=
 
-.PHONY: setup data figures site test test-all bench pdf slides serve audit clean lint help
+.PHONY: setup data figures site test test-all bench pdf slides serve audit clean lint lint-js help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
@@ -23,6 +23,7 @@ help:
 	@echo "make slides   the reveal.js deck and its PPTX export"
 	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
 	@echo "make audit    Lighthouse, axe-core and Nu checker figures of the rendered site (ARGS=\"--all\")"
+	@echo "make lint-js  ESLint on the playground's JavaScript and its Node tests"
 	@echo "make clean    remove build outputs (keeps the committed exports and the caches)"
 
 setup:
@@ -59,6 +60,11 @@ test-all: lint
 # Add `$(VENV)/bin/ruff format --check .` once the tree has had its formatting commit.
 lint:
 	$(VENV)/bin/ruff check .
+
+# ESLint on the ES-module JavaScript (eslint.config.mjs); installs the dev tools from package-lock.json
+lint-js:
+	npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	npx --no-install eslint assets/js/playground tests/js
 	$(VENV)/bin/lint-imports --no-cache
 
 bench:

@@ -495,6 +495,21 @@ def _snapshots(c: Checker, doc: dict[str, Any], path: str) -> None:
     validate_snapshots(doc)
 
 
+def _playground(c: Checker, doc: dict[str, Any], path: str) -> None:
+    """The KAN playground's guided experiments (build/playground.py)."""
+    c.get(doc, "code", path, str)
+    for i, exp in enumerate(c.get(doc, "experiments", path, list)):
+        p = f"{path}.experiments[{i}]"
+        c.get(exp, "id", p, str)
+        c.number(exp, "truth_nll", p)
+        for j, variant in enumerate(c.get(exp, "variants", p, list)):
+            q = f"{p}.variants[{j}]"
+            c.get(variant, "hash", q, str)
+            results = c.get(variant, "results", q, dict)
+            for key in ("train_loss", "validation_loss"):
+                c.number(results, key, f"{q}.results")
+
+
 EXPORT_SCHEMAS = {
     "ggmm-presets": _presets,
     "ggmm-comparison": _comparison,
@@ -506,6 +521,7 @@ EXPORT_SCHEMAS = {
     "ggmm-scaling": _scaling,
     "ggmm-snapshots": _snapshots,
     "ggmm-manifest": _manifest,
+    "ggmm-playground": _playground,
 }
 
 

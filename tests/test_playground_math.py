@@ -21,7 +21,7 @@ import torch
 
 from ggmm import GeneralizedGaussianMixture
 from ggmm.estimators._pykan import new_kan, pykan_sandbox, refine_kan
-from ggmm.estimators.kan_density import _DensityProblem, midpoint_grid
+from ggmm.estimators.kan_density import _DensityProblem
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
@@ -151,7 +151,8 @@ def _trace_density(box) -> dict:
     problem = _DensityProblem(u, X[:10], _Scaler(log_volume), None, 0.01, 48, seed)
     with torch.no_grad():
         log_z = float(problem._log_z(model(problem.quad.double())[:, 0]))
-    return {"model": start, "u": u.tolist(), "x_fit": x_fit.tolist(), "nq": nq, "quad": quad.tolist(), "shifts": shifts.tolist(),
+    return {"model": start, "u": u.tolist(), "x_fit": x_fit.tolist(), "nq": nq, "quad": quad.tolist(),
+            "shifts": shifts.tolist(),
             "log_volume": log_volume, "lr": lr, "objective": losses, "trained": _layout(model),
             "log_z_48": log_z, "quad_48": problem.quad.double().tolist()}
 

@@ -128,7 +128,7 @@ def test_every_page_exists_and_every_page_is_in_the_navbar():
     generated = {Path("report/pdf/ggmm-kan-report.qmd")}
     assert on_disk - listed - generated - {SLIDES} == set()
     sections = {page.parts[1] for page in PAGES if len(page.parts) > 2}
-    assert sections == {"overview", "background", "ggmm", "methods", "results", "reproducibility"}
+    assert sections == {"overview", "background", "ggmm", "methods", "results", "playground", "reproducibility"}
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ motion means no autoplay, and both languages show their own labels."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _open(browser: Any, url: str, *, reduced: bool = True, viewport: tuple[int, int] = (1280, 800)) -> tuple[Any, Watch]:
+def _open(browser: Any, url: str, *, reduced: bool = True,
+          viewport: tuple[int, int] = (1280, 800)) -> tuple[Any, Watch]:
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                   reduced_motion="reduce" if reduced else "no-preference")
     watch = Watch(url.split("/en/")[0].split("/zh/")[0])

@@ -756,7 +756,7 @@ function meanRows(rows, size) {
  * @returns {number} live edges left
  */
 export function prune(model, X, n, nodeThreshold = 1e-2, edgeThreshold = 3e-2) {
-  let { nodeScores } = attribute(model, X, n);
+  const { nodeScores } = attribute(model, X, n);
   for (let l = 1; l < model.layers.length; l++) {
     const below = model.layers[l - 1], above = model.layers[l];
     nodeScores[l].forEach((s, node) => {

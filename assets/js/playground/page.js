@@ -255,6 +255,7 @@ function bind() {
     if (location.hash === "#" + toHash(settings)) return;
     const { settings: s, notes } = parseHash(location.hash, settings.mixture);
     start(s, { notes });
+    root.scrollIntoView({ behavior: reducedMotion ? "auto" : "smooth", block: "start" });
   });
   window.addEventListener("resize", scheduleDraw);
 }

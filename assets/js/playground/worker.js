@@ -9,7 +9,8 @@ import { Session } from "./tasks.js";
 import * as kan from "./kan.js";
 
 let session = null, running = false, pendingSteps = [], lastFrame = 0, history = { train: [], validation: [] };
-let frameEvery = 30, gridSize = 40, timer = null;
+let frameEvery = 30, timer = null;
+const gridSize = 40;
 
 function frame(force = false) {
   const now = performance.now();
