@@ -559,3 +559,62 @@ def test_a_readback_closer_than_em_is_said_to_be(copy: Path) -> None:
     n = len(doc["datasets"])
     assert f"more accurately than EM on all {n} mixtures" in say.en("headline_readback")
     assert "比 EM 更准" in say.zh("headline_readback")
+
+
+# ---------------------------------------------------------------------------
+# How training ended: "converged" only within the declared share of capped runs
+# ---------------------------------------------------------------------------
+
+
+def _capped_by_family(comparison: dict) -> dict[str, tuple[int, int]]:
+    out: dict[str, list[int]] = {}
+    for run in comparison["runs"]:
+        if run.get("stages"):
+            capped = any(s["best_step"] > s["limit"] - s["patience"] and s["steps"] == s["limit"]
+                         for s in run["stages"].values())
+            out.setdefault(run["method"], []).append(int(capped))
+    return {m: (sum(v), len(v)) for m, v in out.items()}
+
+
+def _convergence_sentences(folder: Path) -> dict[str, str]:
+    prose = Prose(folder)
+    return {lang: str(prose.say(lang, "convergence")) for lang in LANGS}
+
+
+def test_convergence_is_claimed_only_within_the_declared_share(tmp_path: Path) -> None:
+    from ggmm.report.convergence import CAPPED_SHARE_LIMIT
+
+    data = ROOT / "report" / "data"
+    comparison = _json(data, "comparison.json")
+    families = _capped_by_family(comparison)
+    text = _convergence_sentences(data)
+    if not families:
+        assert text == {"en": "", "zh": ""}, "no stage records, no sentence"
+        return
+    all_ok = all(c / n <= CAPPED_SHARE_LIMIT for c, n in families.values())
+    assert ("trained to convergence" in text["en"]) == all_ok
+    assert ("训练到了收敛" in text["zh"]) == all_ok
+    for method, (capped, n) in families.items():
+        label = next(m["label"] for m in comparison["methods"] if m["name"] == method)
+        stated = f"all {n} runs stopped early" if capped == 0 else f"{n - capped} of {n} runs stopped early"
+        assert f"{label['en']}: {stated}" in text["en"]
+
+
+def test_the_convergence_verdict_follows_the_stage_records(tmp_path: Path) -> None:
+    """Cap every run of one family at its limit: the sentence must stop saying 'converged'."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "report" / "data", folder)
+    comparison = _json(folder, "comparison.json")
+    nets = [r for r in comparison["runs"] if r.get("stages")]
+    if not nets:
+        pytest.skip("the exports hold no stage records")
+    method = nets[0]["method"]
+    for run in nets:
+        if run["method"] == method:
+            for s in run["stages"].values():
+                s.update(steps=s["limit"], best_step=s["limit"], reason="limit")
+    (folder / "comparison.json").write_text(json.dumps(comparison), encoding="utf-8")
+    text = _convergence_sentences(folder)
+    assert "trained to convergence" not in text["en"] and "训练到了收敛" not in text["zh"]
+    label = next(m["label"] for m in comparison["methods"] if m["name"] == method)
+    assert f"{label['en']}: 0 of" in text["en"] and "not converged networks" in text["en"]
