@@ -51,7 +51,7 @@ PLAY = """async (seconds) => {
   running = false;
   observer.disconnect();
   return { steps: s1.step - s0.step, frames: s1.framesDrawn - s0.framesDrawn, seconds: (t1 - t0) / 1000,
-           longtask: longest, rafGap: gap };
+           longtask: longest, rafGap: gap, longestDraw: s1.longestDraw };
 }"""
 
 #: The same data through step(n): training only, views posted as while playing.
@@ -166,6 +166,8 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
             rows.append((f"{task}: longest main-thread task (long tasks are >= 50 ms)",
                          f"{played['longtask']:.0f} ms" if played["longtask"] else "none over 50 ms"))
             rows.append((f"{task}: longest gap between animation frames", f"{played['rafGap']:.0f} ms"))
+            rows.append((f"{task}: longest redraw of the views (the page's own drawing)",
+                         f"{played['longestDraw']:.1f} ms"))
             timed = page.evaluate(STEPPED, stepped)
             rows.append((f"{task}: Adam steps/s through step({stepped})", f"{timed['steps'] / timed['seconds']:.0f}"))
             if task == "regression":

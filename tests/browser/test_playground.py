@@ -6,7 +6,9 @@ motion means no autoplay, and both languages show their own labels."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ from ggmm_build.site_serve import serving
 from ggmm.estimators._pykan import new_kan, pykan_sandbox
 from ggmm.strings import t
 
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = "task=regression&n=400&seed=3&grid=5&order=3&lr=0.02&hidden=3&steps=200"
 
 
@@ -77,6 +80,33 @@ def test_contract_and_pykan_agreement(browser: Any, site: str) -> None:
     assert np.max(np.abs(js - py) / np.maximum(np.abs(py), 1e-6)) < 1e-9
     assert not watch.errors and not watch.foreign, (watch.errors, watch.foreign)
     page.context.close()
+
+
+def test_export_loads_into_pykan_with_the_pages_snippet(browser: Any, site: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Export button's file, loaded by the Python snippet the page shows, predicts what the page does."""
+    page, _ = _open(browser, f"{site}en/index.html#{SMALL}")
+    page.evaluate("kanPlayground.step(5)")
+    with page.expect_download() as download:
+        page.locator("[data-kp=export]").click()
+    download.value.save_as(tmp_path / "kan-playground-step400.json")
+    points = np.random.default_rng(1).uniform(-1, 1, size=(20, 2))
+    js = np.array(page.evaluate("(p) => kanPlayground.predict(p)", points.tolist()))
+    page.context.close()
+    source = (ROOT / "report" / "playground" / "index.qmd").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(.*?)```", source, re.DOTALL).group(1)
+    monkeypatch.chdir(tmp_path)
+    dtype = torch.get_default_dtype()
+    try:
+        with pykan_sandbox(0):
+            namespace: dict[str, Any] = {}
+            exec(snippet, namespace)  # noqa: S102 - the page's own snippet
+            with torch.no_grad():
+                py = namespace["model"](torch.tensor(points))[:, 0].numpy()
+    finally:
+        torch.set_default_dtype(dtype)
+    assert np.max(np.abs(js - py)) < 1e-9 * max(1.0, float(np.max(np.abs(py))))
+    assert not (tmp_path / "model").exists()
 
 
 def test_hash_reproduces_the_run(browser: Any, site: str) -> None:

@@ -110,12 +110,12 @@ function spans(L) {
       for (let j = 0; j + m < ng; j++) out[(i * k + m - 1) * ng + j] = 1 / (L.grid[i * ng + j + m] - L.grid[i * ng + j]);
     }
   }
-  L.spans = out; L.spansFor = L.grid;
+  L.spans = out; L.spansFor = L.grid; L.spansFinite = out.every(Number.isFinite);
   return out;
 }
 
 /** basisAt with the layer's cached reciprocal spans (the training loop's version). */
-function basisFast(x, t, o, inv, io, ng, k, val, der) {
+function basisFast(x, t, o, inv, io, ng, k, val, der, exact) {
   if (!(x >= t[o]) || !(x < t[o + ng - 1])) return -1e9;
   let lo = 0, hi = ng - 1;
   while (hi - lo > 1) {
@@ -134,8 +134,9 @@ function basisFast(x, t, o, inv, io, ng, k, val, der) {
       if (j < 0 || j >= count) { val[r] = 0; if (der) der[r] = 0; b1 = b2; db1 = db2; continue; }
       const i1 = inv[im + j], i2 = inv[im + j + 1];
       const w1 = (x - t[o + j]) * i1, w2 = (t[o + j + m + 1] - x) * i2;
-      val[r] = finite(w1 * b1 + w2 * b2);
-      if (der) der[r] = finite(b1 * i1 + w1 * db1 - b2 * i2 + w2 * db2);
+      const v = w1 * b1 + w2 * b2;
+      val[r] = exact ? v : finite(v);
+      if (der) { const dv = b1 * i1 + w1 * db1 - b2 * i2 + w2 * db2; der[r] = exact ? dv : finite(dv); }
       b1 = b2; db1 = db2;
     }
   }
@@ -379,7 +380,8 @@ export function forward(model, X, n, keep = true) {
   for (const L of model.layers) {
     const { nIn, nOut, nb, ng } = dims(L), k = L.k, k1 = k + 1, ne = nIn * nOut;
     const alloc = keep ? (name, size, Type) => buffer(L, name, size, Type) : (name, size, Type = Float64Array) => new Type(size);
-    const y = new Float64Array(n * nOut);
+    const y = keep ? alloc("y", n * nOut) : new Float64Array(n * nOut);
+    if (keep) y.fill(0);
     const base = alloc("base", n * nIn), dbase = keep ? alloc("dbase", n * nIn) : null;
     const start = alloc("start", n * nIn, Int32Array), vals = alloc("vals", n * nIn * k1);
     const ders = keep ? alloc("ders", n * nIn * k1) : null;
@@ -387,14 +389,14 @@ export function forward(model, X, n, keep = true) {
     const val = new Float64Array(k1), der = new Float64Array(k1);
     const wb = new Float64Array(ne), ws = new Float64Array(ne); // masked scales
     for (let e = 0; e < ne; e++) { wb[e] = L.mask[e] * L.scaleBase[e]; ws[e] = L.mask[e] * L.scaleSp[e]; }
-    const coef = L.coef, grid = L.grid, top = nb - k1, inv = spans(L);
+    const coef = L.coef, grid = L.grid, top = nb - k1, inv = spans(L), exact = L.spansFinite;
     for (let p = 0; p < n; p++) {
       for (let i = 0; i < nIn; i++) {
         const xi = x[p * nIn + i], q = p * nIn + i, v0 = q * k1;
         const sig = 1 / (1 + Math.exp(-xi));
         base[q] = xi * sig;
         if (keep) dbase[q] = sig * (1 + xi * (1 - sig));
-        const s = basisFast(xi, grid, i * ng, inv, i * k * ng, ng, k, val, keep ? der : null);
+        const s = basisFast(xi, grid, i * ng, inv, i * k * ng, ng, k, val, keep ? der : null, exact);
         // aligned: vals[v0 + r] = B_{st + r}(x)
         const st = s === -1e9 ? 0 : Math.min(Math.max(s, 0), top);
         for (let r = 0; r < k1; r++) {
@@ -539,11 +541,11 @@ export function backward(model, fw, dOut, reg = null, grads = zeroGrads(model)) 
   for (let l = model.layers.length - 1; l >= 0; l--) {
     const L = model.layers[l], c = fw.cache[l], G = grads[l], k = L.k;
     const { nIn, nOut, nb } = dims(L);
-    const dpre = new Float64Array(n * nOut);
+    const dpre = buffer(L, "dpre", n * nOut);
     for (let p = 0; p < n; p++) {
       for (let j = 0; j < nOut; j++) dpre[p * nOut + j] = dy[p * nOut + j] * L.nodeScale[j] * L.subnodeScale[j];
     }
-    const dx = l > 0 ? new Float64Array(n * nIn) : null;
+    const dx = l > 0 ? buffer(L, "dx", n * nIn) : null;
     const dPost = reg ? reg.dPost[l] : null;
     const k1 = k + 1, coef = L.coef, vals = c.vals, ders = c.ders, gCoef = G.coef;
     for (let p = 0; p < n; p++) {

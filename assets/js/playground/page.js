@@ -17,7 +17,7 @@ const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-m
 
 let settings = defaults(presets.length ? presets[0].mixture : undefined);
 let worker = null, last = null, playing = false, nextId = 1, trainHistory = [], validationHistory = [], selectedEdge = 0;
-let drawPending = false, framesDrawn = 0, autoplayed = false;
+let drawPending = false, framesDrawn = 0, autoplayed = false, heavyDirty = true, longestDraw = 0;
 const waiting = new Map();
 let readyResolve;
 const ready = new Promise((resolve) => { readyResolve = resolve; });
@@ -137,13 +137,15 @@ function request(msg) {
 function onWorkerMessage(event) {
   const msg = event.data;
   if (msg.type === "frame") {
-    last = msg;
+    // a light frame carries losses only: keep the last views and validation loss
+    last = msg.heavy || !last ? msg : { ...last, ...msg, validationLoss: last.validationLoss };
+    if (msg.heavy) heavyDirty = true;
     for (const point of msg.train) trainHistory.push(point);
-    for (const point of msg.validation) validationHistory.push(point);
+    for (const point of msg.validation || []) validationHistory.push(point);
     if (playing && !msg.running) setPlaying(false);
     if (msg.diverged) showDivergence(msg.step);
     if (!drawPending) { drawPending = true; requestAnimationFrame(draw); }
-    readyResolve();
+    if (last.edges) readyResolve();
   } else if (msg.type === "error") {
     showError(msg.message);
   } else if (waiting.has(msg.id)) {
@@ -262,10 +264,21 @@ function bind() {
 
 // -- drawing ---------------------------------------------------------------------------------
 
-function scheduleDraw() { if (!drawPending) { drawPending = true; requestAnimationFrame(draw); } }
+function scheduleDraw() {
+  heavyDirty = true;
+  if (!drawPending) { drawPending = true; requestAnimationFrame(draw); }
+}
+
+/** Canvas widths, measured by a ResizeObserver (reading clientWidth while drawing would force a layout). */
+const widths = new Map();
+const resizer = "ResizeObserver" in window ? new ResizeObserver((entries) => {
+  for (const entry of entries) widths.set(entry.target, entry.contentRect.width);
+  scheduleDraw();
+}) : null;
 
 function fit(canvas, aspect, maxHeight = 480) {
-  const dpr = window.devicePixelRatio || 1, w = canvas.clientWidth || 300, h = Math.min(Math.round(w * aspect), maxHeight);
+  if (!widths.has(canvas)) { widths.set(canvas, canvas.clientWidth || 300); if (resizer) resizer.observe(canvas); }
+  const dpr = window.devicePixelRatio || 1, w = widths.get(canvas) || 300, h = Math.min(Math.round(w * aspect), maxHeight);
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
     canvas.style.height = `${h}px`;
@@ -360,7 +373,7 @@ function networkLayout(width, w, h) {
 function drawNetwork(canvas) {
   const { ctx, w, h } = fit(canvas, 0.75, 420);
   ctx.clearRect(0, 0, w, h);
-  if (!last || !last.edges.length) return;
+  if (!last || !last.edges || !last.edges.length) return;
   const nodes = networkLayout(last.width, w, h), maxScore = Math.max(1e-9, ...last.edges.map((e) => e.score));
   last.edges.forEach((e, index) => {
     const a = nodes[e.layer][e.i], b = nodes[e.layer + 1][e.j], alpha = e.live ? Math.max(0.08, Math.min(1, e.score / maxScore)) : 0.04;
@@ -384,7 +397,7 @@ function drawNetwork(canvas) {
 function drawEdge(canvas) {
   const { ctx, w, h } = fit(canvas, 0.6, 240);
   ctx.clearRect(0, 0, w, h);
-  if (!last || !last.edges[selectedEdge]) return;
+  if (!last || !last.edges || !last.edges[selectedEdge]) return;
   const e = last.edges[selectedEdge], pad = 26;
   let lo = Infinity, hi = -Infinity;
   for (const v of e.ys) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -401,6 +414,8 @@ function drawEdge(canvas) {
   ctx.fillText(hi.toPrecision(3), 2, pad); ctx.fillText(lo.toPrecision(3), 2, h - pad);
 }
 
+function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
 function edgeName(e) {
   return fmt("playground.edge", { layer: e.layer + 1, i: e.i + 1, j: e.j + 1 });
 }
@@ -411,13 +426,13 @@ function syncEdgeSelect() {
     select.replaceChildren(...names.map((name, q) => { const o = document.createElement("option"); o.value = String(q); o.textContent = name; return o; }));
     if (selectedEdge >= names.length) selectedEdge = 0;
   }
-  select.value = String(selectedEdge);
+  if (select.value !== String(selectedEdge)) select.value = String(selectedEdge);
 }
 
 function onNetworkHover(event) {
-  if (!last || !last.edges.length) return;
+  if (!last || !last.edges || !last.edges.length) return;
   const canvas = $("network"), rect = canvas.getBoundingClientRect(), x = event.clientX - rect.left, y = event.clientY - rect.top;
-  const nodes = networkLayout(last.width, canvas.clientWidth, canvas.clientHeight);
+  const nodes = networkLayout(last.width, rect.width, rect.height);
   let best = -1, bestD = 400;
   last.edges.forEach((e, q) => {
     const a = nodes[e.layer][e.i], b = nodes[e.layer + 1][e.j], d = (x - (a.x + b.x) / 2) ** 2 + (y - (a.y + b.y) / 2) ** 2;
@@ -429,16 +444,22 @@ function onNetworkHover(event) {
 function draw() {
   drawPending = false;
   if (!last) return;
+  const t0 = performance.now();
   framesDrawn += 1;
-  const vmax = last.truth ? Math.max(...last.truth) : 1;
-  drawDensity($("predicted"), last.predicted, last.gridSize, vmax, fmt("playground.predicted"));
-  drawDensity($("truth"), last.truth, last.gridSize, vmax, fmt("playground.truth"));
   drawLoss($("loss"));
-  drawNetwork($("network"));
-  if (last.edges.length) { syncEdgeSelect(); drawEdge($("edgeview")); }
+  if (heavyDirty && last.edges) {
+    heavyDirty = false;
+    let vmax = 0;
+    for (const v of last.truth || []) vmax = Math.max(vmax, v);
+    drawDensity($("predicted"), last.predicted, last.gridSize, vmax || 1, fmt("playground.predicted"));
+    drawDensity($("truth"), last.truth, last.gridSize, vmax || 1, fmt("playground.truth"));
+    drawNetwork($("network"));
+    if (last.edges.length) { syncEdgeSelect(); drawEdge($("edgeview")); }
+  }
   const show = (v) => (Number.isFinite(v) ? v.toPrecision(4) : "—");
-  $("status").textContent = fmt("playground.status", { step: last.step, train: show(last.trainLoss), validation: show(last.validationLoss) });
-  $("grid-now").textContent = fmt("playground.grid_now", { grid: last.grid });
+  setText($("status"), fmt("playground.status", { step: last.step, train: show(last.trainLoss), validation: show(last.validationLoss) }));
+  setText($("grid-now"), fmt("playground.grid_now", { grid: last.grid }));
+  longestDraw = Math.max(longestDraw, performance.now() - t0);
 }
 
 // -- the contract ------------------------------------------------------------------------
@@ -447,7 +468,7 @@ window.kanPlayground = {
   ready,
   state: () => ({
     step: last ? last.step : 0, trainLoss: last ? last.trainLoss : NaN, validationLoss: last ? last.validationLoss : NaN,
-    hash: toHash(settings), diverged: Boolean(last && last.diverged), playing, framesDrawn,
+    hash: toHash(settings), diverged: Boolean(last && last.diverged), playing, framesDrawn, longestDraw,
   }),
   step: (n = 1) => step(n).then(() => undefined),
   play: () => play(true),

@@ -8,27 +8,34 @@
 import { Session } from "./tasks.js";
 import * as kan from "./kan.js";
 
-let session = null, running = false, pendingSteps = [], lastFrame = 0, history = { train: [], validation: [] };
+let session = null, running = false, pendingSteps = [], lastFrame = 0, lastHeavy = 0, history = { train: [] };
 let frameEvery = 30, timer = null;
-const gridSize = 40;
+const gridSize = 40, heavyEvery = 90;
 
+/**
+ * Post a frame: losses every `frameEvery` ms; the heavier views (validation loss, density
+ * grids, edge curves and importances) every `heavyEvery` ms, and always when forced.
+ */
 function frame(force = false) {
   const now = performance.now();
   if (!force && now - lastFrame < frameEvery) return;
   lastFrame = now;
-  const s = session;
-  if (!s.diverged) s.validationLoss = s.computeValidation();
-  history.validation.push([s.step, s.validationLoss]);
-  const grids = s.diverged ? null : s.densityGrid(gridSize);
-  const edges = s.diverged ? [] : s.edges(32).map((e) => ({ layer: e.layer, i: e.i, j: e.j, lo: e.lo, hi: e.hi, ys: e.ys, knots: e.knots, score: e.score, live: e.live }));
-  const train = history.train;
+  const s = session, heavy = force || now - lastHeavy >= heavyEvery;
+  const msg = {
+    type: "frame", step: s.step, trainLoss: s.trainLoss, diverged: s.diverged, running, width: s.model.width,
+    grid: s.model.num, train: history.train, budgetDone: s.local >= s.stageSteps, heavy: heavy && !s.diverged,
+  };
   history.train = [];
-  postMessage({
-    type: "frame", step: s.step, trainLoss: s.trainLoss, validationLoss: s.validationLoss, diverged: s.diverged,
-    running, width: s.model.width, grid: s.model.num, train, validation: history.validation.splice(0),
-    predicted: grids && grids.predicted, truth: grids && grids.truth, gridSize, box: s.box, edges,
-    budgetDone: s.local >= s.stageSteps,
-  });
+  if (heavy && !s.diverged) {
+    lastHeavy = now;
+    s.validationLoss = s.computeValidation();
+    const grids = s.densityGrid(gridSize);
+    Object.assign(msg, {
+      validationLoss: s.validationLoss, validation: [[s.step, s.validationLoss]], predicted: grids.predicted,
+      truth: grids.truth, gridSize, box: s.box, edges: s.edges(32),
+    });
+  }
+  postMessage(msg);
 }
 
 function slice() {
@@ -61,7 +68,7 @@ onmessage = (event) => {
   try {
     if (msg.type === "init") {
       session = new Session(msg.settings);
-      history = { train: [], validation: [] };
+      history = { train: [] };
       running = false; pendingSteps = [];
       if (msg.frameEvery) frameEvery = msg.frameEvery;
       frame(true);
@@ -75,7 +82,7 @@ onmessage = (event) => {
       schedule();
     } else if (msg.type === "reset") {
       session.reset();
-      history = { train: [], validation: [] };
+      history = { train: [] };
       running = false; pendingSteps = [];
       frame(true);
     } else if (msg.type === "prune" || msg.type === "refine") {
