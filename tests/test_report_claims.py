@@ -618,3 +618,17 @@ def test_the_convergence_verdict_follows_the_stage_records(tmp_path: Path) -> No
     assert "trained to convergence" not in text["en"] and "训练到了收敛" not in text["zh"]
     label = next(m["label"] for m in comparison["methods"] if m["name"] == method)
     assert f"{label['en']}: 0 of" in text["en"] and "not converged networks" in text["en"]
+
+
+def test_the_stated_stopping_rule_is_the_configured_one() -> None:
+    """The methods page states the early-stopping tolerance and the tuning rungs in words; they
+    must be the ones every network of the published profile is configured with."""
+    from ggmm_build.config import load_config
+
+    profile = load_config("full")
+    nets = [profile.method(m) for m in profile.methods if "patience" in profile.method(m).params]
+    assert nets and {m.params.get("rel_tol") for m in nets} == {1e-3}
+    page = (ROOT / "report" / "methods" / "baselines.qmd").read_text(encoding="utf-8")
+    assert "improved by 0.1%" in page and "下降 0.1% 以上" in page
+    assert profile.rungs == [0.1, 0.3, 1.0] and round(1 / profile.keep) == 3
+    assert "a tenth of its step" in page and "three tenths" in page and "best third" in page
