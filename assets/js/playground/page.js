@@ -288,7 +288,7 @@ function fit(canvas, aspect, maxHeight = 480) {
   return { ctx, w, h };
 }
 
-/** viridis, sampled at 6 points and interpolated. */
+/** viridis, sampled at 6 points and interpolated (the density maps use it on a square-root scale). */
 const VIRIDIS = [[68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]];
 function colour(t) {
   const u = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1), a = Math.min(Math.floor(u), VIRIDIS.length - 2), f = u - a;
@@ -302,7 +302,7 @@ function drawDensity(canvas, values, m, vmax, label) {
   const img = new ImageData(m, m);
   for (let r = 0; r < m; r++) {
     for (let c = 0; c < m; c++) {
-      const [R, G, B] = colour(values[r * m + c] / vmax), o = ((m - 1 - r) * m + c) * 4;
+      const [R, G, B] = colour(Math.sqrt(Math.max(values[r * m + c], 0) / vmax)), o = ((m - 1 - r) * m + c) * 4;
       img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
     }
   }
