@@ -112,12 +112,13 @@ def test_export_loads_into_pykan_with_the_pages_snippet(browser: Any, site: str,
 def test_hash_reproduces_the_run(browser: Any, site: str) -> None:
     page, _ = _open(browser, f"{site}en/index.html#{SMALL}")
     page.evaluate("kanPlayground.step(25)")
+    page.wait_for_function("() => kanPlayground.state().hash.includes('step=25')")
     first = page.evaluate("kanPlayground.state()")
     assert "grid=5" in first["hash"] and "hidden=3" in first["hash"]
     assert page.evaluate("location.hash") == "#" + first["hash"]
     page.context.close()
-    again, _ = _open(browser, f"{site}en/index.html#{first['hash']}")
-    again.evaluate("kanPlayground.step(25)")
+    again, _ = _open(browser, f"{site}en/index.html#{first['hash']}")  # trains to step 25 on its own
+    again.wait_for_function("() => kanPlayground.state().step === 25")
     second = again.evaluate("kanPlayground.state()")
     assert second["hash"] == first["hash"]
     assert second["trainLoss"] == first["trainLoss"] and second["validationLoss"] == first["validationLoss"]

@@ -18,6 +18,7 @@ const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-m
 let settings = defaults(presets.length ? presets[0].mixture : undefined);
 let worker = null, last = null, playing = false, nextId = 1, trainHistory = [], validationHistory = [], selectedEdge = 0;
 let drawPending = false, framesDrawn = 0, autoplayed = false, heavyDirty = true, longestDraw = 0;
+let waitingSteps = 0, staged = false; // step requests in flight; pruned or refined since the start
 const waiting = new Map();
 let readyResolve;
 const ready = new Promise((resolve) => { readyResolve = resolve; });
@@ -113,7 +114,7 @@ function start(s, { notes = [] } = {}) {
   writeControls(settings);
   showNotes(notes);
   updateHash();
-  trainHistory = []; validationHistory = []; selectedEdge = 0;
+  trainHistory = []; validationHistory = []; selectedEdge = 0; staged = false;
   setPlaying(false);
   hideDivergence();
   post({ type: "init", settings: sessionSettings(settings) });
@@ -143,6 +144,8 @@ function onWorkerMessage(event) {
     for (const point of msg.train) trainHistory.push(point);
     for (const point of msg.validation || []) validationHistory.push(point);
     if (playing && !msg.running) setPlaying(false);
+    // when training is idle the link names the step reached, so it reopens the run at that step
+    if (!msg.running && !waitingSteps && !staged && msg.step !== settings.step) { settings.step = msg.step; updateHash(); }
     if (msg.diverged) showDivergence(msg.step);
     if (!drawPending) { drawPending = true; requestAnimationFrame(draw); }
     if (last.edges) readyResolve();
@@ -170,7 +173,8 @@ function play(on) {
 
 function step(n) {
   if (playing) play(false);
-  return request({ type: "step", n });
+  waitingSteps += 1;
+  return request({ type: "step", n }).then((msg) => { waitingSteps -= 1; return msg; });
 }
 
 function showDivergence(stepAt) {
@@ -225,10 +229,13 @@ function bind() {
   });
   $("play").addEventListener("click", () => play(!playing));
   $("step").addEventListener("click", () => step(1));
-  $("reset").addEventListener("click", () => { setPlaying(false); hideDivergence(); trainHistory = []; validationHistory = []; post({ type: "reset" }); });
+  $("reset").addEventListener("click", () => {
+    setPlaying(false); hideDivergence(); trainHistory = []; validationHistory = []; staged = false; post({ type: "reset" });
+  });
   $("reset2").addEventListener("click", () => $("reset").click());
-  $("prune").addEventListener("click", () => { if (playing) play(false); request({ type: "prune" }); });
-  $("refine").addEventListener("click", () => { if (playing) play(false); request({ type: "refine" }); });
+  // a pruned or refined network is not what the link's settings rebuild: the link stops at the step before
+  $("prune").addEventListener("click", () => { if (playing) play(false); staged = true; request({ type: "prune" }); });
+  $("refine").addEventListener("click", () => { if (playing) play(false); staged = true; request({ type: "refine" }); });
   $("export").addEventListener("click", async () => {
     const m = await request({ type: "model" });
     download(`kan-playground-step${last ? last.step : 0}.json`, JSON.stringify({

@@ -16,7 +16,7 @@ export const NUMBERS = {
   lamb: [0, 0, 0.1, false],
   batch: [0, 0, 10000, true],
   steps: [400, 20, 5000, true],
-  step: [0, 0, 5000, true],
+  step: [0, 0, 50000, true],
 };
 
 export const TASKS = ["density", "regression"];
@@ -116,7 +116,6 @@ export function parseHash(hash, baseMixture = DEFAULT_MIXTURE, notes = []) {
   if (["centers", "scales", "weights", "p"].some((key) => params.has(key))) s.mixture = mixtureFrom(params, s.mixture, notes);
   if (s.batch > 0 && s.batch < 16) { s.batch = 16; notes.push({ kind: "clamped", key: "batch", value: 16 }); }
   if (s.batch >= Math.round(0.8 * s.n)) s.batch = 0;
-  if (s.step > s.steps) { s.step = s.steps; notes.push({ kind: "clamped", key: "step", value: s.steps }); }
   return { settings: s, notes };
 }
 
