@@ -632,3 +632,16 @@ def test_the_stated_stopping_rule_is_the_configured_one() -> None:
     assert "improved by 0.1%" in page and "下降 0.1% 以上" in page
     assert profile.rungs == [0.1, 0.3, 1.0] and round(1 / profile.keep) == 3
     assert "a tenth of its step" in page and "three tenths" in page and "best third" in page
+
+
+def test_the_stated_learning_rate_grids_are_the_configured_ones() -> None:
+    from ggmm_build.config import load_config
+
+    profile = load_config("full")
+    page = (ROOT / "report" / "methods" / "baselines.qmd").read_text(encoding="utf-8")
+    grids = {tuple(profile.method(m).tune["lr"]) for m in profile.methods if "lr" in profile.method(m).tune}
+    assert grids == {(0.001, 0.003, 0.01, 0.03, 0.1), (0.003, 0.01, 0.03, 0.1, 0.3)}
+    assert "0.001 to 0.1 for the regression networks" in page and "0.003 to 0.3 for the density KANs" in page
+    regression = {profile.method(m).tune["lr"][0] for m in ("kan-small", "mlp-small", "mlp-large")}
+    density = {profile.method(m).tune["lr"][0] for m in ("kan-density", "ka-kan", "ka-kan-random")}
+    assert regression == {0.001} and density == {0.003}
