@@ -37,7 +37,7 @@ def test_python_port_trains_the_pages_run(task: str, tmp_path: Path) -> None:
     settings = {"mixture": {"centers": [[-1, 0], [1.5, 1]], "scales": [[0.5, 0.4], [0.3, 0.6]], "weights": [0.6, 0.4],
                             "p": [1, 1.5]},
                 "samples": 300, "seed": 7, "task": task, "width": [2, 3, 1], "grid": 5, "k": 3, "lr": 0.02,
-                "lamb": 0.001, "batch": 0, "gridUpdate": True, "steps": 30, "quad": 48}
+                "lamb": 0.001, "batch": 0, "gridUpdate": True, "steps": 12, "quad": 48}
     script = tmp_path / "session.mjs"
     script.write_text(SESSION % (ROOT / "assets" / "js" / "playground" / "tasks.js").as_uri())
     out = subprocess.run([NODE, str(script), json.dumps(settings)], capture_output=True, text=True, check=True,

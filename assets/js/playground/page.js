@@ -479,6 +479,8 @@ window.kanPlayground = {
   }),
   step: (n = 1) => step(n).then(() => undefined),
   play: () => play(true),
+  /** Forget the longest redraw so far (for measurements over a window). */
+  resetStats: () => { longestDraw = 0; },
   pause: () => play(false),
   model: () => request({ type: "model" }).then((m) => ({ ...m.model, input_box: m.box })),
   predict: (points) => request({ type: "predict", points: points.flat() }).then((m) => m.values),
