@@ -69,20 +69,21 @@ def _local_basis(x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor
     values, slopes : torch.Tensor of shape (k + 1, in_dim, N); slopes is None unless asked
     """
     in_dim, M = grid.shape
-    spans = torch.arange(-k, k + 2, device=x.device)[:, None] + torch.arange(M - 1, device=x.device)
-    table = grid[:, spans.clamp(0, M - 1)].transpose(0, 1).reshape(2 * k + 2, in_dim * (M - 1))
+    window = torch.arange(-k, k + 2, device=x.device)[:, None] + torch.arange(M - 1, device=x.device)
+    table = grid[:, window.clamp(0, M - 1)].transpose(0, 1).reshape(2 * k + 2, in_dim * (M - 1))
     t = table.index_select(1, rows).view(2 * k + 2, *x.shape)  # t[m] is knot j - k + m
+    above, below = x - t, t - x  # (2k + 2, in, N), the numerators of every order
     zero = x.new_zeros(1, *x.shape)
     values = inside.to(x.dtype)[None]
     derivatives = torch.zeros_like(values) if slopes else None
     for r in range(1, k + 1):  # values[s] is function j - r + s
         padded = torch.cat([zero, values, zero])
-        d_left = t[k:k + r + 1] - t[k - r:k + 1]
-        d_right = t[k + 1:k + r + 2] - t[k - r + 1:k + 2]
+        spans = t[k:k + r + 2] - t[k - r:k + 2]  # spans[s] = t_{j+s} - t_{j-r+s}
         if r == k and slopes:
-            derivatives = torch.nan_to_num(k * (padded[:-1] / d_left - padded[1:] / d_right))
-        left = (x - t[k - r:k + 1]) / d_left
-        right = (t[k + 1:k + r + 2] - x) / d_right
+            ratio = padded / spans
+            derivatives = torch.nan_to_num(k * (ratio[:-1] - ratio[1:]))
+        left = above[k - r:k + 1] / spans[:-1]
+        right = below[k + 1:k + r + 2] / spans[1:]
         values = torch.nan_to_num(left * padded[:-1] + right * padded[1:])
     return values, derivatives
 
