@@ -648,6 +648,15 @@ def grid_record(comparison: Doc, name: str) -> Facts | None:
     return None if twin is None else record(comparison, twin)
 
 
+def _steps_taken(run: Mapping[str, Any]) -> int | None:
+    """Optimizer steps a run took: its ``n_steps``, else the sum over its ``stages`` records, else None."""
+    if run.get("n_steps"):
+        return int(run["n_steps"])
+    stages = run.get("stages") or {}
+    taken = [s.get("steps") for s in stages.values()] if isinstance(stages, Mapping) else []
+    return int(sum(taken)) if taken and all(t is not None for t in taken) else None
+
+
 def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: str = "mlp-small",
                    big: str = "mlp-large") -> Facts:
     """Fit times of the regression KAN and both MLPs, with steps when the runs record them.
@@ -656,7 +665,7 @@ def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: s
     -------
     dict
         ``kan``, ``mlp``, ``big``: ``label``, ``params``, ``seconds`` (mean over seeds) and
-        ``steps`` (mean optimizer steps taken, from a run field ``n_steps``, or None);
+        ``steps`` (mean optimizer steps taken, from a run's ``n_steps`` or its ``stages`` records, or None);
         ``ratio`` (KAN / same-size MLP per fit), ``step_ratio`` (per step, or None);
         ``size_ratio`` and ``time_ratio`` of the large MLP over the small one.
     """
@@ -665,7 +674,7 @@ def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: s
     for key, method in (("kan", kan), ("mlp", mlp), ("big", big)):
         row = _summary(comparison, dataset, method) or {}
         runs = _runs(comparison, dataset, method).values()
-        steps = [r["n_steps"] for r in runs if r.get("n_steps")]
+        steps = [_steps_taken(r) for r in runs if _steps_taken(r)]
         out[key] = Facts({"label": labels[method], "params": row.get("n_params"),
                           "seconds": (row.get("seconds") or {}).get("mean"),
                           "steps": float(np.mean(steps)) if steps and len(steps) == len(runs) else None})
