@@ -502,9 +502,10 @@ def _families_text(comparison: dict[str, Any], lang: str) -> str:
 
 
 def _log_ticks(bounds: list[float]) -> list[float]:
-    """Tick values inside a log10 range ``[lo, hi]``: 1-2-5 per decade over two decades at most, else 1-3."""
+    """Tick values inside a log10 range ``[lo, hi]``: 1-2-5 per decade within one decade, 1-3 within 1.6,
+    else one per decade (so that a narrow panel on a phone still has room for its labels)."""
     lo, hi = bounds
-    steps = (1, 2, 5) if hi - lo <= 2.0 else (1, 3)
+    steps = (1, 2, 5) if hi - lo <= 1.0 else (1, 3) if hi - lo <= 1.6 else (1,)
     ticks = [m * 10.0 ** e for e in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in steps]
     return [v for v in ticks if lo <= math.log10(v) <= hi]
 
@@ -517,6 +518,14 @@ def _linear_ticks(bounds: list[float], count: int = 3) -> list[float]:
     step = next(m * power for m in (1, 2, 4, 5, 10) if m * power >= raw)
     first = math.ceil(lo / step)
     return [round(k * step, 12) for k in range(first, math.floor(hi / step) + 1)]
+
+
+def _short_title(name: str, title: str, lang: str) -> str:
+    """A dataset's short row label (``paired.dataset.<name>``), or its title, wrapped, when it has none."""
+    from ..strings import STRINGS
+
+    key = f"paired.dataset.{name}"
+    return t(key, lang) if key in STRINGS else _wrap_dataset(title, lang)
 
 
 def _wrap_dataset(title: str, lang: str) -> str:
@@ -584,9 +593,9 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
     cols = min(cols, len(panels))
     n_rows = -(-len(panels) // cols)
     shown_datasets = list(dict.fromkeys(r["dataset"] for r in rows))
-    labels = [_wrap_dataset(titles[d], lang) for d in shown_datasets]
+    labels = [_short_title(d, titles[d], lang) for d in shown_datasets]
     two_lines = any("<br>" in label for label in labels)
-    row_px = 31 if two_lines else 24
+    row_px = 31 if two_lines else 25
     n_y = len(shown_datasets)
     tag = t("paired.secondary_tag", lang)
     heads = [_wrap_title(p[0]["label"][lang], lang, cols, tag if p[0].get("role") == "secondary" else "")
@@ -596,7 +605,7 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
     height = top + bottom + n_rows * panel_px + _PANEL_GAP_PX * (n_rows - 1)
     area = height - top - bottom
     fig = make_subplots(rows=n_rows, cols=cols, vertical_spacing=_PANEL_GAP_PX / area,
-                        horizontal_spacing=0.06 if cols > 1 else 0.02)
+                        horizontal_spacing=0.1 if cols > 1 else 0.02)
     ranges = {scale: _paired_range(rows, scale) for scale in ("difference", "ratio")
               if any(r["scale"] == scale for r in rows)}
     y_of = {d: n_y - 1 - i for i, d in enumerate(shown_datasets)}  # the first dataset on top
@@ -684,22 +693,26 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
     return fig
 
 
+#: The units a panel title is broken between: a bracketed group, "10 倍规模", a Latin word, or one character.
+_TITLE_TOKEN = re.compile(r"（[^）]*）|\([^)]*\)\s*|\s*[0-9]+\s*倍(?:规模)?|[\x00-\x7f]+?(?:\s+|$|(?=[^\x00-\x7f]))|.")
+
+
 def _width(text: str) -> float:
     """Display width in Latin characters: a CJK character or bracket counts 1.8."""
     return sum(1.8 if ord(ch) > 0x2E7F else 1.0 for ch in text)
 
 
 def _wrap_title(label: str, lang: str, cols: int, tag: str = "") -> str:
-    """A panel title (after an optional ``tag``) broken into lines of about 21 Latin characters when panels
+    """A panel title (after an optional ``tag``) broken into lines of about 18 Latin characters when panels
     sit side by side, so two titles fit beside each other on a phone: at spaces, before a bracket, or
     between two Chinese characters."""
     head = f"<i>{tag}</i> · " if tag else ""
     if cols == 1:
         return head + label
-    tokens = re.findall(r"（[^）]*）|\([^)]*\)\s*|\s*[0-9]+\s*倍|[\x00-\x7f]+?(?:\s+|$|(?=[^\x00-\x7f]))|.", label)
+    tokens = re.findall(_TITLE_TOKEN, label)
     lines, line = [], f"{tag} · " if tag else ""
     for token in tokens:
-        if line.strip() and _width(line + token.rstrip()) > 21:
+        if line.strip() and _width(line + token.rstrip()) > 18:
             lines.append(line.rstrip())
             line = ""
         line += token.lstrip() if not line else token
