@@ -18,6 +18,7 @@ const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-m
 let settings = defaults(presets.length ? presets[0].mixture : undefined);
 let worker = null, last = null, playing = false, nextId = 1, trainHistory = [], validationHistory = [], selectedEdge = 0;
 let drawPending = false, framesDrawn = 0, autoplayed = false, heavyDirty = true, longestDraw = 0;
+let pendingViews = [], truthDrawn = null, vmax = 1, vmaxFor = null;
 let waitingSteps = 0, staged = false; // step requests in flight; pruned or refined since the start
 const waiting = new Map();
 let readyResolve;
@@ -272,7 +273,7 @@ function bind() {
 // -- drawing ---------------------------------------------------------------------------------
 
 function scheduleDraw() {
-  heavyDirty = true;
+  heavyDirty = true; truthDrawn = null;
   if (!drawPending) { drawPending = true; requestAnimationFrame(draw); }
 }
 
@@ -365,7 +366,7 @@ function drawLoss(canvas) {
   ctx.fillText(String(maxStep), w - pad.r - 30, h - 4);
   series.forEach(([pts, col, name], idx) => {
     ctx.strokeStyle = col; ctx.lineWidth = 1.5; ctx.beginPath();
-    const stride = Math.max(1, Math.floor(pts.length / 800));
+    const stride = Math.max(1, Math.floor(pts.length / 300));
     for (let a = 0; a < pts.length; a += stride) { const [s, v] = pts[a]; if (a === 0) ctx.moveTo(px(s), py(v)); else ctx.lineTo(px(s), py(v)); }
     ctx.stroke();
     ctx.fillStyle = col; ctx.fillText(name, w - pad.r - 90, pad.t + 10 + 13 * idx);
@@ -448,6 +449,11 @@ function onNetworkHover(event) {
   if (best >= 0 && best !== selectedEdge) { selectedEdge = best; scheduleDraw(); }
 }
 
+/**
+ * One animation frame: the loss curves and the status every time; of the heavier views at
+ * most one per frame, in turn (predicted density, network, edge, and the true density only
+ * when it changed), so no frame's work grows with the number of views.
+ */
 function draw() {
   drawPending = false;
   if (!last) return;
@@ -456,12 +462,18 @@ function draw() {
   drawLoss($("loss"));
   if (heavyDirty && last.edges) {
     heavyDirty = false;
-    let vmax = 0;
-    for (const v of last.truth || []) vmax = Math.max(vmax, v);
-    drawDensity($("predicted"), last.predicted, last.gridSize, vmax || 1, fmt("playground.predicted"));
-    drawDensity($("truth"), last.truth, last.gridSize, vmax || 1, fmt("playground.truth"));
-    drawNetwork($("network"));
-    if (last.edges.length) { syncEdgeSelect(); drawEdge($("edgeview")); }
+    pendingViews = ["predicted", "network", "edge"];
+    if (last.truth !== truthDrawn) pendingViews.push("truth");
+  }
+  const view = pendingViews.shift();
+  if (view) {
+    if (view === "predicted" || view === "truth") {
+      if (last.truth !== vmaxFor) { vmax = 0; for (const v of last.truth || []) vmax = Math.max(vmax, v); vmaxFor = last.truth; }
+      drawDensity($(view), last[view], last.gridSize, vmax || 1, fmt(`playground.${view}`));
+      if (view === "truth") truthDrawn = last.truth;
+    } else if (view === "network") drawNetwork($("network"));
+    else if (last.edges.length) { syncEdgeSelect(); drawEdge($("edgeview")); }
+    if (pendingViews.length) { drawPending = true; requestAnimationFrame(draw); }
   }
   const show = (v) => (Number.isFinite(v) ? v.toPrecision(4) : "—");
   setText($("status"), fmt("playground.status", { step: last.step, train: show(last.trainLoss), validation: show(last.validationLoss) }));
@@ -499,7 +511,9 @@ if (!reducedMotion && !location.hash.includes("step=") && "IntersectionObserver"
   new IntersectionObserver((entries, observer) => {
     if (entries.some((e) => e.isIntersecting) && !autoplayed) {
       autoplayed = true; observer.disconnect();
-      ready.then(() => { if (!playing && last && last.step === 0) play(true); });
+      // start once the page has settled, not while it is still loading
+      const idle = window.requestIdleCallback || ((f) => setTimeout(f, 1000));
+      ready.then(() => idle(() => { if (!playing && last && last.step === 0) play(true); }, { timeout: 3000 }));
     }
   }).observe(root);
 }
