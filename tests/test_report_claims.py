@@ -307,7 +307,10 @@ def test_generated_mixtures_put_ems_worst_beside_the_readbacks(data: Path, say: 
     nll_worse = sum(g["nll"]["kan"] > g["nll"]["em"] for g in base)
     en, zh = say.en("generated"), say.zh("generated")
     assert f"{fmt(ka)} for the read-back and {fmt(em)} for EM" in en
-    assert f"higher than EM's on {nll_worse} of {len(base)}" in en
+    n = len(base)
+    phrase = f"all {n}" if nll_worse == n else f"none of the {n}" if nll_worse == 0 else f"{nll_worse} of {n}"
+    assert f"higher than EM's on {phrase}" in en
+    assert "中有 0 个" not in zh
     assert not re.search(r"0\.05(?!\d)", en + zh), "an unexplained threshold"
 
 
