@@ -683,3 +683,15 @@ def test_the_kmeans_start_becomes_a_third_column_when_recorded(copy: Path) -> No
             r["param_errors_init"] = {k: 0.5 * v for k, v in r["param_errors"].items()}
     _write(copy, "comparison.json", doc)
     assert "no closer to the truth than the k-means start on any preset" in Prose(copy).en("readback_steps")
+
+
+def test_every_glossary_link_has_its_term_in_both_languages() -> None:
+    glossary = (ROOT / "report/overview/glossary.qmd").read_text(encoding="utf-8")
+    blocks = re.findall(r'::: \{\.content-visible when-profile="(en|zh)"\}\n(.*?)\n:::', glossary, re.S)
+    ids = {lang: set(re.findall(r"\]\{#([a-z0-9-]+)\}", text)) for lang, text in blocks}
+    assert ids["en"] == ids["zh"] and ids["en"]
+    used = set()
+    for page in PAGES:
+        used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", page.read_text(encoding="utf-8")))
+    used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", (ROOT / "ggmm/report/sentences.j2").read_text()))
+    assert used and used <= ids["en"], sorted(used - ids["en"])
