@@ -144,7 +144,11 @@ def wrap_label(label: str, lang: str) -> str:
 def axis_title(metric: str, lang: str) -> str:
     """The x axis title of a metric, with "lower is better" (and "log scale") on a second, smaller line."""
     note = t("metric.lower_better", lang) + (f" · {t('comparison.log_axis', lang)}" if metric in LOG_METRICS else "")
-    return f"{t(f'metric.{metric}', lang)}<br><span style=\"font-size:11px\">{note}</span>"
+    name = t(f"metric.{metric}", lang)
+    if len(name) > (36 if lang == "en" else 18) and ("（" in name or " (" in name):  # units on a line of their own
+        cut = name.index("（") if "（" in name else name.index(" (")
+        name = f"{name[:cut].rstrip()}<br>{name[cut:].lstrip()}"
+    return f"{name}<br><span style=\"font-size:11px\">{note}</span>"
 
 
 def method_label(point: dict[str, Any], lang: str, wrap: bool = True) -> str:
@@ -378,7 +382,7 @@ def comparison_figure(
     ref_value = ref_x[dataset][metric][0]
     seeds_shown = [v for p in points for v in seed_values(comparison, dataset, metric, p["method"])]
     n_methods = len({r["method"] for r in comparison["summary"]})
-    top, bottom = 130, 130
+    top, bottom = 130, 150
     height = top + bottom + max(240, 44 * n_methods)
     area = height - top - bottom
 
@@ -409,7 +413,7 @@ def comparison_figure(
         xaxis2={"domain": [0.9, 0.96], "range": [-1, 1], "visible": False, "fixedrange": True},
         yaxis3={"domain": [0.15, 0.8], "range": [-0.7, len(key_values) - 0.3], "visible": False,
                 "fixedrange": True, "anchor": "x2"},
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": above(-98 - area), "yanchor": "top",
+        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": above(-116 - area), "yanchor": "top",
                 "traceorder": "normal"},
         annotations=[{"text": t("comparison.size_key", lang), "xref": "x2 domain", "yref": "y3 domain",
                       "x": 0.0, "y": 1.02, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
