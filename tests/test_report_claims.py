@@ -695,3 +695,30 @@ def test_every_glossary_link_has_its_term_in_both_languages() -> None:
         used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", page.read_text(encoding="utf-8")))
     used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", (ROOT / "ggmm/report/sentences.j2").read_text()))
     assert used and used <= ids["en"], sorted(used - ids["en"])
+
+
+def test_learning_rates_on_an_end_of_their_grid_are_counted_from_the_tuning_export(tmp_path: Path) -> None:
+    """The count of chosen learning rates on an end of their grid follows tuning.json; moving every
+    choice to the middle of its grid makes the sentence say none is."""
+    data = ROOT / "report" / "data"
+    tuning = _json(data, "tuning.json")
+    judged = [e for e in tuning["entries"] if "lr" in e["chosen"] and len({c["lr"] for c in e["candidates"]}) >= 3]
+    ends = [e for e in judged if e["chosen"]["lr"] in (min(c["lr"] for c in e["candidates"]),
+                                                       max(c["lr"] for c in e["candidates"]))]
+    text = {lang: str(Prose(data).say(lang, "tuning_outcome")) for lang in LANGS}
+    if judged:
+        if ends:
+            assert f"for {len(ends)} of the {len(judged)}" in text["en"]
+            assert f"{len(judged)} 个组合中有 {len(ends)} 个" in text["zh"]
+        else:
+            assert "No chosen learning rate lies at an end" in text["en"]
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    for e in tuning["entries"]:
+        grid = sorted({c["lr"] for c in e["candidates"]}) if "lr" in e["chosen"] else []
+        if len(grid) >= 3:
+            e["chosen"] = {**e["chosen"], "lr": grid[len(grid) // 2]}
+    (folder / "tuning.json").write_text(json.dumps(tuning), encoding="utf-8")
+    moved = str(Prose(folder).say("en", "tuning_outcome"))
+    if judged:
+        assert "No chosen learning rate lies at an end of its grid." in moved

@@ -68,3 +68,45 @@ def convergence_facts(comparison: dict[str, Any]) -> dict[str, Any]:
     n_ok = sum(f["ok"] for f in families)
     return {"families": families, "all_ok": bool(families) and n_ok == len(families), "limit": CAPPED_SHARE_LIMIT,
             "n_families": len(families), "n_ok": n_ok}
+
+
+def tuning_outcome_facts(tuning: dict[str, Any]) -> dict[str, Any]:
+    """What the tuning chose: the optimizer per (dataset, method) and where the learning rate fell.
+
+    Parameters
+    ----------
+    tuning : dict
+        A loaded ``tuning.json`` (entries with ``candidates``, ``scores``, ``chosen`` and,
+        under successive halving, ``rung``).
+
+    Returns
+    -------
+    dict
+        ``n`` (entries that tune a learning rate), ``n_judged`` (those whose grid has at least
+        three learning rates, so that an end of the grid means something), ``optimizers`` [{name, label, count}],
+        ``edge`` [{method, dataset, lr, end ("low" or "high"), margin}] where the chosen
+        learning rate is the smallest or largest of its grid (``margin``: how much better, as a
+        share of its score, the chosen setting scored than the runner-up of the last rung),
+        ``margin_median`` and ``margin_max`` over those (None when there are none).
+    """
+    entries = [e for e in tuning["entries"] if "lr" in e["chosen"]]
+    optim = Counter(e["chosen"].get("optimizer", "adam") for e in entries)
+    judged = [e for e in entries if len({c["lr"] for c in e["candidates"]}) >= 3]  # an end means something
+    edge = []
+    for e in judged:
+        grid = sorted({c["lr"] for c in e["candidates"]})
+        lr = e["chosen"]["lr"]
+        if lr not in (grid[0], grid[-1]):
+            continue
+        rung = e.get("rung") or [0] * len(e["candidates"])
+        last = max(rung)
+        final = sorted(s for s, r in zip(e["scores"], rung, strict=True) if r == last)
+        margin = (final[1] - final[0]) / abs(final[0]) if len(final) > 1 and final[0] else None
+        edge.append({"method": e["method"], "dataset": e["dataset"], "lr": lr,
+                     "end": "low" if lr == grid[0] else "high", "margin": margin})
+    margins = sorted(x["margin"] for x in edge if x["margin"] is not None)
+    return {"n": len(entries), "n_judged": len(judged), "edge": edge,
+            "optimizers": [{"name": n, "label": OPTIMIZER_NAMES.get(n, {"en": n, "zh": n}), "count": c}
+                           for n, c in optim.most_common()],
+            "margin_median": margins[len(margins) // 2] if margins else None,
+            "margin_max": margins[-1] if margins else None}

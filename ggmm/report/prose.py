@@ -20,7 +20,7 @@ import jinja2
 
 from ..strings import LANGS
 from . import numbers
-from .convergence import convergence_facts
+from .convergence import convergence_facts, tuning_outcome_facts
 from .format import Inline, fmt, fmt_sci
 
 __all__ = ["Prose", "SENTENCES", "render"]
@@ -205,4 +205,5 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
     "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
     "convergence": lambda p: convergence_facts(p.comparison),
+    "tuning_outcome": lambda p: tuning_outcome_facts(p.tuning),
 }
