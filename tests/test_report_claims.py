@@ -223,7 +223,7 @@ def test_headline_regression_is_qualified_where_the_grid_rmse_disagrees(data: Pa
         assert "across the whole plotted area too" in en and "也是如此" in zh
 
 
-def test_headline_readback_states_where_ema_is_closer(data: Path, say: Prose) -> None:
+def test_headline_readback_states_where_em_is_closer(data: Path, say: Prose) -> None:
     comparison = _json(data, "comparison.json")
     key = lambda r: r["param_errors"]["center_rmse"] if r.get("param_errors") else None  # noqa: E731
     verdicts = _paired_verdicts(comparison, "ka-kan", "em-kmeans", key, log=True)
