@@ -392,7 +392,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "playground.hidden2": {"en": "second hidden width h₂ (0: none)", "zh": "第二隐藏层宽度 h₂（0 为无）"},
     "playground.grid": {"en": "grid intervals G", "zh": "网格区间数 G"},
     "playground.order": {"en": "spline order k", "zh": "样条阶数 k"},
-    "playground.gridupdate": {"en": "grid follows the data (pykan's schedule)", "zh": "网格随数据更新（pykan 的时间表）"},
+    "playground.gridupdate": {"en": "grid follows the data (pykan's schedule)",
+                              "zh": "网格随数据更新（pykan 的时间表）"},
     "playground.lr": {"en": "learning rate (Adam)", "zh": "学习率（Adam）"},
     "playground.lamb": {"en": "regularization λ", "zh": "正则化系数 λ"},
     "playground.batch": {"en": "batch", "zh": "批大小"},
@@ -418,7 +419,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "playground.loss.validation": {"en": "validation", "zh": "验证集"},
     "playground.views": {"en": "Predicted and true density on one colour scale (square root of the density), with "
                                "contours at 10, 30, 50, 70 and 90 % of the true density's peak",
-                         "zh": "预测密度与真实密度使用同一色标（密度的平方根），等高线位于真实密度峰值的 10%、30%、50%、70% 与 90%"},
+                         "zh": "预测密度与真实密度使用同一色标（密度的平方根），"
+                               "等高线位于真实密度峰值的 10%、30%、50%、70% 与 90%"},
     "playground.network_view": {"en": "The network as pykan draws it: each edge's activation on the edge, faded by "
                                       "its importance. Point at an edge, or pick it below, to see it large.",
                                 "zh": "按 pykan 的方式绘制的网络：每条边上画出它的激活函数，颜色深浅表示重要性。"
@@ -433,7 +435,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "playground.notes": {"en": "The link's settings were corrected:", "zh": "链接中的设置已被更正："},
     "playground.note.unknown": {"en": "unknown setting “{key}” ignored", "zh": "已忽略未知设置“{key}”"},
     "playground.note.invalid": {"en": "“{key}” was not valid; {value} is used", "zh": "“{key}”无效，改用 {value}"},
-    "playground.note.clamped": {"en": "“{key}” was out of range; {value} is used", "zh": "“{key}”超出范围，改用 {value}"},
+    "playground.note.clamped": {"en": "“{key}” was out of range; {value} is used",
+                                "zh": "“{key}”超出范围，改用 {value}"},
     "playground.note.truncated": {"en": "the link was too long; only its first {value} characters or fields were read",
                                   "zh": "链接过长，只读取了前 {value} 个字符或字段"},
     # -- report tables: grid RMSE, borderline verdicts, the read-back on every preset ----
