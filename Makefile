@@ -60,12 +60,14 @@ test-all: lint
 # Add `$(VENV)/bin/ruff format --check .` once the tree has had its formatting commit.
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	@if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint assets/js/playground tests/js; \
+	else echo "lint: ESLint is not installed (make setup installs it with npm); JavaScript not linted"; fi
 
-# ESLint on the ES-module JavaScript (eslint.config.mjs); installs the dev tools from package-lock.json
+# ESLint alone, installing the dev tools from package-lock.json first
 lint-js:
 	npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-	npx --no-install eslint assets/js/playground tests/js
-	$(VENV)/bin/lint-imports --no-cache
+	node_modules/.bin/eslint assets/js/playground tests/js
 
 bench:
 	$(PY) tests/benchmarks/run.py

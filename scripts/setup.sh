@@ -18,10 +18,10 @@ fi
 "$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
 "$VENV/bin/python" -m pip install --quiet -e ".[dev,cluster]"
 
-# The plotly.js partial bundles the site serves (package.json pins them; package-lock.json holds their
-# hashes). Without npm the site still builds: every page then loads plotly.py's full bundle.
+# The plotly.js partial bundles the site serves and ESLint, which `make lint` runs (package.json pins them;
+# package-lock.json holds their hashes). Without npm the site still builds: every page then loads plotly.py's full bundle.
 if command -v npm >/dev/null 2>&1; then
-  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+  npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 else
   echo "setup: npm not found; the site will serve plotly.js's full bundle on every page that draws" \
        "(install Node.js and npm, then run 'make setup' again, for the smaller bundles)" >&2
