@@ -24,6 +24,9 @@ from .site_pages import LANGS, crossref_numbers, float_labels, page_sources, sec
 __all__ = ["PDF_FRONT_MATTER", "PDF_SOURCE", "assemble_pdf_source", "typst_numbering"]
 
 PDF_SOURCE = Path("report/pdf/ggmm-kan-report.qmd")
+#: Pages that only work in a browser (the playground trains a network live and its links carry run
+#: settings in the URL fragment): the PDF leaves them out, and links to them point at the citing section.
+WEB_ONLY = frozenset({Path("report/playground/index.qmd")})
 
 _LATIN_QUOTES = r"""#let latin-quote(it) = context {
   if text.lang == "en" { text(font: "Libertinus Serif", it) } else { it }
@@ -135,7 +138,7 @@ def assemble_pdf_source(root: Path, pages: Sequence[Path] | None = None) -> str:
     text : str
         The ``.qmd`` source (front matter, numbering rules, then one section per page).
     """
-    pages = list(pages) if pages is not None else page_sources(root)
+    pages = [p for p in (pages if pages is not None else page_sources(root)) if Path(p) not in WEB_ONLY]
     header = yaml.safe_dump(PDF_FRONT_MATTER, allow_unicode=True, sort_keys=False).strip()
     sections, labels = [], []
     for page in pages:

@@ -207,6 +207,8 @@ def test_the_report_pages_number_their_own_figures_like_their_titles():
 
 
 def test_pdf_source_holds_every_page_with_internal_links_only():
+    from ggmm_build.site_pdf import WEB_ONLY
+
     text = site.assemble_pdf_source(ROOT)
     meta, body = site.split_front_matter(text)
     typst = meta["format"]["typst"]
@@ -214,7 +216,9 @@ def test_pdf_source_holds_every_page_with_internal_links_only():
     assert set(meta["format"]) == {"typst"}
     for page in site.page_sources(ROOT):
         slug = site.section_slug(page)
-        assert body.count(f"{{#{slug}}}") == 1, f"{slug}: one heading, one identifier"
+        expected = 0 if page in WEB_ONLY else 1
+        assert body.count(f"{{#{slug}}}") == expected, f"{slug}: one heading, one identifier (none if web-only)"
+    assert not re.search(r"\]\(#[^)]*[=&]", body), "a link carrying run settings in its fragment reached the PDF"
     assert not re.search(r"\]\([^)#]*\.qmd", body), "a link to a page file survived"
     assert "aliases" not in body
     assert ".column-" not in body, "column classes switch Typst to a wide-margin layout"
