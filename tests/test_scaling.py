@@ -277,12 +277,24 @@ def test_floor_and_curvature_find_a_bent_relation() -> None:
         power_law_curvature([1.0, 2.0, 1.0, 2.0], [1.0, 2.0, 1.0, 2.0], [0, 0, 1, 1])
 
 
+def _close(a: Any, b: Any, rel: float = 1e-4) -> bool:
+    """Equal structures whose numbers agree to ``rel`` (and whose other values are equal)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k], rel) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, int | float) and not isinstance(b, bool):
+        return a == pytest.approx(b, rel=rel, abs=1e-6)
+    return a == b
+
+
 def test_committed_law_is_told_from_its_points(scaling: dict[str, Any]) -> None:
     law = scaling["law"]
     for family in law["families"]:
         mine = [p for p in law["points"] if p["method"] == family["method"]]
         again = law_shape(mine, family["sizes"], law["paper_alpha"])
-        assert json.loads(dumps(again)) == {k: family[k] for k in again}
+        # the export derives the shape from unrounded points, this test from the exported ones (7 digits)
+        assert _close(json.loads(dumps(again)), {k: family[k] for k in again}), family["method"]
         local = family["local_alpha"]
         assert len(local) == len(family["sizes"]) - 1
         if family["floor"] is not None:

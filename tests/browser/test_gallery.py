@@ -233,7 +233,7 @@ def test_explorer_p_slider_recomputes_the_density(tab: tuple[Any, Watch], server
 
 
 SORTED = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = document.getElementById('fig-comparison');  // the per-method chart (the forest plot comes first)
   const fl = gd._fullLayout, out = [];
   for (const key of Object.keys(fl).filter(k => /^yaxis\\d*$/.test(k))) {
     const ax = fl[key];
@@ -241,8 +241,9 @@ SORTED = """() => {
     const value = {};
     // the mean markers only: every seed's own tick sits on the same row
     gd._fullData.filter(t => t.visible === true && t.yaxis === ax._id && !(t.meta && t.meta.role === 'seeds'))
-      .forEach(t => t.y.forEach((c, i) => { value[c] = t.x[i]; }));
-    out.push({categories: ax._categories.slice(), value: value, range: fl.xaxis.range.slice(),
+      .forEach(t => t.y.forEach((c, i) => { if (c != null) value[c] = t.x[i]; }));  // legend-only keys have no row
+    const range = fl.xaxis.type === 'log' ? fl.xaxis.range.map(v => 10 ** v) : fl.xaxis.range.slice();
+    out.push({categories: ax._categories.slice(), value: value, range: range,
               yrange: ax.range.slice()});
   }
   return out;
