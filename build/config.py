@@ -175,6 +175,7 @@ class Profile:
     correction: Correction = field(default_factory=Correction)
     rungs: list[float] = field(default_factory=lambda: [1.0])
     keep: float = 1.0
+    extensions: int = 0
 
     def method(self, name: str) -> Method:
         """The resolved configuration of the method called ``name``."""
@@ -382,6 +383,7 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
     keep = c.number(tuning, "keep", "tuning") if "keep" in tuning else 1.0
     if not 0 < keep <= 1:
         c.fail("tuning.keep", f"expected a share in (0, 1], got {keep}")
+    extensions = c.integer(tuning.get("extensions", 0), "tuning.extensions", 0)
     methods_raw = c.table(c.get(raw, "methods", "", dict), "methods")
     method_table = {name: _method(c, name, entry, candidates) for name, entry in methods_raw.items()}
     comparisons = _comparisons(c, raw.get("comparisons", []), method_table)
@@ -465,6 +467,7 @@ def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
         candidates=candidates,
         rungs=list(rungs),
         keep=float(keep),
+        extensions=extensions,
         comparisons=[x for x in comparisons if x.a in methods and x.b in methods],
         readback=readback,
         original=original,

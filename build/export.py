@@ -201,11 +201,9 @@ def tuning_export(profile: Profile, tunes: Pairs) -> dict[str, Any]:
         "schema": "ggmm-tuning", "version": EXPORT_VERSION, "profile": profile.name,
         "tuning_seeds": list(profile.tuning_seeds), "n_validation": profile.n_validation,
         "candidates_budget": profile.candidates,
-        "scheme": {"name": "successive-halving", "rungs": profile.rungs, "keep": profile.keep},
-        "entries": [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
-                     "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"],
-                     "rung": res["rung"], "rungs": res["rungs"]}
-                    for job, res in tunes],
+        "scheme": {"name": "successive-halving", "rungs": profile.rungs, "keep": profile.keep,
+                   "extensions": profile.extensions},
+        "entries": _tuning_entries(tunes),
     }
 
 
@@ -326,7 +324,8 @@ def original_export(originals: Pairs) -> dict[str, Any]:
 def _tuning_entries(tunes: Pairs) -> list[dict[str, Any]]:
     return [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
              "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"],
-             "rung": res["rung"], "rungs": res["rungs"]}
+             "rung": res["rung"], "rungs": res["rungs"], "axes": res["axes"], "n_extended": res["n_extended"],
+             "failed": res["failed"]}
             for job, res in tunes]
 
 

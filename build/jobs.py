@@ -44,7 +44,7 @@ from ggmm import GeneralizedGaussianMixture
 from ggmm.generate import random_mixture
 from ggmm.metrics import density_rmse, heldout_nll, parameter_errors
 
-from .tuning import BUDGET_PARAMS, budget_params, successive_halving
+from .tuning import BUDGET_PARAMS, bracket, budget_params, ordered_axes, successive_halving
 
 Progress = Callable[[int, int], None]
 
@@ -151,10 +151,27 @@ class _Ticker:
 
 
 def _halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float]) -> dict[str, Any]:
+    """Successive halving, then :func:`.tuning.bracket` on the choice; the extension's settings
+    are appended to the candidates, scored at the last rung (the full budget)."""
     budgeted = any(k in BUDGET_PARAMS for k in build_estimator(job["estimator"], job["params"], 1).get_params())
     res = successive_halving(job["candidates"], score, job.get("rungs", [1.0]), job.get("keep", 1.0), budgeted)
-    return {"candidates": job["candidates"], "scores": res["scores"], "rung": res["rung"], "rungs": res["rungs"],
-            "chosen": job["candidates"][res["chosen"]]}
+    candidates, scores, rung = list(job["candidates"]), list(res["scores"]), list(res["rung"])
+    failed: list[dict[str, Any]] = []
+
+    def full(candidate: dict[str, Any]) -> float:
+        try:
+            return score(candidate, 1.0)
+        except (RuntimeError, ValueError, FloatingPointError) as exc:  # a diverging setting loses, with its reason
+            failed.append({"candidate": candidate, "error": str(exc)})
+            return math.inf
+
+    ext = bracket(candidates[res["chosen"]], scores[res["chosen"]], ordered_axes(candidates), full,
+                  job.get("extensions", 0))
+    last = len(res["rungs"]) - 1
+    finite = [x if math.isfinite(x) else None for x in scores + ext["scores"]]  # JSON has no inf or NaN
+    return {"candidates": candidates + ext["candidates"], "scores": finite,
+            "rung": rung + [last] * len(ext["candidates"]), "rungs": res["rungs"], "chosen": ext["chosen"],
+            "axes": ext["axes"], "n_extended": len(ext["candidates"]), "failed": failed}
 
 
 def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:

@@ -60,7 +60,8 @@ def plan_scaling_tuning(profile: Profile) -> list[dict[str, Any]]:
     """
     jobs = []
     common = {"kind": "scaling_tune", "experiment": "scaling", "seeds": profile.tuning_seeds,
-              "n_validation": profile.n_validation, "rungs": profile.rungs, "keep": profile.keep}
+              "n_validation": profile.n_validation, "rungs": profile.rungs, "keep": profile.keep,
+              "extensions": profile.extensions}
     law = profile.scaling_law
     if law is not None:
         for method, sizes in ((law.kan, law.grids), (law.mlp, law.mlp_widths)):
@@ -88,7 +89,8 @@ def plan_tuning(profile: Profile) -> list[dict[str, Any]]:
         jobs.append({"kind": "tune", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
                      "params": m.params, "candidates": m.candidates(), "seeds": profile.tuning_seeds,
                      "n_train": profile.n_train, "n_validation": profile.n_validation,
-                     "normalized": m.normalized, "rungs": profile.rungs, "keep": profile.keep})
+                     "normalized": m.normalized, "rungs": profile.rungs, "keep": profile.keep,
+                     "extensions": profile.extensions})
     return jobs + plan_scaling_tuning(profile)
 
 

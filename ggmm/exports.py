@@ -31,9 +31,11 @@ ggmm-comparison
     {dataset: interval}.
 ggmm-tuning
     ``tuning_seeds``, ``n_validation``, ``candidates_budget``, ``scheme`` {name
-    ("successive-halving"), rungs (budget fractions), keep}, ``entries`` [{dataset,
-    method, score ("nll" or "rmse"), candidates [settings], scores [float] (each at the last
-    rung it reached), rung [int] (that rung), rungs, chosen}].
+    ("successive-halving"), rungs (budget fractions), keep, extensions}, ``entries`` [{dataset,
+    method, score ("nll" or "rmse"), candidates [settings: the declared grid, then the
+    extension's], scores [float, or null where a setting's fit failed or diverged] (each at
+    the last rung it reached), rung [int] (that rung), rungs, chosen, axes {name: {values,
+    status ("inside", "bound" or "limit")}}, n_extended, failed [{candidate, error}]}].
 ggmm-em-history
     ``runs`` [{dataset, init, seed, truth, samples packed (n, D), converged, warnings,
     iterations [{iter, log_likelihood, mixture}]}].
@@ -219,11 +221,26 @@ def _tuning(c: Checker, doc: dict[str, Any], path: str) -> None:
         c.get(e, "method", p, str)
         c.one_of(c.get(e, "score", p, str), f"{p}.score", ("nll", "rmse"))
         candidates = c.get(e, "candidates", p, list)
-        if not 1 <= len(candidates) <= budget:
-            c.fail(f"{p}.candidates", f"expected 1 to {budget} settings, got {len(candidates)}")
-        c.numbers(c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
+        extended = c.integer(c.get(e, "n_extended", p, int), f"{p}.n_extended", 0)
+        if not 1 <= len(candidates) - extended <= budget:
+            c.fail(f"{p}.candidates", f"expected 1 to {budget} declared settings, got {len(candidates) - extended}")
+        _scores(c, c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
         if c.get(e, "chosen", p, dict) not in candidates:
             c.fail(f"{p}.chosen", "is not one of the candidates")
+        _axes(c, c.get(e, "axes", p, dict), f"{p}.axes")
+
+
+def _scores(c: Checker, scores: list[Any], path: str, length: int) -> None:
+    """Validation scores: numbers, or null for a setting whose fit failed."""
+    if len(scores) != length:
+        c.fail(path, f"expected {length} scores, got {len(scores)}")
+    c.numbers([s for s in scores if s is not None], path)
+
+
+def _axes(c: Checker, axes: dict[str, Any], path: str) -> None:
+    for name, axis in axes.items():
+        c.numbers(c.get(axis, "values", f"{path}.{name}", list), f"{path}.{name}.values")
+        c.one_of(c.get(axis, "status", f"{path}.{name}", str), f"{path}.{name}.status", ("inside", "bound", "limit"))
 
 
 def _em_history(c: Checker, doc: dict[str, Any], path: str) -> None:
@@ -345,9 +362,10 @@ def _tuning_entries(c: Checker, entries: Any, path: str) -> None:
         c.get(e, "method", p, str)
         c.one_of(c.get(e, "score", p, str), f"{p}.score", ("nll", "log_rmse"))
         candidates = c.get(e, "candidates", p, list)
-        c.numbers(c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
+        _scores(c, c.get(e, "scores", p, list), f"{p}.scores", len(candidates))
         if c.get(e, "chosen", p, dict) not in candidates:
             c.fail(f"{p}.chosen", "is not one of the candidates")
+        _axes(c, c.get(e, "axes", p, dict), f"{p}.axes")
 
 
 def _scaling_law(c: Checker, law: dict[str, Any], path: str) -> None:

@@ -698,28 +698,32 @@ def test_every_glossary_link_has_its_term_in_both_languages() -> None:
     assert used and used <= ids["en"], sorted(used - ids["en"])
 
 
-def test_learning_rates_on_an_end_of_their_grid_are_counted_from_the_tuning_export(tmp_path: Path) -> None:
-    """The count of chosen learning rates on an end of their grid follows tuning.json; moving every
-    choice to the middle of its grid makes the sentence say none is."""
+def test_grids_bracket_their_choice_exactly_when_the_tuning_export_says_so(tmp_path: Path) -> None:
+    """"Every chosen value now lies between two tried values" only when no axis of tuning.json is
+    still open, and then every choice has a tried value on either side (or sits on a hard bound);
+    opening one axis makes the sentence name it and say its grid does not bracket the choice."""
     data = ROOT / "report" / "data"
     tuning = _json(data, "tuning.json")
-    judged = [e for e in tuning["entries"] if "lr" in e["chosen"] and len({c["lr"] for c in e["candidates"]}) >= 3]
-    ends = [e for e in judged if e["chosen"]["lr"] in (min(c["lr"] for c in e["candidates"]),
-                                                       max(c["lr"] for c in e["candidates"]))]
+    still_open = [(e, name) for e in tuning["entries"] for name, a in e["axes"].items() if a["status"] == "limit"]
     text = {lang: str(Prose(data).say(lang, "tuning_outcome")) for lang in LANGS}
-    if judged:
-        if ends:
-            assert f"for {len(ends)} of the {len(judged)}" in text["en"]
-            assert f"{len(judged)} 个组合中有 {len(ends)} 个" in text["zh"]
-        else:
-            assert "No chosen learning rate lies at an end" in text["en"]
+    for e in tuning["entries"]:
+        for name, axis in e["axes"].items():
+            tried = sorted({c[name] for c in e["candidates"]})
+            assert tried == axis["values"]
+            inside = tried[0] < e["chosen"][name] < tried[-1]
+            assert (axis["status"] == "inside") == inside, (e["method"], e["dataset"], name)
+    if still_open:
+        assert "not bracket" in text["en"] and "没有把选中的值包在中间" in text["zh"]
+    else:
+        assert "Every chosen value now lies between two tried values" in text["en"]
+        assert "现在每个选中的值两侧都有试过的值" in text["zh"]
     folder = tmp_path / "data"
     shutil.copytree(data, folder)
-    for e in tuning["entries"]:
-        grid = sorted({c["lr"] for c in e["candidates"]}) if "lr" in e["chosen"] else []
-        if len(grid) >= 3:
-            e["chosen"] = {**e["chosen"], "lr": grid[len(grid) // 2]}
+    e = tuning["entries"][0]
+    name = sorted(e["axes"])[0]
+    e["axes"][name]["status"] = "limit"
     (folder / "tuning.json").write_text(json.dumps(tuning), encoding="utf-8")
     moved = str(Prose(folder).say("en", "tuning_outcome"))
-    if judged:
-        assert "No chosen learning rate lies at an end of its grid." in moved
+    assert "does not bracket the choice" in moved or "do not bracket the choice" in moved
+    assert f"for {e['method']} on {e['dataset']}" in moved
+    assert "Every chosen value now lies" not in moved

@@ -68,3 +68,48 @@ def test_the_chosen_setting_reaches_every_run(tmp_path: Path) -> None:
     # without a result for a tuned pair, its runs are left out (never run with untuned defaults)
     partial = plan_jobs(prof, {})
     assert not any(j["kind"] == "run" and (j["dataset"], j["method"]) in chosen for j in partial)
+
+
+def test_an_axis_goes_on_by_its_own_spacing() -> None:
+    from ggmm_build.tuning import extend_value
+
+    lrs = [0.001, 0.003, 0.01, 0.03, 0.1]
+    assert extend_value(lrs, "high") == 0.3 and extend_value(lrs + [0.3], "high") == 1.0
+    assert extend_value(lrs, "low") == 0.0003
+    assert extend_value([5, 10], "low") == 3 and extend_value([5, 10], "high") == 20
+    assert extend_value([3, 5, 10], "low") == 2 and extend_value([2, 3, 5, 10], "low") == 1
+    assert extend_value([1, 2, 3, 5, 10], "low") is None      # a grid of fewer than 1 interval does not exist
+    assert extend_value([0.0, 0.01], "low") is None            # a penalty cannot go below 0
+    assert extend_value([0.0, 0.01], "high") == 0.02           # no ratio from 0: the difference
+    with pytest.raises(ValueError, match="'end'"):
+        extend_value(lrs, "middle")
+
+
+def test_bracket_walks_to_the_minimum_of_a_valley_and_stops_on_either_side() -> None:
+    """On a score with its minimum at lr = 1 beyond a grid that ends at 0.1, the walk adds 0.3, 1 and 3
+    and stops once 3 loses; a penalty chosen at 0 stays (a hard bound); a limit of one step leaves the
+    axis open."""
+    import math
+
+    from ggmm_build.tuning import bracket, ordered_axes
+
+    grid = [{"lr": lr, "lamb": lamb, "optimizer": o} for lr in (0.001, 0.003, 0.01, 0.03, 0.1)
+            for lamb in (0.0, 0.01) for o in ("adam", "lbfgs")]
+    axes = ordered_axes(grid)
+    assert set(axes) == {"lr", "lamb"}                         # the optimizer is not ordered
+
+    def score(c: dict) -> float:
+        return abs(math.log10(c["lr"])) + 100 * c["lamb"]
+
+    chosen = {"lr": 0.1, "lamb": 0.0, "optimizer": "adam"}
+    out = bracket(chosen, score(chosen), axes, score, extensions=3)
+    assert [c["lr"] for c in out["candidates"]] == [0.3, 1.0, 3.0]
+    assert out["chosen"] == {"lr": 1.0, "lamb": 0.0, "optimizer": "adam"}
+    assert out["axes"]["lr"]["status"] == "inside" and out["axes"]["lamb"]["status"] == "bound"
+    assert out["scores"] == [score(c) for c in out["candidates"]]
+    short = bracket(chosen, score(chosen), axes, score, extensions=1)
+    assert short["axes"]["lr"]["status"] == "limit" and short["chosen"]["lr"] == 0.3
+    inside = {"lr": 0.01, "lamb": 0.01, "optimizer": "lbfgs"}
+    high_lamb = bracket(inside, score(inside), axes, score, extensions=3)
+    assert [c["lamb"] for c in high_lamb["candidates"]] == [0.02]   # 0.02 loses: 0.01 is now inside
+    assert high_lamb["chosen"] == inside and high_lamb["axes"]["lamb"]["status"] == "inside"

@@ -17,6 +17,10 @@ __all__ = ["CAPPED_SHARE_LIMIT", "convergence_facts"]
 #: The largest share of capped runs for which a family's runs are called converged.
 CAPPED_SHARE_LIMIT = 0.10
 
+#: Tuned hyperparameters as the report names them.
+PARAM_NAMES = {"lr": {"en": "learning rate", "zh": "学习率"}, "lamb": {"en": "penalty λ", "zh": "正则化系数 λ"},
+               "grid": {"en": "spline grid G", "zh": "样条网格 G"}}
+
 #: Optimizer names as the report prints them.
 OPTIMIZER_NAMES = {"adam": {"en": "Adam", "zh": "Adam"}, "lbfgs": {"en": "L-BFGS", "zh": "L-BFGS"}}
 
@@ -71,42 +75,47 @@ def convergence_facts(comparison: dict[str, Any]) -> dict[str, Any]:
 
 
 def tuning_outcome_facts(tuning: dict[str, Any]) -> dict[str, Any]:
-    """What the tuning chose: the optimizer per (dataset, method) and where the learning rate fell.
+    """What the tuning chose: the optimizer per (dataset, method), and whether each grid brackets its choice.
 
     Parameters
     ----------
     tuning : dict
-        A loaded ``tuning.json`` (entries with ``candidates``, ``scores``, ``chosen`` and,
-        under successive halving, ``rung``).
+        A loaded ``tuning.json``: entries with ``chosen`` and, per ordered hyperparameter,
+        ``axes`` {name: {values, status}} where status is "inside" (a tried value on either
+        side of the choice), "bound" (on an end that is a hard bound) or "limit" (still on an
+        end after the extension steps allowed), and ``n_extended`` (settings the extension added).
 
     Returns
     -------
     dict
-        ``n`` (entries that tune a learning rate), ``n_judged`` (those whose grid has at least
-        three learning rates, so that an end of the grid means something), ``optimizers`` [{name, label, count}],
-        ``edge`` [{method, dataset, lr, end ("low" or "high"), margin}] where the chosen
-        learning rate is the smallest or largest of its grid (``margin``: how much better, as a
-        share of its score, the chosen setting scored than the runner-up of the last rung),
-        ``margin_median`` and ``margin_max`` over those (None when there are none).
+        ``n`` (tuned pairs), ``n_optimizer`` (those that choose an optimizer), ``optimizers``
+        [{name, label, count}],
+        ``n_axes`` (ordered hyperparameters judged over all entries), ``n_extended`` (settings
+        added in all), ``pairs_extended`` (entries that added any), ``extensions`` (steps allowed
+        per axis), ``bound`` [{param, value, count}] (choices on a hard bound, by value),
+        ``open`` [{method, dataset, param, value, end}] (choices still on an end: the grid does
+        not bracket them) and ``all_bracketed`` (no choice in ``open``).
     """
-    entries = [e for e in tuning["entries"] if "lr" in e["chosen"]]
-    optim = Counter(e["chosen"].get("optimizer", "adam") for e in entries)
-    judged = [e for e in entries if len({c["lr"] for c in e["candidates"]}) >= 3]  # an end means something
-    edge = []
-    for e in judged:
-        grid = sorted({c["lr"] for c in e["candidates"]})
-        lr = e["chosen"]["lr"]
-        if lr not in (grid[0], grid[-1]):
-            continue
-        rung = e.get("rung") or [0] * len(e["candidates"])
-        last = max(rung)
-        final = sorted(s for s, r in zip(e["scores"], rung, strict=True) if r == last)
-        margin = (final[1] - final[0]) / abs(final[0]) if len(final) > 1 and final[0] else None
-        edge.append({"method": e["method"], "dataset": e["dataset"], "lr": lr,
-                     "end": "low" if lr == grid[0] else "high", "margin": margin})
-    margins = sorted(x["margin"] for x in edge if x["margin"] is not None)
-    return {"n": len(entries), "n_judged": len(judged), "edge": edge,
+    optim = Counter(e["chosen"]["optimizer"] for e in tuning["entries"] if "optimizer" in e["chosen"])
+    bound: Counter[tuple[str, Any]] = Counter()
+    still_open = []
+    n_axes = 0
+    for e in tuning["entries"]:
+        for name, axis in sorted(e.get("axes", {}).items()):
+            n_axes += 1
+            value = e["chosen"][name]
+            if axis["status"] == "bound":
+                bound[(name, value)] += 1
+            elif axis["status"] == "limit":
+                still_open.append({"method": e["method"], "dataset": e["dataset"], "param": name, "value": value,
+                                   "label": PARAM_NAMES.get(name, {"en": name, "zh": name}),
+                                   "end": "low" if value == min(axis["values"]) else "high"})
+    extended = [e for e in tuning["entries"] if e.get("n_extended")]
+    return {"n": len(tuning["entries"]), "n_optimizer": sum(optim.values()), "n_axes": n_axes,
+            "n_extended": sum(e["n_extended"] for e in extended), "pairs_extended": len(extended),
+            "extensions": tuning.get("scheme", {}).get("extensions", 0),
             "optimizers": [{"name": n, "label": OPTIMIZER_NAMES.get(n, {"en": n, "zh": n}), "count": c}
                            for n, c in optim.most_common()],
-            "margin_median": margins[len(margins) // 2] if margins else None,
-            "margin_max": margins[-1] if margins else None}
+            "bound": [{"param": p, "label": PARAM_NAMES.get(p, {"en": p, "zh": p}), "value": v, "count": c}
+                      for (p, v), c in sorted(bound.items())],
+            "open": still_open, "all_bracketed": not still_open}
