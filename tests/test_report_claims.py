@@ -727,3 +727,43 @@ def test_grids_bracket_their_choice_exactly_when_the_tuning_export_says_so(tmp_p
     assert "does not bracket the choice" in moved or "do not bracket the choice" in moved
     assert f"for {e['method']} on {e['dataset']}" in moved
     assert "Every chosen value now lies" not in moved
+
+
+def test_stuck_runs_are_counted_from_the_runs_and_vanish_when_the_runs_agree(tmp_path: Path) -> None:
+    """The stuck-runs sentence names exactly the (method, mixture) groups with a run above 4x the
+    lower quartile of its seeds' test RMSE, with their counts; pulling every such run back to its
+    group's quartile turns the sentence into the statement that no run is stuck."""
+    from ggmm.report.convergence import STUCK_FACTOR
+
+    data = ROOT / "report" / "data"
+    comparison = _json(data, "comparison.json")
+    groups: dict[tuple[str, str], list[float]] = {}
+    for r in comparison["runs"]:
+        if r.get("rmse_test") is not None:
+            groups.setdefault((r["method"], r["dataset"]), []).append(r["rmse_test"])
+    expected = {}
+    for key, values in groups.items():
+        q = sorted(values)[len(values) // 4]
+        count = sum(v > STUCK_FACTOR * q for v in values)
+        if count:
+            expected[key] = (count, len(values))
+    labels = {m["name"]: m["label"] for m in comparison["methods"]}
+    titles = {d["name"]: d["title"] for d in comparison["datasets"]}
+    text = {lang: str(Prose(data).say(lang, "stuck_runs")) for lang in LANGS}
+    assert f"{sum(c for c, _ in expected.values())} of the {sum(map(len, groups.values()))} runs" in text["en"]
+    for (method, dataset), (count, n) in expected.items():
+        assert labels[method]["en"] in text["en"] and labels[method]["zh"] in text["zh"]
+        assert f"{count} of {n} on {titles[dataset]['en']}" in text["en"]
+        assert f"在{titles[dataset]['zh']}上 {n} 次中有 {count} 次" in text["zh"]
+    for method in {m for m, _ in groups} - {m for m, _ in expected}:
+        assert labels[method]["en"] + " " not in text["en"].split("are stuck:")[-1]
+    for r in comparison["runs"]:
+        if r.get("rmse_test") is not None:
+            values = sorted(groups[(r["method"], r["dataset"])])
+            r["rmse_test"] = min(r["rmse_test"], values[len(values) // 4])
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    (folder / "comparison.json").write_text(json.dumps(comparison), encoding="utf-8")
+    calm = {lang: str(Prose(folder).say(lang, "stuck_runs")) for lang in LANGS}
+    assert calm["en"].startswith("No run ends more than") and "stuck:" not in calm["en"]
+    assert calm["zh"].startswith("没有一次运行")

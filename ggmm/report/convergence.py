@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-__all__ = ["CAPPED_SHARE_LIMIT", "convergence_facts"]
+__all__ = ["CAPPED_SHARE_LIMIT", "STUCK_FACTOR", "convergence_facts", "stuck_runs_facts", "tuning_outcome_facts"]
 
 #: The largest share of capped runs for which a family's runs are called converged.
 CAPPED_SHARE_LIMIT = 0.10
+
+#: A run is *stuck* when its test density RMSE exceeds this many times the lower quartile over
+#: the seeds of its method on the same mixture (the quartile, not the median, so that a method
+#: stuck on half its seeds is still seen).
+STUCK_FACTOR = 4.0
 
 #: Tuned hyperparameters as the report names them.
 PARAM_NAMES = {"lr": {"en": "learning rate", "zh": "学习率"}, "lamb": {"en": "penalty λ", "zh": "正则化系数 λ"},
@@ -119,3 +124,47 @@ def tuning_outcome_facts(tuning: dict[str, Any]) -> dict[str, Any]:
             "bound": [{"param": p, "label": PARAM_NAMES.get(p, {"en": p, "zh": p}), "value": v, "count": c}
                       for (p, v), c in sorted(bound.items())],
             "open": still_open, "all_bracketed": not still_open}
+
+
+def stuck_runs_facts(comparison: dict[str, Any], tuning: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Runs that ended far from the other seeds of their method (see :data:`STUCK_FACTOR`).
+
+    Parameters
+    ----------
+    comparison : dict
+        A loaded ``comparison.json``.
+    tuning : dict, optional
+        A loaded ``tuning.json``: marks which methods were tuned (on one seed).
+
+    Returns
+    -------
+    dict
+        ``methods``: per method with stuck runs, in the export's method order, ``method``,
+        ``label`` {en, zh}, ``tuned``, ``total`` and ``cases`` [{dataset, label {en, zh},
+        count, n, quartile, worst}] (datasets in export order). Also ``factor``, ``n_stuck``
+        (all stuck runs), ``n_runs`` (all runs with a test RMSE) and ``any_tuned``.
+    """
+    labels = {m["name"]: m["label"] for m in comparison["methods"]}
+    titles = {d["name"]: d["title"] for d in comparison["datasets"]}
+    tuned = {e["method"] for e in (tuning or {}).get("entries", [])}
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for run in comparison["runs"]:
+        if run.get("rmse_test") is not None:
+            groups[(run["method"], run["dataset"])].append(float(run["rmse_test"]))
+    methods = []
+    for method in (m["name"] for m in comparison["methods"]):
+        cases = []
+        for dataset in (d["name"] for d in comparison["datasets"]):
+            values = sorted(groups.get((method, dataset), []))
+            if len(values) < 3:
+                continue
+            quartile = values[len(values) // 4]
+            count = sum(v > STUCK_FACTOR * quartile for v in values)
+            if count:
+                cases.append({"dataset": dataset, "label": titles[dataset], "count": count, "n": len(values),
+                              "quartile": quartile, "worst": values[-1]})
+        if cases:
+            methods.append({"method": method, "label": labels[method], "tuned": method in tuned,
+                            "total": sum(c["count"] for c in cases), "cases": cases})
+    return {"methods": methods, "factor": STUCK_FACTOR, "n_stuck": sum(m["total"] for m in methods),
+            "n_runs": sum(len(v) for v in groups.values()), "any_tuned": any(m["tuned"] for m in methods)}

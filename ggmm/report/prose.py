@@ -20,7 +20,7 @@ import jinja2
 
 from ..strings import LANGS
 from . import numbers
-from .convergence import convergence_facts, tuning_outcome_facts
+from .convergence import convergence_facts, stuck_runs_facts, tuning_outcome_facts
 from .format import Inline, fmt, fmt_sci
 
 __all__ = ["Prose", "SENTENCES", "render"]
@@ -206,4 +206,5 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
     "convergence": lambda p: convergence_facts(p.comparison),
     "tuning_outcome": lambda p: tuning_outcome_facts(p.tuning),
+    "stuck_runs": lambda p: stuck_runs_facts(p.comparison, p.tuning),
 }
