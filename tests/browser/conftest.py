@@ -106,4 +106,4 @@ def tab(browser: Any, server: str) -> Iterator[tuple[Any, Watch]]:
 def open_page(page: Any, url: str) -> None:
     """Go to ``url`` and wait until every figure is drawn and every widget built."""
     page.goto(url, wait_until="load")
-    page.wait_for_function(READY, timeout=20_000)
+    page.wait_for_function(READY, timeout=90_000)

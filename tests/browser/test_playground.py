@@ -41,7 +41,7 @@ def _open(browser: Any, url: str, *, reduced: bool = True,
     watch = Watch(url.split("/en/")[0].split("/zh/")[0])
     page = watch.attach(context.new_page())
     page.goto(url)
-    page.wait_for_function("() => window.kanPlayground !== undefined", timeout=20_000)
+    page.wait_for_function("() => window.kanPlayground !== undefined", timeout=90_000)
     page.evaluate("() => kanPlayground.ready")
     return page, watch
 
@@ -159,7 +159,7 @@ def test_divergence_stops_with_a_message_and_reset(browser: Any, site: str) -> N
 
 def test_keyboard_controls_and_autoplay(browser: Any, site: str) -> None:
     page, _ = _open(browser, f"{site}en/index.html#{SMALL}", reduced=False)
-    page.wait_for_function("() => kanPlayground.state().playing", timeout=10_000)  # autoplay
+    page.wait_for_function("() => kanPlayground.state().playing", timeout=90_000)  # autoplay
     page.locator("[data-kp=play]").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => !kanPlayground.state().playing")

@@ -33,7 +33,7 @@ def test_rendered_playground_trains(browser: Any, lang: str, viewport: tuple[int
         watch = Watch(url)
         page = watch.attach(context.new_page())
         page.goto(f"{url}{lang}/{PAGE}")
-        page.wait_for_function("() => window.kanPlayground !== undefined", timeout=20_000)
+        page.wait_for_function("() => window.kanPlayground !== undefined", timeout=90_000)
         page.evaluate("() => kanPlayground.ready")
         assert page.locator("[data-kp=play]").inner_text() == t("playground.play", lang)
         page.evaluate("kanPlayground.step(10)")
