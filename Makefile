@@ -23,7 +23,7 @@ help:
 	@echo "make slides   the reveal.js deck and its PPTX export"
 	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
 	@echo "make audit    Lighthouse, axe-core and Nu checker figures of the rendered site (ARGS=\"--all\")"
-	@echo "make lint-js  ESLint on the playground's JavaScript and its Node tests"
+	@echo "make lint-js  ESLint on all the JavaScript (assets/js: widgets and playground) and its Node tests"
 	@echo "make clean    remove build outputs (keeps the committed exports and the caches)"
 
 setup:
@@ -61,13 +61,13 @@ test-all: lint
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	@if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint assets/js/playground tests/js; \
+	@if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint assets/js tests/js; \
 	else echo "lint: ESLint is not installed (make setup installs it with npm); JavaScript not linted"; fi
 
 # ESLint alone, installing the dev tools from package-lock.json first
 lint-js:
 	npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-	node_modules/.bin/eslint assets/js/playground tests/js
+	node_modules/.bin/eslint assets/js tests/js
 
 bench:
 	$(PY) tests/benchmarks/run.py

@@ -1,14 +1,15 @@
-// ESLint for the project's ES-module JavaScript: the KAN playground and its Node tests (.mjs: the
-// root package.json is not a module package, the older widgets being plain scripts).
-// (The older widgets in assets/js/*.js are scripts, not modules, and are not linted yet.)
+// ESLint for the project's JavaScript, all of it ES modules: the widgets (assets/js/*.js), the KAN
+// playground (assets/js/playground/) and the Node tests (tests/js/). The config is .mjs because the
+// root package.json is not a module package; assets/js/ and tests/js/ carry their own
+// {"type": "module"} package.json, so Node loads their files as modules.
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["**/*", "!assets/", "!assets/js/", "!assets/js/playground/", "!assets/js/playground/**", "!tests/", "!tests/js/", "!tests/js/**"] },
+  { ignores: ["**/*", "!assets/", "!assets/js/", "!assets/js/**", "!tests/", "!tests/js/", "!tests/js/**", "assets/vendor/**"] },
   js.configs.recommended,
   {
-    files: ["assets/js/playground/**/*.js"],
+    files: ["assets/js/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser, ...globals.worker } },
   },
   {

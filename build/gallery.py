@@ -2,12 +2,16 @@
 
 Writes one page per figure and widget in each language (``<out>/en/``, ``<out>/zh/``), a
 root page to choose the language, and next to them everything the pages need: the plotly.js
-bundles (``assets/vendor``, as the site has them), ``assets/js``, ``assets/css`` and the
-snapshot files the training-progress viewer fetches. Every page loads ``assets/js/loader.js``,
-which draws all its figures at once (the site instead waits until a figure is needed). Every
-page stands on its own and makes no request to another origin. Serve the folder
-(``python -m http.server``) to use the viewer, which fetches its data, or build with
-``--inline-data`` to embed it; every other page also works when opened from the file system.
+bundles (``assets/vendor``, as the site has them), ``assets/js`` (the playground's modules
+included), ``assets/css`` and the snapshot files the training-progress viewer fetches. Every page
+loads ``assets/js/loader.js``, which draws all its figures at once (the site instead waits until a
+figure is needed). Every page stands on its own and makes no request to another origin. The
+scripts are ES modules, which browsers do not run from ``file://``: serve the folder
+(``python -m http.server``). ``--inline-data`` embeds the snapshots in the viewer pages instead of
+fetching them.
+
+The gallery has its own copy of the KAN playground (``playground.html``), so the explorer's link
+"train a KAN on this mixture" opens it there, as it opens the site's playground on the site.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from ggmm.figures import (
 from ggmm.strings import LANGS, t
 from ggmm.widgets import explorer_html, figure_html, training_viewer_html
 
+from .playground import playground_html
 from .site_assets import bundle_sources, full_bundle
 from .site_links import root_index_html
 
@@ -49,6 +54,8 @@ DEFAULT_DATA = ROOT / "report" / "data"
 ASSETS = ROOT / "assets"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS_FILES = ("widgets.css",)
+#: The gallery's playground page, which the explorer links to (beside it in each language folder).
+PLAYGROUND_PAGE = "playground.html"
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 
@@ -117,7 +124,9 @@ def _pages(lang: str, data: Path, exports: dict[str, Any], snapshot_files: list[
             pages.append(Page(f"ground-truth-{name}.html", f"{t('page.ground_truth', lang)} · {title}",
                               t("page.ground_truth.about", lang), g_truth, blocks))
         pages.append(Page("explorer.html", t("page.explorer", lang), t("page.explorer.about", lang), g_truth,
-                          [_block(explorer_html(presets, lang, "explorer"))]))
+                          [_block(explorer_html(presets, lang, "explorer", playground_url=PLAYGROUND_PAGE))]))
+        pages.append(Page(PLAYGROUND_PAGE, t("page.playground", lang), t("page.playground.about", lang), g_truth,
+                          [_block(playground_html(lang, assets="../"))]))
     for path in snapshot_files:
         snap = load_export(path)
         stem = path.stem
@@ -163,8 +172,7 @@ def _copy_assets(out: Path, snapshot_files: list[Path]) -> None:
         (out / "assets" / folder).mkdir(parents=True, exist_ok=True)
     for name, source in bundle_sources(ROOT).items():
         shutil.copyfile(source, out / "assets" / "vendor" / f"plotly-{name}.min.js")
-    for path in sorted((ASSETS / "js").glob("*.js")):
-        shutil.copyfile(path, out / "assets" / "js" / path.name)
+    shutil.copytree(ASSETS / "js", out / "assets" / "js", dirs_exist_ok=True)
     for name in CSS_FILES:
         shutil.copyfile(ASSETS / "css" / name, out / "assets" / "css" / name)
     if snapshot_files:
@@ -183,8 +191,8 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data:
     data : str or Path
         Folder with the exports, laid out like ``report/data``.
     inline_data : bool
-        Embed the snapshot files in the training-viewer pages instead of fetching them, so that
-        those pages also work when opened from the file system (they get heavier).
+        Embed the snapshot files in the training-viewer pages instead of fetching them (the pages
+        get heavier; like every page they still need HTTP, their scripts being ES modules).
 
     Returns
     -------
@@ -241,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out/gallery"), help="output folder")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="exports folder (default: report/data)")
     parser.add_argument("--inline-data", action="store_true",
-                        help="embed the training snapshots in the viewer pages (for opening pages from files)")
+                        help="embed the training snapshots in the viewer pages instead of fetching them")
     args = parser.parse_args(argv)
     try:
         build_gallery(args.out, args.data, inline_data=args.inline_data)

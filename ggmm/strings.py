@@ -160,10 +160,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "viewer.keys": {"en": "Keys: ← → step, space plays or pauses.", "zh": "键盘：← → 逐步切换，空格键播放或暂停。"},
     "viewer.loading": {"en": "Loading the training snapshots…", "zh": "正在加载训练快照……"},
     "viewer.failed": {"en": "The training snapshots could not be loaded", "zh": "无法加载训练快照"},
-    "viewer.file_hint": {"en": "Pages opened from files cannot fetch data: serve the folder (python -m http.server) "
-                               "or build the pages with the data inline.",
-                         "zh": "从本地文件打开的页面无法读取数据文件：请用 python -m http.server 提供该文件夹，"
-                               "或在生成页面时内嵌数据。"},
+    "viewer.link": {"en": "Link to this snapshot", "zh": "链接到此快照"},
+    "viewer.link_title": {"en": "A link that opens this page at the snapshot shown",
+                          "zh": "打开本页并直接显示当前快照的链接"},
     # -- ground-truth explorer (JS) ----------------------------------------------
     "explorer.title": {"en": "Explore the generalized Gaussian mixture", "zh": "探索广义高斯混合分布"},
     "explorer.preset": {"en": "preset", "zh": "预设"},
@@ -181,6 +180,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "explorer.sampler": {"en": "Samples: |x − c| / α = G^(1/p), G ~ Gamma(1/p, 1), with a random sign.",
                          "zh": "采样方法：|x − c| / α = G^(1/p)，G ~ Gamma(1/p, 1)，再乘以随机符号。"},
     "explorer.marginal_note": {"en": "Plots show the (x₁, x₂) marginal.", "zh": "图中显示 (x₁, x₂) 的边缘分布。"},
+    "explorer.playground": {"en": "Train a KAN on this mixture", "zh": "用这个混合分布训练 KAN"},
+    "explorer.playground_title": {"en": "Opens the KAN playground with the mixture shown here.",
+                                  "zh": "在 KAN 训练场中打开此处显示的混合分布。"},
+    "explorer.playground_marginal": {"en": "The playground works in two dimensions: it gets the (x₁, x₂) marginal.",
+                                     "zh": "训练场只支持二维：传过去的是 (x₁, x₂) 的边缘分布。"},
+    "explorer.playground_dropped": {"en": "It takes at most {k} components: it gets the first {k}.",
+                                    "zh": "训练场最多支持 {k} 个分量：传过去的是前 {k} 个。"},
     "explorer.print_title": {"en": "{name}: the same mixture at other shapes p",
                              "zh": "{name}：同一混合分布取不同形状参数 p"},
     # -- recovered parameters ------------------------------------------------------
@@ -365,6 +371,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "poster.failed": {"en": "The interactive version could not be loaded.", "zh": "无法加载交互版本。"},
     # -- the KAN playground (assets/js/playground/, build/playground.py) ---------------
     "page.playground": {"en": "KAN playground", "zh": "KAN 训练场"},
+    "page.playground.about": {"en": "Train pykan's KAN in your browser on a mixture you edit; the explorer's link "
+                                    "opens it on the explorer's mixture.",
+                              "zh": "在浏览器中、在你编辑的混合分布上训练 pykan 的 KAN；"
+                                    "分布浏览器中的链接会带着其当前的混合分布打开这里。"},
     "playground.loading": {"en": "Loading the playground…", "zh": "正在加载训练场……"},
     "playground.noscript": {"en": "The playground trains a KAN in your browser and needs JavaScript.",
                             "zh": "训练场在浏览器中训练 KAN，需要启用 JavaScript。"},

@@ -1,23 +1,25 @@
 """HTML snippets that put figures and the two client-side widgets on a page.
 
 The snippets hold no ``<script src>`` and run nothing by themselves. Each is a container that
-says what it needs and carries its data as inert JSON; ``assets/js/loader.js`` (which the page
-loads once, deferred) fetches the smallest plotly.js bundle that draws everything on the page
-and the widget scripts, then builds each container:
+says what it needs and carries its data as inert JSON; ``assets/js/loader.js`` (an ES module the
+page loads once, ``<script type="module">``) fetches the smallest plotly.js bundle that draws
+everything on the page and imports the widget modules, then builds each container:
 
 ``data-ggmm-plotly``
     The plotly.js bundle the container needs (:data:`PLOTLY_BUNDLES`, chosen from its trace
     types by :func:`plotly_bundle`).
 ``data-ggmm-scripts``
-    Widget modules under ``assets/js/`` (without ``.js``), in load order.
+    Widget modules under ``assets/js/`` (without ``.js``), imported in order (each brings its own
+    imports: ``widget-common``, ``packing``, ``ggmm``, the playground's maths).
 ``data-ggmm-widget``
-    ``"figure"``, or the global whose ``init(container)`` builds the widget.
+    ``"figure"``, or the global whose ``init(container)`` builds the widget (its module defines it).
 ``data-ggmm-activate``
     When to build it: ``"load"`` (at once), ``"visible"`` (when it nears the viewport) or
     ``"interact"`` (a static poster stands in until the reader points at, taps or focuses it,
     so a page paints without plotly.js).
 
 Output is deterministic (stable element ids and JSON), which suits Quarto's freeze and tests.
+The widgets are ES modules, which browsers do not run from ``file://``: pages need HTTP.
 """
 
 from __future__ import annotations
@@ -78,11 +80,12 @@ ACTIVATE = ("load", "visible", "interact")
 VIEWER_STRINGS = ("viewer.", "training.", "loss.", "stage.", "network.", "axis.", "hover.")
 EXPLORER_STRINGS = ("explorer.", "truth.", "posterior.", "formula.", "axis.", "hover.", "legend.")
 
-#: The trace types each widget draws and the scripts it runs (``assets/js/<name>.js``, in order).
+#: The trace types each widget draws and the module the loader imports for it (``assets/js/<name>.js``,
+#: which imports the rest).
 VIEWER_TRACES = frozenset({"heatmap", "scatter"})
 EXPLORER_TRACES = frozenset({"surface", "scatter3d", "contour", "scatter"})
-VIEWER_SCRIPTS = ("widget-common", "packing", "training-viewer")
-EXPLORER_SCRIPTS = ("widget-common", "ggmm", "explorer")
+VIEWER_SCRIPTS = ("training-viewer",)
+EXPLORER_SCRIPTS = ("explorer",)
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 
@@ -243,7 +246,7 @@ def figure_html(fig: go.Figure, div_id: str | None = None, *, activate: str = "l
         The static picture shown until then.
     spec_url : str, optional
         URL (relative to the page) of a file holding :func:`figure_spec_json`, fetched when the
-        figure is drawn; without it the JSON is inline, and the page also works from ``file://``.
+        figure is drawn; without it the JSON is inline.
 
     Returns
     -------
@@ -284,8 +287,7 @@ def training_viewer_html(data_url: str, lang: str, viewer_id: str = "training-vi
     viewer_id : str
         The container's element id.
     inline : dict, optional
-        The snapshot document itself, embedded as inert JSON so the page also works when opened
-        from ``file://`` (where fetching is not allowed); ``data_url`` is then not fetched.
+        The snapshot document itself, embedded as inert JSON; ``data_url`` is then not fetched.
     activate : {"load", "visible", "interact"}
     poster : Poster, optional
         The static frame shown until the reader starts the viewer.
@@ -293,7 +295,9 @@ def training_viewer_html(data_url: str, lang: str, viewer_id: str = "training-vi
     Returns
     -------
     html : str
-        ``<div class="ggmm-training-viewer" data-src=... data-lang=... data-strings=...>``.
+        ``<div class="ggmm-training-viewer" data-src=... data-lang=... data-strings=...>``. Its
+        "link to this snapshot" puts ``#<viewer_id>-step-<step>-<stage>`` in the address; a page
+        opened with such a hash starts the viewer at that snapshot.
     """
     check_lang(lang)
     _check_id(viewer_id, "viewer_id")
@@ -325,7 +329,7 @@ def _explorer_entry(preset: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def explorer_html(preset: dict[str, Any], lang: str, explorer_id: str = "explorer", *, activate: str = "load",
-                  poster: Poster | None = None) -> str:
+                  poster: Poster | None = None, playground_url: str | None = None) -> str:
     """The container of the ground-truth explorer (built by ``assets/js/explorer.js``).
 
     Parameters
@@ -340,6 +344,10 @@ def explorer_html(preset: dict[str, Any], lang: str, explorer_id: str = "explore
     activate : {"load", "visible", "interact"}
     poster : Poster, optional
         The static picture shown until the reader opens the explorer.
+    playground_url : str, optional
+        URL of the KAN playground page, relative to this page. The explorer then shows a link that opens
+        it on the mixture shown (its (x1, x2) marginal for three dimensions), in the playground's URL
+        hash (``assets/js/playground/state.js``); without it, no link.
 
     Returns
     -------
@@ -355,6 +363,11 @@ def explorer_html(preset: dict[str, Any], lang: str, explorer_id: str = "explore
         raise ValueError("The parameter 'preset' holds no presets.")
     data = {"presets": [_explorer_entry(entry, lang) for entry in entries]}
     needs = _needs(plotly_bundle(EXPLORER_TRACES), activate, "GGMMExplorer", EXPLORER_SCRIPTS)
+    if playground_url is not None:
+        if not isinstance(playground_url, str) or not playground_url or "#" in playground_url:
+            raise ValueError(f"The parameter 'playground_url' must be a non-empty URL without '#', "
+                             f"but got {playground_url!r}.")
+        needs += f' data-ggmm-playground="{html.escape(playground_url, quote=True)}"'
     return (
         f'<div class="ggmm-explorer" id="{explorer_id}" data-lang="{lang}" '
         f'data-strings="{_strings_attr(EXPLORER_STRINGS, lang)}" {needs}>'

@@ -159,7 +159,8 @@ def test_site_figures_show_a_poster_until_needed(tmp_path: Path, monkeypatch: py
     assert 'style="height: 300px"' in first, "the figure's height is reserved"
     assert t("poster.figure", "zh") in first
     assert len(requests) == 2 * 2 * len(LANGS), "wide and narrow posters per language"
-    assert "<script src" not in re.sub(r'<script src="/assets/js/loader.js" defer></script>', "", first)
+    rest = re.sub(r'<script type="module" src="/assets/js/loader.js"></script>', "", first)
+    assert not re.search(r"<script[^>]*\bsrc=", rest), "the loader is the only script the page fetches"
 
 
 def test_slides_draw_figures_when_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -181,7 +182,7 @@ def test_widgets_take_a_poster_and_a_start_button(tmp_path: Path, monkeypatch: p
     out = capsys.readouterr().out
     assert out.count('class="ggmm-training-viewer"') == len(LANGS)
     assert t("poster.viewer", "en") in out and t("poster.viewer", "zh") in out
-    assert 'data-ggmm-scripts="widget-common packing training-viewer"' in out
+    assert 'data-ggmm-scripts="training-viewer"' in out
 
 
 def test_tall_print_pictures_fit_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str],

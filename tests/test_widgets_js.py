@@ -1,188 +1,231 @@
-"""The browser-side code against the Python library: assets/js/ggmm.js and packing.js run in
-headless Chromium (Playwright, ``page.evaluate``) on the same inputs as ggmm."""
+"""The widgets' JavaScript (assets/js/*.js, ES modules) against the Python library, under Node.
+
+Python writes what ``ggmm`` computes (densities, posteriors, marginal grids, log Gamma, formulas,
+packed arrays, the network layout, the playground's samples, the bundle choice, the real snapshots'
+steps) into a temporary folder; the Node tests in ``tests/js/widgets_*.test.js`` load the same
+inputs into the widgets' modules and must agree. The explorer's sampler is the playground's
+(``assets/js/playground/ggmm.js``), checked statistically in tests/test_playground_math.py.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+import shutil
+import subprocess
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from scipy import stats
 from scipy.special import gammaln
 
 from ggmm import GeneralizedGaussianMixture, get_preset
 from ggmm.figures import formula_html, formula_latex
 from ggmm.figures.ground_truth import marginal_mixture
+from ggmm.figures.network import network_layout
 from ggmm.packing import pack, unpack
 
-pytestmark = pytest.mark.browser
-
 ROOT = Path(__file__).resolve().parents[1]
+NODE = shutil.which("node")
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the JavaScript maths cannot run")
 
 MIXTURES: dict[str, GeneralizedGaussianMixture] = {
     "original p=2": get_preset("original").mixture,
     "laplace p=1": get_preset("laplace").mixture,
     "flat p=4": get_preset("flat").mixture,
-    "heavy p=0.5": GeneralizedGaussianMixture([[-1.0, 0.5], [1.5, -0.5]], [[0.4, 0.7], [0.9, 0.3]], [0.35, 0.65],
-                                              p=0.5),
+    "heavy p=0.5": GeneralizedGaussianMixture(
+        [[-1.0, 0.5], [1.5, -0.5]], [[0.4, 0.7], [0.9, 0.3]], [0.35, 0.65], p=0.5
+    ),
     "trivariate p=1.5": get_preset("trivariate").mixture,
-    "1-D, p per component": GeneralizedGaussianMixture([[-1.0], [2.0], [0.3]], [[0.5], [1.2], [0.2]],
-                                                       [0.2, 0.5, 0.3], p=[0.7, 3.0, 2.0]),
+    "1-D, p per component": GeneralizedGaussianMixture(
+        [[-1.0], [2.0], [0.3]], [[0.5], [1.2], [0.2]], [0.2, 0.5, 0.3], p=[0.7, 3.0, 2.0]
+    ),
 }
+# six components in three dimensions: more than the playground takes in either
+SIX = GeneralizedGaussianMixture(
+    [[-2.0, -2.0, 0.5], [-1.0, 1.5, 0.0], [0.0, 0.0, -1.0], [1.0, -1.5, 1.0], [2.0, 2.0, 0.0], [0.5, 2.5, -0.5]],
+    [[0.4, 0.5, 0.6], [0.3, 0.7, 0.4], [0.6, 0.6, 0.6], [0.5, 0.3, 0.2], [0.9, 0.4, 0.5], [0.25, 0.35, 0.45]],
+    [0.1, 0.2, 0.15, 0.25, 0.2, 0.1],
+    p=[1.5, 2.0, 2.5, 1.0, 3.0, 0.8],
+)
+LAYERS = [[2, 5, 1], [2, 3, 3, 1], [3, 1], [1, 4, 2], [2, 8, 3, 1]]
 
 
-@pytest.fixture(scope="module")
-def page(browser: Any) -> Iterator[Any]:
-    page = browser.new_page()
-    page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
-    for name in ("packing.js", "ggmm.js"):
-        page.add_script_tag(path=str(ROOT / "assets" / "js" / name))
-    yield page
-    page.close()
-
-
-def _points(m: GeneralizedGaussianMixture, n: int = 400) -> np.ndarray:
+def _points(m: GeneralizedGaussianMixture, n: int = 300) -> np.ndarray:
     """Samples plus points far in the tails and exactly on the centers."""
     X, _ = m.sample(n, seed=3)
-    rng = np.random.default_rng(4)
-    far = rng.uniform(-9, 9, size=(50, m.n_features))
+    far = np.random.default_rng(4).uniform(-9, 9, size=(50, m.n_features))
     return np.concatenate([X, far, m.centers])
 
 
-@pytest.mark.parametrize("name", list(MIXTURES))
-def test_density_agrees_with_python(page: Any, name: str) -> None:
-    m = MIXTURES[name]
-    X = _points(m)
-    js = page.evaluate("([m, X]) => [Array.from(GGMM.pdf(m, X)), Array.from(GGMM.logpdf(m, X))]",
-                       [m.to_dict(), X.tolist()])
-    pdf, logpdf = np.array(js[0]), np.array(js[1])
-    assert np.allclose(pdf, m.pdf(X), rtol=1e-6, atol=1e-12)
-    assert np.max(np.abs(pdf - m.pdf(X))) < 1e-6
-    assert np.max(np.abs(logpdf - m.logpdf(X))) < 1e-6
+def _mixture_cases() -> list[dict[str, Any]]:
+    cases = []
+    for name, m in MIXTURES.items():
+        X = _points(m)
+        cases.append(
+            {
+                "name": name,
+                "mixture": m.to_dict(),
+                "x": X.tolist(),
+                "pdf": m.pdf(X).tolist(),
+                "logpdf": m.logpdf(X).tolist(),
+                "posterior": m.posterior(X[:100]).tolist(),
+            }
+        )
+    return cases
 
 
-@pytest.mark.parametrize("name", list(MIXTURES))
-def test_posterior_agrees_with_python(page: Any, name: str) -> None:
-    m = MIXTURES[name]
-    X = _points(m, 100)
-    js = np.array(page.evaluate("([m, X]) => GGMM.posterior(m, X).map(r => Array.from(r))",
-                                [m.to_dict(), X.tolist()]))
-    assert np.allclose(js, m.posterior(X), atol=1e-9)
+def _grid_cases() -> list[dict[str, Any]]:
+    cases = []
+    for name in ("original p=2", "trivariate p=1.5"):
+        m = MIXTURES[name]
+        two = marginal_mixture(m) if m.n_features > 2 else m
+        g = two.grid([[-3.0, 3.0], [-2.5, 3.5]], (31, 27))
+        cases.append(
+            {
+                "name": name,
+                "mixture": m.to_dict(),
+                "xs": g.axes[0].tolist(),
+                "ys": g.axes[1].tolist(),
+                "z": g.z.tolist(),
+                "marginal": two.to_dict(),
+            }
+        )
+    return cases
 
 
-@pytest.mark.parametrize("name", ["original p=2", "trivariate p=1.5"])
-def test_grid_is_the_x1_x2_density(page: Any, name: str) -> None:
-    m = MIXTURES[name]
-    two = marginal_mixture(m) if m.n_features > 2 else m
-    g = two.grid([[-3.0, 3.0], [-2.5, 3.5]], (31, 27))
-    z = np.array(page.evaluate("([m, xs, ys]) => GGMM.grid(m, xs, ys)",
-                               [m.to_dict(), g.axes[0].tolist(), g.axes[1].tolist()]))
-    assert z.shape == (27, 31)
-    assert np.allclose(z, g.z, rtol=1e-9, atol=1e-15)
+def _explorer_cases() -> list[dict[str, Any]]:
+    """Mixtures as the explorer holds them, their (x1, x2) marginal as ggmm computes it, points on it."""
+    cases = []
+    for name, m in [*((n, MIXTURES[n]) for n in ("original p=2", "trivariate p=1.5", "heavy p=0.5")), ("six", SIX)]:
+        two = marginal_mixture(m) if m.n_features > 2 else m
+        X, _ = m.sample(40, seed=5)
+        cases.append(
+            {
+                "name": name,
+                "mixture": m.to_dict(),
+                "marginal": two.to_dict(),
+                "points": X.tolist(),
+                "surface": two.pdf(X[:, :2]).tolist(),
+                "weights": (m.weights / m.weights.sum()).tolist(),
+                "mean_p": float(np.mean(m.p)),
+            }
+        )
+    return cases
 
 
-def test_lgamma(page: Any) -> None:
-    x = np.concatenate([np.linspace(0.05, 1, 40), np.linspace(1, 30, 60)])
-    js = np.array(page.evaluate("xs => xs.map(GGMM.lgamma)", x.tolist()))
-    assert np.allclose(js, gammaln(x), rtol=1e-12, atol=1e-12)
+def _sampler_cases() -> list[dict[str, Any]]:
+    """The playground's seeded samples as its Python port (build/playground.py) draws them."""
+    from ggmm_build.playground import sample
+
+    cases = []
+    for k, name in enumerate(("original p=2", "heavy p=0.5", "flat p=4")):
+        m = MIXTURES[name].to_dict()
+        m["p"] = list(np.broadcast_to(m["p"], len(m["weights"])).astype(float))
+        cases.append({"mixture": m, "n": 300, "seed": 11 + k, "x": sample(m, 300, 11 + k).tolist()})
+    return cases
 
 
-@pytest.mark.parametrize("p", [0.5, 1.0, 2.0, 4.0])
-def test_sampler_draws_the_generalized_gaussian(page: Any, p: float) -> None:
-    """|x - c| / alpha = G^(1/p), G ~ Gamma(1/p, 1), random sign: the KS test accepts gennorm(p)."""
-    c, alpha, n = 0.7, 1.3, 6000
-    mixture = {"centers": [[c]], "scales": [[alpha]], "weights": [1.0], "p": p}
-    x = np.array(page.evaluate("([m, n]) => GGMM.sample(m, n, 12345).x.map(r => r[0])", [mixture, n]))
-    assert stats.kstest(x, stats.gennorm(p, loc=c, scale=alpha).cdf).pvalue > 1e-3
-    outside = np.mean(np.abs(x - c) > alpha)  # the original sampler never left [c - alpha, c + alpha]
-    expected = 2 * stats.gennorm.sf(1.0, p)
-    assert outside == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / n))
-
-
-def test_sampler_labels_follow_the_weights_and_are_seeded(page: Any) -> None:
-    m = MIXTURES["1-D, p per component"]
-    n = 6000
-    labels = np.array(page.evaluate("([m, n]) => GGMM.sample(m, n, 7).labels", [m.to_dict(), n]))
-    counts = np.bincount(labels, minlength=m.n_components)
-    assert stats.chisquare(counts, m.weights * n).pvalue > 1e-3
-    same = page.evaluate("m => JSON.stringify(GGMM.sample(m, 50, 3)) === JSON.stringify(GGMM.sample(m, 50, 3))",
-                         m.to_dict())
-    other = page.evaluate("m => JSON.stringify(GGMM.sample(m, 50, 3)) === JSON.stringify(GGMM.sample(m, 50, 4))",
-                          m.to_dict())
-    assert same and not other
-
-
-@pytest.mark.parametrize("shape", [0.25, 0.5, 1.0, 2.5])
-def test_gamma_sampler_moments(page: Any, shape: float) -> None:
-    g = np.array(page.evaluate("a => { const r = GGMM.mulberry32(99); return Array.from({length: 40000}, "
-                               "() => GGMM.gamma(r, a)); }", shape))
-    assert np.all(g >= 0)
-    assert stats.kstest(g, stats.gamma(shape).cdf).pvalue > 1e-3
-
-
-@pytest.mark.parametrize("name", list(MIXTURES))
-def test_formula_matches_python(page: Any, name: str) -> None:
-    m = MIXTURES[name].to_dict()
-    latex, html = page.evaluate("m => [GGMM.formulaLatex(m), GGMM.formulaHtml(m)]", m)
-    assert latex == formula_latex(m)
-    assert html == formula_html(m)
-
-
-@pytest.mark.parametrize("dtype", ["float16", "float32"])
-def test_packing_decodes_like_numpy(page: Any, dtype: str) -> None:
+def _packing_cases() -> list[dict[str, Any]]:
     rng = np.random.default_rng(0)
-    values = np.concatenate([rng.normal(0, 3, 200), [0.0, -0.0, 1e-7, -3e-6, 6.1e-5, 65504.0, -1.5, 2.0 ** -24]])
+    values = np.concatenate([rng.normal(0, 3, 200), [0.0, -0.0, 1e-7, -3e-6, 6.1e-5, 65504.0, -1.5, 2.0**-24]])
     arr = values.reshape(26, 8)
-    packed = pack(arr, dtype)
-    js = page.evaluate("p => { const a = GGMMPacking.unpack(p); return [a.shape, Array.from(a.data)]; }", packed)
-    assert js[0] == [26, 8]
-    assert np.array_equal(np.array(js[1], dtype=np.float32), unpack(packed).astype(np.float32).ravel())
-    rows = page.evaluate("p => GGMMPacking.rows(GGMMPacking.unpack(p))", packed)
-    assert np.array_equal(np.array(rows, dtype=np.float32), unpack(packed).astype(np.float32))
+    cases = []
+    for dtype in ("float16", "float32"):
+        packed = pack(arr, dtype)
+        cases.append(
+            {"dtype": dtype, "packed": packed, "values": unpack(packed).astype(np.float32).astype(float).tolist()}
+        )
+    return cases
 
 
-# ---------------------------------------------------------------------------
-# The training viewer's network view and the loader agree with the Python side
-# ---------------------------------------------------------------------------
+def _network_cases() -> list[dict[str, Any]]:
+    cases = []
+    for layers in LAYERS:
+        edges = [
+            {"layer": lay, "in": i, "out": j}
+            for lay in range(len(layers) - 1)
+            for i in range(layers[lay])
+            for j in range(layers[lay + 1])
+        ]
+        py = network_layout(layers, edges)
+        cases.append(
+            {
+                "layers": layers,
+                "edges": edges,
+                "boxes": np.asarray(py.boxes).tolist(),
+                "nodes": [np.asarray(n).tolist() for n in py.nodes],
+            }
+        )
+    return cases
 
 
-@pytest.fixture(scope="module")
-def widget_page(browser: Any) -> Iterator[Any]:
-    """A blank page with the viewer's scripts and the loader (no containers, so nothing is built)."""
-    page = browser.new_page()
-    page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
-    for name in ("widget-common.js", "packing.js", "training-viewer.js", "loader.js"):
-        page.add_script_tag(path=str(ROOT / "assets" / "js" / name))
-    yield page
-    page.close()
+def _snapshot_cases(report_exports: Path) -> list[dict[str, Any]]:
+    """The steps and stages of the published snapshots and, per snapshot, the first one with the same
+    step and stage (what a link to it opens)."""
+    cases = []
+    for path in sorted((report_exports / "training").glob("*.json")):
+        snap = json.loads(path.read_text(encoding="utf-8"))
+        frames = [{"step": f["step"], "stage": f["stage"]} for f in snap["frames"]]
+        first = [next(j for j, g in enumerate(frames) if g == f) for f in frames]
+        first_step = [next(j for j, g in enumerate(frames) if g["step"] == f["step"]) for f in frames]
+        cases.append({"name": path.stem, "frames": frames, "first": first, "first_step": first_step})
+    return cases
 
 
-@pytest.mark.parametrize("layers", [[2, 5, 1], [2, 3, 3, 1], [3, 1], [1, 4, 2], [2, 8, 3, 1]])
-def test_network_layout_matches_python(widget_page: Any, layers: list[int]) -> None:
-    """assets/js/training-viewer.js draws the network with the node and box positions of
-    ggmm.figures.network.network_layout (edges listed in the snapshot's order)."""
-    from ggmm.figures.network import network_layout
-
-    edges = [{"layer": lay, "in": i, "out": j}
-             for lay in range(len(layers) - 1) for i in range(layers[lay]) for j in range(layers[lay + 1])]
-    js = widget_page.evaluate("([l, e]) => GGMMTrainingViewer.networkLayout(l, e)", [layers, edges])
-    py = network_layout(layers, edges)
-    assert np.allclose(np.array(js["boxes"]), py.boxes, atol=1e-12)
-    assert len(js["nodes"]) == len(py.nodes)
-    for js_nodes, py_nodes in zip(js["nodes"], py.nodes, strict=True):
-        assert np.allclose(np.array(js_nodes), py_nodes, atol=1e-12)
-
-
-def test_loader_chooses_the_bundle_the_build_keeps(widget_page: Any) -> None:
-    """The bundle a page loads (assets/js/loader.js) is the one build/site_output.py keeps for it."""
-    from itertools import combinations
-
+def _bundle_cases() -> list[dict[str, Any]]:
     from ggmm_build.site_output import page_bundle
 
     names = ["basic", "cartesian", "gl3d", "full"]
-    for k in range(len(names) + 1):
-        for subset in combinations(names, k):
-            js = widget_page.evaluate("n => GGMMLoader.bundleFor(n)", list(subset))
-            assert js == page_bundle(subset), subset
+    return [
+        {"names": list(subset), "bundle": page_bundle(subset)}
+        for k in range(len(names) + 1)
+        for subset in combinations(names, k)
+    ]
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory: pytest.TempPathFactory, report_exports: Path) -> Path:
+    folder = tmp_path_factory.mktemp("widgets-js")
+    lgamma_x = np.concatenate([np.linspace(0.05, 1, 40), np.linspace(1, 30, 60)])
+    doc = {
+        "mixtures": _mixture_cases(),
+        "grids": _grid_cases(),
+        "explorer": _explorer_cases(),
+        "sampler": _sampler_cases(),
+        "packing": _packing_cases(),
+        "networks": _network_cases(),
+        "snapshots": _snapshot_cases(report_exports),
+        "bundles": _bundle_cases(),
+        "lgamma": {"x": lgamma_x.tolist(), "values": gammaln(lgamma_x).tolist()},
+        "formulas": [
+            {
+                "name": name,
+                "mixture": m.to_dict(),
+                "latex": formula_latex(m.to_dict()),
+                "html": formula_html(m.to_dict()),
+            }
+            for name, m in MIXTURES.items()
+        ],
+    }
+    assert doc["snapshots"], "the exports hold training snapshots"
+    (folder / "widgets.json").write_text(json.dumps(doc), encoding="utf-8")
+    return folder
+
+
+def test_widget_maths_agree_with_ggmm(fixtures: Path) -> None:
+    """node --test tests/js/widgets_*.test.js on the fixtures: every Node test passes, none skipped."""
+    files = sorted(str(path) for path in (ROOT / "tests" / "js").glob("widgets_*.test.js"))
+    assert len(files) >= 3
+    env = {**os.environ, "WIDGET_FIXTURES": str(fixtures)}
+    result = subprocess.run(
+        [NODE, "--test", "--test-reporter=tap", *files], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "# skipped 0" in report and "# fail 0" in report, report
+    passed = int(report.split("# pass ")[1].split()[0])
+    assert passed >= 15, report

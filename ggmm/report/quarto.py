@@ -11,8 +11,8 @@ Cells call these emitters with ``#| output: asis``.
 Pictures (the posters that stand in for a figure on the site until it is needed, the print
 pictures of the PDF and PPTX) come from :mod:`ggmm.report.images`: the site build renders them
 all before Quarto runs, and a page only copies them from that cache into its ``_files`` folder.
-The first interactive element of a document also writes the one ``<script defer>`` of
-``assets/js/loader.js``, which loads plotly.js and the widget scripts only when the page needs them.
+The first interactive element of a document also writes the one ``<script type="module">`` of
+``assets/js/loader.js``, which loads plotly.js and imports the widget modules only when the page needs them.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ POSTER_WIDTH = 800
 POSTER_NARROW_WIDTH = 400
 POSTER_SCALES = (1.5, 2.0)
 #: The loader every page with an interactive element loads once (Quarto resolves the site path).
-LOADER = '<script src="/assets/js/loader.js" defer></script>'
+LOADER = '<script type="module" src="/assets/js/loader.js"></script>'
 
 _loader_written: set[str] = set()
 

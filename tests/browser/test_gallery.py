@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from conftest import READY, Watch, open_page
+from ggmm_build.site_serve import serving
 
 from ggmm import GeneralizedGaussianMixture
 from ggmm.packing import unpack
@@ -178,28 +180,30 @@ def test_training_play_keys_and_error_map(tab: tuple[Any, Watch], server: str, g
     assert watch.errors == [] and watch.foreign == []
 
 
-def test_viewer_works_from_a_file_url_with_inline_data(browser: Any, gallery: Path, report_exports: Path,
-                                                       tmp_path: Path) -> None:
+def test_viewer_works_with_inline_data(browser: Any, gallery: Path, report_exports: Path, tmp_path: Path) -> None:
+    """A page that embeds the snapshots (no fetch) and imports the viewer's module itself, without the
+    loader, served over HTTP (ES modules do not run from file://)."""
     snapshot = sorted((report_exports / "training").glob("*.json"))[0]
     snap = json.loads(snapshot.read_text(encoding="utf-8"))
-    assets = (gallery / "assets").as_uri()
-    scripts = "".join(f'<script src="{assets}/{s}"></script>' for s in
-                      ("vendor/plotly-full.min.js", "js/widget-common.js", "js/packing.js", "js/training-viewer.js"))
+    shutil.copytree(gallery / "assets", tmp_path / "assets")
     page_file = tmp_path / "inline.html"
     page_file.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
-                         f"<link rel='stylesheet' href='{assets}/css/widgets.css'>{scripts}</head><body>"
+                         "<link rel='stylesheet' href='assets/css/widgets.css'>"
+                         "<script src='assets/vendor/plotly-full.min.js'></script>"
+                         "<script type='module' src='assets/js/training-viewer.js'></script></head><body>"
                          f"{training_viewer_html('missing.json', 'en', inline=snap)}</body></html>", encoding="utf-8")
-    context = browser.new_context()
-    watch = Watch("file://")
-    page = watch.attach(context.new_page())
-    try:
-        page.goto(page_file.as_uri())
-        page.wait_for_function(READY)
-        _slide(page, 2)
-        assert page.locator(".ggmm-training-viewer").get_attribute("data-step") == str(snap["frames"][2]["step"])
-        assert watch.errors == [] and watch.foreign == []
-    finally:
-        context.close()
+    with serving(tmp_path) as base:
+        context = browser.new_context()
+        watch = Watch(base)
+        page = watch.attach(context.new_page())
+        try:
+            page.goto(f"{base}inline.html")
+            page.wait_for_function(READY)
+            _slide(page, 2)
+            assert page.locator(".ggmm-training-viewer").get_attribute("data-step") == str(snap["frames"][2]["step"])
+            assert watch.errors == [] and watch.foreign == []
+        finally:
+            context.close()
 
 
 def test_explorer_p_slider_recomputes_the_density(tab: tuple[Any, Watch], server: str) -> None:

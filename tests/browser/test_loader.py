@@ -34,7 +34,7 @@ def _page(figures: list[str], activate: str) -> str:
     spacer = '<div style="height: 3000px">text</div>'
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>t</title>"
             "<link rel='icon' href='data:,'><link rel='stylesheet' href='assets/css/widgets.css'>"
-            "<script src='assets/js/loader.js' defer></script></head><body><main>"
+            "<script type='module' src='assets/js/loader.js'></script></head><body><main>"
             + blocks[0] + spacer + "".join(blocks[1:]) + "</main></body></html>")
 
 

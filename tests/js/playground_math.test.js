@@ -3,11 +3,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
 import * as kan from "../../assets/js/playground/kan.js";
 import * as ggmm from "../../assets/js/playground/ggmm.js";
+import * as explorer from "../../assets/js/ggmm.js";
 import { densityObjective, gridUpdateDue, logNormalizer, midpointGrid, regressionObjective } from "../../assets/js/playground/tasks.js";
 
 const folder = process.env.PLAYGROUND_FIXTURES;
@@ -143,8 +143,6 @@ test("200 Adam steps with grid updates trace pykan's loss curve (density) and th
 });
 
 test("the sampler agrees with ggmm statistically and with the explorer's sampler draw for draw", { skip }, () => {
-  const require = createRequire(import.meta.url);
-  const explorer = require("../../assets/js/ggmm.js");
   for (const [index, f] of load("sampler.json").mixtures.entries()) {
     const ours = ggmm.sample(f.mixture, 20000, 7 + index), theirs = explorer.sample(f.mixture, 20000, 7 + index);
     assert.deepEqual(Array.from(ours.x.subarray(0, 200)), theirs.x.slice(0, 100).flat());
