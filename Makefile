@@ -33,7 +33,7 @@ data:
 	$(PY) -m ggmm_build.cli --profile $(PROFILE) --executor $(EXECUTOR) $(ARGS)
 
 figures:
-	$(PY) -m ggmm_build.gallery --out out/gallery
+	$(PY) -m ggmm_build.site.gallery --out out/gallery
 
 site:
 	$(PY) -m ggmm_build.site all

@@ -7,14 +7,13 @@ import string
 from pathlib import Path
 
 import pytest
+from ggmm_build.figures.widgets import EXPLORER_STRINGS, VIEWER_STRINGS
+from ggmm_build.i18n.strings import LANGS, STRINGS, bundle, t
 
 from ggmm.snapshots import STAGES
-from ggmm.strings import LANGS, STRINGS, bundle, t
-from ggmm.widgets import EXPLORER_STRINGS, VIEWER_STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-PY_SOURCES = sorted((ROOT / "ggmm" / "figures").glob("*.py")) + [ROOT / "ggmm" / "widgets.py",
-                                                                 ROOT / "build" / "gallery.py"]
+PY_SOURCES = sorted((ROOT / "build" / "figures").glob("*.py")) + [ROOT / "build" / "site" / "gallery.py"]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']\s*[,)]""")
 JS_KEY = re.compile(r"""\b(?:s|strings|this\.s)\[\s*"([A-Za-z0-9_.]+)"\s*\]""")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from ggmm_build.figures import formula_html, formula_latex
+from ggmm_build.figures.ground_truth import marginal_mixture
 from scipy import stats
 from scipy.special import gammaln
 
 from ggmm import GeneralizedGaussianMixture, get_preset
-from ggmm.figures import formula_html, formula_latex
-from ggmm.figures.ground_truth import marginal_mixture
 from ggmm.packing import pack, unpack
 
 pytestmark = pytest.mark.browser
@@ -162,8 +162,8 @@ def widget_page(browser: Any) -> Iterator[Any]:
 @pytest.mark.parametrize("layers", [[2, 5, 1], [2, 3, 3, 1], [3, 1], [1, 4, 2], [2, 8, 3, 1]])
 def test_network_layout_matches_python(widget_page: Any, layers: list[int]) -> None:
     """assets/js/training-viewer.js draws the network with the node and box positions of
-    ggmm.figures.network.network_layout (edges listed in the snapshot's order)."""
-    from ggmm.figures.network import network_layout
+    ggmm_build.figures.network.network_layout (edges listed in the snapshot's order)."""
+    from ggmm_build.figures.network import network_layout
 
     edges = [{"layer": lay, "in": i, "out": j}
              for lay in range(len(layers) - 1) for i in range(layers[lay]) for j in range(layers[lay + 1])]
@@ -176,10 +176,10 @@ def test_network_layout_matches_python(widget_page: Any, layers: list[int]) -> N
 
 
 def test_loader_chooses_the_bundle_the_build_keeps(widget_page: Any) -> None:
-    """The bundle a page loads (assets/js/loader.js) is the one build/site_output.py keeps for it."""
+    """The bundle a page loads (assets/js/loader.js) is the one build/site/output.py keeps for it."""
     from itertools import combinations
 
-    from ggmm_build.site_output import page_bundle
+    from ggmm_build.site.output import page_bundle
 
     names = ["basic", "cartesian", "gl3d", "full"]
     for k in range(len(names) + 1):

@@ -246,7 +246,7 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
-  /** The same formula as HTML (for pages without MathJax), as ggmm.figures.formula_html. */
+  /** The same formula as HTML (for pages without MathJax), as ggmm_build.figures.formula_html. */
   function formulaHtml(mixture) {
     var D = mixture.centers[0].length, args = [];
     for (var d = 0; d < D; d++) args.push("x<sub>" + (d + 1) + "</sub>");

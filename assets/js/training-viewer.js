@@ -8,7 +8,7 @@
  * density beside the truth (or the error map); the train/validation loss curves with a marker at the
  * current step and stage bands; the network view with every edge's activation curve; a readout.
  * Moving the slider updates all of them with Plotly.restyle (no redraw from scratch).
- * Needs plotly.js, widget-common.js and packing.js. The network layout mirrors ggmm/figures/network.py
+ * Needs plotly.js, widget-common.js and packing.js. The network layout mirrors build/figures/network.py
  * (tested in tests/test_widgets_js.py).
  */
 (function (root) {
@@ -75,7 +75,7 @@
     return layout;
   }
 
-  // -- network geometry (as ggmm/figures/network.py) ---------------------------
+  // -- network geometry (as build/figures/network.py) ---------------------------
 
   function networkLayout(layers, edges) {
     var nodes = layers.map(function (n, depth) {

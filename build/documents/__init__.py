@@ -1,0 +1,1 @@
+"""The export documents under ``report/data/``: their layouts and checks (:mod:`.exports`)."""
