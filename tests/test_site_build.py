@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from ggmm_build import site
-from ggmm_build.site import render as site_render
+from ggmm_build.site import rendering as site_render
 from ggmm_build.site import sources as site_pages
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ Run as ``python -m ggmm_build.site COMMAND`` (``make site`` runs ``all``):
 
 The jobs live in the modules of this package: ``sources`` (which pages, front matter,
 numbering), ``pdf`` (the combined PDF source), ``freeze``, ``assets`` (plotly.js bundles),
-``images`` (pictures before Quarto runs), ``render`` (Quarto calls, skipped when their inputs
+``images`` (pictures before Quarto runs), ``rendering`` (Quarto calls, skipped when their inputs
 did not change), ``links`` (language switch, root page), ``serve``, ``audit``, and ``gallery``
 (every figure and widget on one standalone page, ``make figures``).
 """
@@ -48,7 +48,7 @@ from .links import (
     root_index_html,
 )
 from .pdf import PDF_SOURCE, assemble_pdf_source
-from .render import SITE, QuartoMissing, find_quarto, render, run, targets
+from .rendering import SITE, QuartoMissing, find_quarto, render, run, targets
 from .sources import SLIDES, page_sources, section_slug, split_front_matter, write_crossref_numbers
 
 __all__ = [

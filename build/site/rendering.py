@@ -97,7 +97,7 @@ class Target:
 
 OUTPUTS = ("web", "pdf")
 #: The build modules whose code decides what an output holds (the others only run or measure it).
-MAKERS = ("__init__", "assets", "freeze", "images", "links", "output", "sources", "pdf", "render")
+MAKERS = ("__init__", "assets", "freeze", "images", "links", "output", "sources", "pdf", "rendering")
 KINDS = ("web", "pdf", "slides")
 
 
