@@ -11,7 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ..i18n.strings import LANGS
+from ..i18n import FONT_FAMILY, check_lang
 
 __all__ = [
     "FONT_FAMILY",
@@ -29,12 +29,6 @@ __all__ = [
     "base_layout",
     "paper_above",
 ]
-
-#: CJK-capable font stack, tried left to right by the browser.
-FONT_FAMILY = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
-    '"Microsoft YaHei", "Noto Sans", "Helvetica Neue", Arial, sans-serif'
-)
 
 #: Method family -> colour (Okabe-Ito palette, readable by colour-blind readers).
 FAMILY_COLORS: dict[str, str] = {"KAN": "#D55E00", "MLP": "#0072B2", "classical": "#009E73"}
@@ -75,13 +69,6 @@ TEMPLATE = go.layout.Template(
         "title": {"x": 0.02, "xanchor": "left", "font": {"size": 16}},
     }
 )
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise ``ValueError``."""
-    if lang not in LANGS:
-        raise ValueError(f"The parameter 'lang' must be one of {list(LANGS)}, but got {lang!r}.")
-    return lang
 
 
 def base_layout(lang: str, **extra: Any) -> dict[str, Any]:

@@ -1,13 +1,18 @@
-"""Reading the exported JSON files the figures are drawn from."""
+"""Reading the exported JSON files the figures are drawn from.
+
+:func:`load_export` (read a file, check it, attach the fit times) is
+:func:`ggmm_build.documents.exports.load_export`, re-exported for the pages' cells.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ggmm.packing import unpack
+
+from ..documents.exports import load_export
 
 __all__ = ["load_export", "check_export", "find_preset", "packed_array"]
 
@@ -41,31 +46,6 @@ def check_export(data: Any, schema: str | None = None) -> dict[str, Any]:
         raise ValueError(f"The field 'schema' should be {schema!r}, but got {data.get('schema')!r}.")
     validate_export(data)
     return data
-
-
-def load_export(path: str | Path) -> dict[str, Any]:
-    """Read an exported JSON file and check it in depth (:func:`ggmm_build.documents.exports.load_export`).
-
-    A comparison gets the wall times of the ``timings.json`` beside it.
-
-    Parameters
-    ----------
-    path : str or Path
-        A file written by the pipeline (``report/data/*.json`` or a snapshot file).
-
-    Returns
-    -------
-    data : dict
-        The parsed document.
-
-    Raises
-    ------
-    ValueError
-        If the file is not JSON or not an export of a known schema and version.
-    """
-    from ..documents.exports import load_export as load_checked
-
-    return check_export(load_checked(path))
 
 
 def find_preset(presets: dict[str, Any], name: str) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""The one bilingual string table: every label, title, legend and hover text readers see.
+"""The bilingual labels: every title, legend, axis, hover text and widget label of the figures, the
+widgets, the tables and the gallery, and the site's own words (page titles, language switch).
+
+The sentences of the pages' prose are not here but in ``build/pages/sentences.j2``
+(:mod:`ggmm_build.pages.prose`), where they are written with the numbers they state.
 
 Keys are dotted names grouped by where they are used; each maps to ``{"en": ..., "zh": ...}``.
 Some strings hold ``str.format`` fields (``{step}``); the caller fills them in.

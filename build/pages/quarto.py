@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..i18n.strings import LANGS
+from ..i18n import LANGS, check_lang
 
 __all__ = ["display_math", "emit", "emit_table", "emit_text", "emit_widget", "execution_format",
            "language_blocks", "live_link", "raw_html", "static_dir", "check_lang"]
@@ -111,11 +111,6 @@ def live_link(lang: str, page: str) -> str:
     if lang == "zh":
         return f"交互版本见报告网站的 `{lang}/{page}` 页面。"
     return f"The interactive version is on the report site, page `{lang}/{page}`."
-
-
-def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"The parameter 'lang' must be one of {list(LANGS)}, but got {lang!r}.")
 
 
 def _fence(text: str, char: str = "`", minimum: int = 3) -> str:

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import check_lang
 from ..i18n.strings import t
 from .format import fmt, fmt_sci
 from .numbers import generated_facts, scaling_cost_facts, scaling_law_facts, tail_mass
-from .quarto import check_lang
 
 __all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "readback_table", "sampler_table",
            "scaling_cost_table", "scaling_law_table", "summary_table", "tail_table", "tuning_table", "versions_table"]

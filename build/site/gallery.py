@@ -37,7 +37,7 @@ from ..figures import (
     training_figure,
 )
 from ..figures.widgets import explorer_html, figure_html, training_viewer_html
-from ..i18n.strings import LANGS, t
+from ..i18n import FONT_FAMILY, LANGS, t
 from .assets import bundle_sources, full_bundle
 from .links import root_index_html
 
@@ -214,7 +214,7 @@ def build_gallery(out: str | Path, data: str | Path = DEFAULT_DATA, inline_data:
             "html_lang": HTML_LANG[lang], "other_lang": other, "other_html_lang": HTML_LANG[other],
             "site_title": t("gallery.title", lang), "home_label": t("gallery.home", lang),
             "switch_label": t("lang.switch", lang), "nav_label": t("gallery.home", lang), "root": "../",
-            "footer": t("gallery.data_note", lang).format(profile=profile or "?"),
+            "footer": t("gallery.data_note", lang).format(profile=profile or "?"), "font_family": FONT_FAMILY,
         }
         for page in pages:
             html = env.get_template("page.html").render(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..i18n.strings import LANGS
+from ..i18n import FONT_FAMILY, LANGS
 
 __all__ = ["FIRST_PAGE", "LANG_SWITCH_MARKER", "language_switch_href", "rewrite_language_links", "root_index_html"]
 
@@ -92,5 +92,5 @@ def root_index_html(first_page: str = FIRST_PAGE, *, redirect: bool = True,
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env.get_template("root.html").render(
-        first_page=first_page, redirect=redirect, langs=LANGS, html_lang=HTML_LANG,
+        first_page=first_page, redirect=redirect, langs=LANGS, html_lang=HTML_LANG, font_family=FONT_FAMILY,
         titles=titles or SITE_TITLES, descriptions=descriptions or SITE_DESCRIPTIONS, links=links or SITE_LINKS)
