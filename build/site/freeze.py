@@ -67,7 +67,7 @@ def stale_freeze_dirs(root: Path, previous: dict[str, str], current: dict[str, s
     """Frozen results of the documents reading an export (or running code) that changed.
 
     A document reads an export when its source names the file (``data/comparison.json``) or
-    its folder (``data/training``); every document with code cells runs the ``ggmm`` package.
+    its folder (``data/training``); every document with code cells runs the code of :data:`CELL_CODE`.
 
     Parameters
     ----------

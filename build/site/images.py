@@ -8,7 +8,7 @@ directory, execution format), with :func:`ggmm_build.pages.images.collecting` re
 emitters ask for, then renders every picture the cache lacks in one kaleido session, with
 retries. While Quarto runs, the emitters copy pictures from that cache.
 
-A document is collected again only when its source, the exports or the ``ggmm`` package changed
+A document is collected again only when its source, the exports or the code the cells run changed
 since its last successful collection (``.cache/site/collected.json``).
 """
 
