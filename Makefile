@@ -8,12 +8,13 @@ PROFILE ?= full
 EXECUTOR ?= local
 ARGS   ?=
 
-.PHONY: setup data figures site test test-all bench pdf slides serve audit clean lint lint-js help
+.PHONY: setup data figures schemas site test test-all bench pdf slides serve audit clean lint lint-js help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
 	@echo "make data     run the experiments (PROFILE=full|quick, EXECUTOR=local|dask) and export the report's data"
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
+	@echo "make schemas  write the JSON Schemas of the export documents to out/schemas/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
 	@echo "make lint     ruff and the import contracts (lint-imports)"
 	@echo "make test     the checks (make lint), then the default test suite"
@@ -33,7 +34,10 @@ data:
 	$(PY) -m ggmm_build.cli --profile $(PROFILE) --executor $(EXECUTOR) $(ARGS)
 
 figures:
-	$(PY) -m ggmm_build.gallery --out out/gallery
+	$(PY) -m ggmm_build.site.gallery --out out/gallery
+
+schemas:
+	$(PY) -m ggmm_build.documents.models out/schemas
 
 site:
 	$(PY) -m ggmm_build.site all

@@ -506,7 +506,7 @@ def scaling_export(profile: Profile, tunes: Pairs, laws: Pairs, costs: Pairs) ->
     """The scaling experiments: the KAN scaling law and the cost study's accuracy.
 
     Deterministic like every export but timings: the fit times of the cost study and their
-    exponents are in ``timings.json`` (``scaling``), attached by ``ggmm.exports.load_export``.
+    exponents are in ``timings.json`` (``scaling``), attached by ``ggmm_build.documents.exports.load_export``.
     """
     return {"schema": "ggmm-scaling", "version": EXPORT_VERSION, "profile": profile.name,
             "law": _law_export(profile, tunes, laws) if profile.scaling_law is not None and laws else None,

@@ -1,4 +1,4 @@
-"""Generalized Gaussian mixtures, their estimators and the report's figures."""
+"""Generalized Gaussian mixtures: the distribution, sampling, presets, estimators, metrics and statistics."""
 
 from .distribution import DensityGrid, GeneralizedGaussianMixture
 from .presets import PRESETS, Preset, get_preset, preset_names

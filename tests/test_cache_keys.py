@@ -20,8 +20,8 @@ from ggmm_build.plan import plan_jobs, plan_tuning
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What no job runs: figures, strings, widgets, report prose, the site and the gallery.
-PRESENTATION = ["ggmm/figures/*.py", "ggmm/report/*.py", "ggmm/strings.py", "ggmm/widgets.py",
-                "build/site*.py", "build/gallery.py", "build/cli.py"]
+PRESENTATION = ["build/figures/*.py", "build/pages/*.py", "build/i18n/*.py", "build/documents/*.py",
+                "build/site/*.py", "build/cli.py"]
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from scipy.interpolate import BSpline
-
-from ggmm import GeneralizedGaussianMixture
-from ggmm.figures import (
+from ggmm_build.figures import (
     bspline_basis,
     bspline_basis_figure,
     comparison_figure,
@@ -29,8 +26,8 @@ from ggmm.figures import (
     recovered_table,
     training_figure,
 )
-from ggmm.figures.bspline import GRID_SIZES, ORDERS, extended_knots
-from ggmm.figures.comparison import (
+from ggmm_build.figures.bspline import GRID_SIZES, ORDERS, extended_knots
+from ggmm_build.figures.comparison import (
     VERDICT_MARKS,
     comparison_points,
     method_label,
@@ -39,12 +36,15 @@ from ggmm.figures.comparison import (
     seed_values,
     wrap_label,
 )
-from ggmm.figures.em_history import MAX_FRAMES, select_iterations
-from ggmm.figures.io import check_export, packed_array
-from ggmm.figures.network import N_BINS
-from ggmm.figures.print import paired_print_figure
-from ggmm.strings import LANGS, t
-from ggmm.widgets import Poster, explorer_html, figure_html, training_viewer_html
+from ggmm_build.figures.em_history import MAX_FRAMES, select_iterations
+from ggmm_build.figures.io import check_export, packed_array
+from ggmm_build.figures.network import N_BINS
+from ggmm_build.figures.print import paired_print_figure
+from ggmm_build.figures.widgets import Poster, explorer_html, figure_html, training_viewer_html
+from ggmm_build.i18n.strings import LANGS, t
+from scipy.interpolate import BSpline
+
+from ggmm import GeneralizedGaussianMixture
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

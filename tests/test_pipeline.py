@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 from ggmm_build.cache import Cache, job_key
 from ggmm_build.config import ConfigError, load_config
+from ggmm_build.documents.exports import load_export, validate_export
 from ggmm_build.jobs import KINDS, execute
 from ggmm_build.pipeline import job_label, plan_jobs, plan_tuning, run_pipeline
 from threadpoolctl import threadpool_info, threadpool_limits
-
-from ggmm.exports import load_export, validate_export
 
 SMALL = """
 [tuning]

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ggmm_build import playground
-from ggmm_build.playground import EXPORT, experiment_text, page_hash, source_digest, train_page_run
-
-from ggmm.exports import validate_export
+from ggmm_build.documents.exports import validate_export
+from ggmm_build.pages import playground
+from ggmm_build.pages.playground import EXPORT, experiment_text, page_hash, source_digest, train_page_run
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
@@ -60,7 +59,7 @@ def test_export_is_valid_and_current() -> None:
     doc = json.loads(EXPORT.read_text(encoding="utf-8"))
     assert validate_export(doc) == "ggmm-playground"
     assert doc["code"] == source_digest(), (
-        "report/data/playground.json is stale: run `python -m ggmm_build.playground` (about a minute of CPU)")
+        "report/data/playground.json is stale: run `python -m ggmm_build.pages.playground` (about a minute of CPU)")
 
 
 def _flip(doc: dict, experiment: str, variant: int, key: str, value: float) -> dict:

@@ -1,7 +1,7 @@
 """Every qualitative word the report's sentences state, checked against the exports.
 
 Each test computes the truth from the export files themselves (independently of
-``ggmm.report.numbers``), renders the sentence the pages print, in both languages, the way the
+``ggmm_build.pages.numbers``), renders the sentence the pages print, in both languages, the way the
 pages do (``Prose`` on the data folder, no Quarto), and asserts the sentence says what the data
 say. The mutation tests change an export in a copy of the data folder and check that the
 sentence changes with it, so none of these checks can pass on a frozen string.
@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ggmm_build.pages import Prose
+from ggmm_build.pages.format import fmt
 from scipy import stats
-
-from ggmm.report import Prose
-from ggmm.report.format import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "report").rglob("*.qmd"))
@@ -460,7 +459,7 @@ def test_pages_hold_no_contradicted_phrase(page: Path) -> None:
 
 
 def test_templates_hold_no_contradicted_phrase() -> None:
-    text = (ROOT / "ggmm/report/sentences.j2").read_text(encoding="utf-8")
+    text = (ROOT / "build/pages/sentences.j2").read_text(encoding="utf-8")
     for phrase in ("never saw", "unseen", "未见过", "0.05", "both with early stopping", "两者都使用早停",
                    "在 {{ f.n }} 个随机种子中，"):
         assert phrase not in text, phrase
@@ -587,7 +586,7 @@ def _convergence_sentences(folder: Path) -> dict[str, str]:
 
 
 def test_convergence_is_claimed_only_within_the_declared_share(tmp_path: Path) -> None:
-    from ggmm.report.convergence import CAPPED_SHARE_LIMIT
+    from ggmm_build.pages.convergence import CAPPED_SHARE_LIMIT
 
     data = ROOT / "report" / "data"
     comparison = _json(data, "comparison.json")
@@ -666,7 +665,7 @@ def test_recorded_steps_turn_the_cost_into_a_per_step_ratio(copy: Path) -> None:
 
 
 def test_the_kmeans_start_becomes_a_third_column_when_recorded(copy: Path) -> None:
-    from ggmm.report import readback_table
+    from ggmm_build.pages import readback_table
 
     doc = _json(copy, "comparison.json")
     assert "k-means start" not in readback_table(doc, "en") or all(
@@ -694,7 +693,7 @@ def test_every_glossary_link_has_its_term_in_both_languages() -> None:
     used = set()
     for page in PAGES:
         used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", page.read_text(encoding="utf-8")))
-    used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", (ROOT / "ggmm/report/sentences.j2").read_text()))
+    used |= set(re.findall(r"glossary\.qmd#([a-z0-9-]+)", (ROOT / "build/pages/sentences.j2").read_text()))
     assert used and used <= ids["en"], sorted(used - ids["en"])
 
 
@@ -733,7 +732,7 @@ def test_stuck_runs_are_counted_from_the_runs_and_vanish_when_the_runs_agree(tmp
     """The stuck-runs sentence names exactly the (method, mixture) groups with a run above 4x the
     lower quartile of its seeds' test RMSE, with their counts; pulling every such run back to its
     group's quartile turns the sentence into the statement that no run is stuck."""
-    from ggmm.report.convergence import STUCK_FACTOR
+    from ggmm_build.pages.convergence import STUCK_FACTOR
 
     data = ROOT / "report" / "data"
     comparison = _json(data, "comparison.json")

@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ggmm_build.config import load_config
+from ggmm_build.documents.exports import validate_export
 from ggmm_build.export import comparison_export, dumps
-
-from ggmm.exports import validate_export
-from ggmm.report import (
+from ggmm_build.pages import (
     Prose,
     comparisons_table,
     fmt,
@@ -22,7 +21,7 @@ from ggmm.report import (
     summary_table,
     tail_mass,
 )
-from ggmm.report.prose import SENTENCES, render
+from ggmm_build.pages.prose import SENTENCES, render
 
 CONFIG = """
 [tuning]

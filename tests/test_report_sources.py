@@ -306,10 +306,10 @@ def test_cells_execute_on_the_report_exports(page, fmt, report_copy, monkeypatch
 
 
 # ---------------------------------------------------------------------------
-# ggmm.report: the helpers the cells call
+# ggmm_build.pages: the helpers the cells call
 # ---------------------------------------------------------------------------
 
-report = pytest.importorskip("ggmm.report")
+report = pytest.importorskip("ggmm_build.pages")
 
 
 def test_language_blocks_nest_any_content():

@@ -11,15 +11,15 @@ from typing import Any
 import numpy as np
 import pytest
 from ggmm_build.config import ConfigError, load_config
+from ggmm_build.documents.exports import load_export, validate_export
 from ggmm_build.export import dumps, law_shape, scaling_export
+from ggmm_build.figures import scaling_accuracy_figure, scaling_cost_figure, scaling_law_figure
 from ggmm_build.jobs import execute, over_limit
+from ggmm_build.pages import Prose, scaling_cost_table, scaling_law_table
 from ggmm_build.plan import cost_dataset, matches, plan_jobs, plan_tuning
 
 from ggmm import get_preset
 from ggmm.estimators import EMEstimator, KANDensityEstimator, KANRegressor, KDEBaseline
-from ggmm.exports import load_export, validate_export
-from ggmm.figures import scaling_accuracy_figure, scaling_cost_figure, scaling_law_figure
-from ggmm.report import Prose, scaling_cost_table, scaling_law_table
 from ggmm.stats import floor_start, local_exponents, position, power_law_curvature, power_law_fit
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

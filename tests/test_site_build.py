@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ggmm_build import site, site_pages, site_render
+from ggmm_build import site
+from ggmm_build.site import rendering as site_render
+from ggmm_build.site import sources as site_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,8 +38,9 @@ def test_root_index_links_are_relative_and_work_without_javascript():
 
 
 def test_root_page_comes_from_the_one_template(tmp_path, monkeypatch):
-    """build/templates/root.html is the only copy: an edit to it shows in the site's and the gallery's root page."""
-    from ggmm_build import gallery, site_links
+    """build/site/templates/root.html is the only copy: an edit shows in the site's and the gallery's root page."""
+    from ggmm_build.site import gallery
+    from ggmm_build.site import links as site_links
 
     templates = tmp_path / "templates"
     shutil.copytree(site_links.TEMPLATES, templates)
@@ -114,12 +117,12 @@ def test_post_render_rewrites_every_switch(tmp_path):
 
 
 def test_langs_are_defined_once():
-    """Every build module that has a LANGS holds ggmm.strings' own list, never a copy of it."""
+    """Every build module that has a LANGS holds ggmm_build.i18n.strings' own list, never a copy of it."""
     import ggmm_build
+    from ggmm_build.i18n.strings import LANGS
 
-    from ggmm.strings import LANGS
-
-    modules = [importlib.import_module(f"ggmm_build.{m.name}") for m in pkgutil.iter_modules(ggmm_build.__path__)]
+    names = [m.name for m in pkgutil.walk_packages(ggmm_build.__path__, "ggmm_build.")]
+    modules = [importlib.import_module(name) for name in names if not name.endswith("__main__")]
     holders = [m.__name__ for m in modules if hasattr(m, "LANGS")]
     assert "ggmm_build.site" in holders and len(holders) >= 3, holders
     assert [name for name in holders if sys.modules[name].LANGS is not LANGS] == []
@@ -207,7 +210,7 @@ def test_the_report_pages_number_their_own_figures_like_their_titles():
 
 
 def test_pdf_source_holds_every_page_with_internal_links_only():
-    from ggmm_build.site_pdf import WEB_ONLY
+    from ggmm_build.site.pdf import WEB_ONLY
 
     text = site.assemble_pdf_source(ROOT)
     meta, body = site.split_front_matter(text)
@@ -278,7 +281,7 @@ def test_changed_exports_drop_the_frozen_results_of_the_pages_reading_them(tmp_p
 
 
 def test_changed_figure_code_drops_the_frozen_results_of_pages_with_cells(tmp_path):
-    from ggmm_build.site_freeze import CODE_KEY
+    from ggmm_build.site.freeze import CODE_KEY
 
     (tmp_path / "report").mkdir()
     (tmp_path / "report" / "cells.qmd").write_text("```{python}\nprint(1)\n```\n")

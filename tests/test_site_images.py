@@ -1,5 +1,5 @@
-"""Pictures before Quarto runs (ggmm/report/images.py, build/site_images.py), the print layouts
-(ggmm/figures/print.py) and what the emitters print for the site, the PDF and the slides."""
+"""Pictures before Quarto runs (build/pages/images.py, build/site/images.py), the print layouts
+(build/figures/print.py) and what the emitters print for the site, the PDF and the slides."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from ggmm_build import site_images
-
-from ggmm.figures import comparison_figure, em_history_figure, load_export
-from ggmm.figures.print import comparison_print_figure, print_figure
-from ggmm.report import emit, emit_widget, images
-from ggmm.strings import LANGS, t
-from ggmm.widgets import training_viewer_html
+from ggmm_build.figures import comparison_figure, em_history_figure, load_export
+from ggmm_build.figures.print import comparison_print_figure, print_figure
+from ggmm_build.figures.widgets import training_viewer_html
+from ggmm_build.i18n.strings import LANGS, t
+from ggmm_build.pages import emit, emit_widget, images
+from ggmm_build.site import images as site_images
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -78,7 +77,7 @@ def test_prerender_collects_each_changed_document_once(tmp_path: Path, monkeypat
     doc = root / "report" / "page.qmd"
     doc.parent.mkdir(parents=True)
     doc.write_text("---\ntitle: x\n---\n```{python}\nimport plotly.graph_objects as go\n"
-                   "from ggmm.report import emit\n"
+                   "from ggmm_build.pages import emit\n"
                    "emit(lambda lang: go.Figure(layout={'title': {'text': lang}}), name='f', fmt='typst')\n```\n")
     rendered: list[int] = []
 

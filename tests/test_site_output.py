@@ -1,5 +1,5 @@
-"""What a language folder of _site keeps (build/site_output.py) and the plotly.js bundles the site
-serves (build/site_assets.py)."""
+"""What a language folder of _site keeps (build/site/output.py) and the plotly.js bundles the site
+serves (build/site/assets.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import warnings
 from pathlib import Path
 
 import pytest
-from ggmm_build import site_assets, site_output
-
-from ggmm.widgets import PLOTLY_BUNDLES, plotly_bundle
+from ggmm_build.figures.widgets import PLOTLY_BUNDLES, plotly_bundle
+from ggmm_build.site import assets as site_assets
+from ggmm_build.site import output as site_output
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from ggmm_build import site
-from ggmm_build.site_serve import serving
+from ggmm_build.site.serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_site"

@@ -201,7 +201,7 @@ def test_paired_comparisons_adjust_within_each_declared_family() -> None:
 
 
 def test_committed_comparisons_carry_their_adjustment(report_exports: Path) -> None:
-    from ggmm.exports import load_export
+    from ggmm_build.documents.exports import load_export
 
     doc = load_export(report_exports / "comparison.json")
     correction = doc["correction"]

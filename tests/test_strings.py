@@ -7,14 +7,13 @@ import string
 from pathlib import Path
 
 import pytest
+from ggmm_build.figures.widgets import EXPLORER_STRINGS, VIEWER_STRINGS
+from ggmm_build.i18n.strings import LANGS, STRINGS, bundle, t
 
 from ggmm.snapshots import STAGES
-from ggmm.strings import LANGS, STRINGS, bundle, t
-from ggmm.widgets import EXPLORER_STRINGS, VIEWER_STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-PY_SOURCES = sorted((ROOT / "ggmm" / "figures").glob("*.py")) + [ROOT / "ggmm" / "widgets.py",
-                                                                 ROOT / "build" / "gallery.py"]
+PY_SOURCES = sorted((ROOT / "build" / "figures").glob("*.py")) + [ROOT / "build" / "site" / "gallery.py"]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']\s*[,)]""")
 JS_KEY = re.compile(r"""\b(?:s|strings|this\.s)\[\s*"([A-Za-z0-9_.]+)"\s*\]""")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -84,3 +83,26 @@ def test_widget_keys_are_shipped_to_the_browser(script: str, prefixes: tuple[str
     for lang in LANGS:
         shipped = bundle(prefixes, lang)
         assert sorted(used - set(shipped)) == [], lang
+
+
+def test_one_font_stack():
+    """The font stack is ggmm_build.i18n.FONT_FAMILY: the templates use it, the stylesheet's and the
+    widgets' JavaScript copies spell it the same, and nothing else names the CJK faces."""
+    from ggmm_build.i18n import FONT_FAMILY
+    from ggmm_build.site.links import root_index_html
+
+    def spaced(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()
+
+    js = (ROOT / "assets" / "js" / "widget-common.js").read_text(encoding="utf-8")
+    declared = re.search(r"export const FONT = ((?:'[^']*'\s*\+?\s*)+);", js)
+    assert declared, "widget-common.js exports const FONT"
+    assert "".join(re.findall(r"'([^']*)'", declared.group(1))) == FONT_FAMILY
+    css = (ROOT / "assets" / "css" / "widgets.css").read_text(encoding="utf-8")
+    stacks = re.findall(r'font-family:\s*("Noto Sans CJK SC"[^;]*);', css)
+    assert stacks and all(spaced(stack) == FONT_FAMILY for stack in stacks)
+    for template in (ROOT / "build" / "site" / "templates").glob("*.html"):
+        assert "Noto Sans CJK" not in template.read_text(encoding="utf-8"), template.name
+    assert f"font-family: {FONT_FAMILY};" in root_index_html("en/index.html")
+    python = [path for path in (ROOT / "build").rglob("*.py") if "Noto Sans CJK" in path.read_text(encoding="utf-8")]
+    assert python == [ROOT / "build" / "i18n" / "__init__.py"]

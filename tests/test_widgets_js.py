@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from ggmm_build.figures import formula_html, formula_latex
+from ggmm_build.figures.ground_truth import marginal_mixture
+from ggmm_build.figures.network import network_layout
 from scipy.special import gammaln
 
 from ggmm import GeneralizedGaussianMixture, get_preset
-from ggmm.figures import formula_html, formula_latex
-from ggmm.figures.ground_truth import marginal_mixture
-from ggmm.figures.network import network_layout
 from ggmm.packing import pack, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,8 +118,8 @@ def _explorer_cases() -> list[dict[str, Any]]:
 
 
 def _sampler_cases() -> list[dict[str, Any]]:
-    """The playground's seeded samples as its Python port (build/playground.py) draws them."""
-    from ggmm_build.playground import sample
+    """The playground's seeded samples as its Python port (build/pages/playground.py) draws them."""
+    from ggmm_build.pages.playground import sample
 
     cases = []
     for k, name in enumerate(("original p=2", "heavy p=0.5", "flat p=4")):
@@ -177,7 +177,7 @@ def _snapshot_cases(report_exports: Path) -> list[dict[str, Any]]:
 
 
 def _bundle_cases() -> list[dict[str, Any]]:
-    from ggmm_build.site_output import page_bundle
+    from ggmm_build.site.output import page_bundle
 
     names = ["basic", "cartesian", "gl3d", "full"]
     return [

@@ -179,7 +179,7 @@ export function escapeHtml(text) {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** The same formula as HTML (for pages without MathJax), as ggmm.figures.formula_html. */
+/** The same formula as HTML (for pages without MathJax), as ggmm_build.figures.formula_html. */
 export function formulaHtml(mixture) {
   const D = mixture.centers[0].length, args = [];
   for (let d = 0; d < D; d++) args.push("x<sub>" + (d + 1) + "</sub>");

@@ -1,7 +1,7 @@
 /*
  * Builds a page's figures and widgets when they are needed, and only then loads what they need.
  *
- * Containers written by ggmm/widgets.py say what they need (data-ggmm-plotly: a plotly.js bundle;
+ * Containers written by build/figures/widgets.py say what they need (data-ggmm-plotly: a plotly.js bundle;
  * data-ggmm-scripts: widget modules under assets/js/, imported with their own imports), what they are
  * (data-ggmm-widget: "figure", or the global whose init(container) builds the widget, which its module
  * defines) and when to build them (data-ggmm-activate):
@@ -43,7 +43,7 @@ function script(url) {
   return loaded[url];
 }
 
-/** The one bundle that draws containers needing the bundles `names` (build/site_output.py agrees). */
+/** The one bundle that draws containers needing the bundles `names` (build/site/output.py agrees). */
 export function bundleFor(names) {
   const only = function (allowed) { return names.every(function (n) { return allowed.indexOf(n) >= 0; }); };
   if (!names.length) return null;

@@ -1,6 +1,6 @@
 /*
  * The training-progress viewer's arithmetic, apart from its DOM (assets/js/training-viewer.js): colour
- * tables, the network view (node and box positions as ggmm/figures/network.py, every edge's curve at one
+ * tables, the network view (node and box positions as build/figures/network.py, every edge's curve at one
  * snapshot, the figure), and the snapshot links: which snapshot a URL hash names and the hash naming one.
  * Pure, so it runs under Node (tests/js/widgets_viewer.test.js checks it against ggmm).
  */
@@ -76,7 +76,7 @@ export function baseLayout(extra) {
   return layout;
 }
 
-// -- network geometry (as ggmm/figures/network.py) ---------------------------
+// -- network geometry (as build/figures/network.py) ---------------------------
 
 export function networkLayout(layers, edges) {
   const nodes = layers.map(function (n, depth) {

@@ -1,7 +1,7 @@
 -- Give figures and tables their report-wide numbers on the site (runs after Quarto's crossref).
 --
 -- Quarto numbers floats per page, so every page would have its own "Figure 1". The site build
--- (build/site_pages.py) numbers them once for the whole report, the same way as the PDF, and
+-- (build/site/sources.py) numbers them once for the whole report, the same way as the PDF, and
 -- writes label -> number to .cache/site/crossref-numbers.json. This filter puts those numbers in
 -- the captions and in every cross-reference link (`@fig-...` becomes "Figure 3a"); labels it
 -- does not know keep Quarto's own numbers. Typst numbers its figures itself (the PDF source sets

@@ -147,7 +147,7 @@ def _latency_row(label: str, times: list[float], judge: bool) -> tuple[str, str]
 def main(smoke: bool = False) -> list[tuple[str, str]]:
     if not CHROMIUM.exists():
         raise FileNotFoundError("Debian's chromium is not installed at /usr/bin/chromium")
-    from ggmm_build.gallery import build_gallery
+    from ggmm_build.site.gallery import build_gallery
     from playwright.sync_api import sync_playwright
 
     steps, explorer_steps = (3, 3) if smoke else (STEPS, 30)

@@ -138,8 +138,8 @@ def _scripts_gzip() -> tuple[int, int]:
 
 
 def main(smoke: bool = False) -> list[tuple[str, str]]:
-    from ggmm_build.playground import write_harness
-    from ggmm_build.site_serve import serving
+    from ggmm_build.pages.playground import write_harness
+    from ggmm_build.site.serve import serving
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

@@ -32,7 +32,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def gallery(report_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The standalone gallery built from the report's exports (the committed ones by default)."""
-    from ggmm_build.gallery import build_gallery
+    from ggmm_build.site.gallery import build_gallery
 
     out = tmp_path_factory.mktemp("gallery")
     build_gallery(out, report_exports)

@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import READY, Watch, open_page
-from ggmm_build.site_serve import serving
+from ggmm_build.figures.widgets import training_viewer_html
+from ggmm_build.i18n.strings import LANGS
+from ggmm_build.site.serve import serving
 
 from ggmm import GeneralizedGaussianMixture
 from ggmm.packing import unpack
-from ggmm.strings import LANGS
-from ggmm.widgets import training_viewer_html
 
 PHONE = {"width": 390, "height": 844}
 PHONE_PAGES = {"en": ("comparison.html", "explorer.html", "viewer-"),

@@ -11,10 +11,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 import pytest
-from ggmm_build.site_assets import bundle_sources
-from ggmm_build.site_serve import serving
-
-from ggmm.widgets import Poster, figure_html
+from ggmm_build.figures.widgets import Poster, figure_html
+from ggmm_build.site.assets import bundle_sources
+from ggmm_build.site.serve import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 # a 1x1 grey PNG stands in for a poster

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import torch
 from conftest import Watch
-from ggmm_build.playground import write_harness
-from ggmm_build.site_serve import serving
+from ggmm_build.i18n.strings import t
+from ggmm_build.pages.playground import write_harness
+from ggmm_build.site.serve import serving
 
 from ggmm.estimators._pykan import new_kan, pykan_sandbox
-from ggmm.strings import t
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = "task=regression&n=400&seed=3&grid=5&order=3&lr=0.02&hidden=3&steps=200"

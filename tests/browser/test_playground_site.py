@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from conftest import Watch
-from ggmm_build.site_serve import serving
-
-from ggmm.strings import t
+from ggmm_build.i18n.strings import t
+from ggmm_build.site.serve import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("GGMM_SITE_DIR", ROOT / "_site"))  # another rendered copy, if given

@@ -14,8 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 from conftest import Watch, open_page
-
-from ggmm.strings import t
+from ggmm_build.i18n.strings import t
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ test("lgamma agrees with scipy's gammaln", { skip }, () => {
   assertClose(fixtures.lgamma.x.map(G.lgamma), fixtures.lgamma.values, { rtol: 1e-12, atol: 1e-12 }, "lgamma");
 });
 
-test("the explorer's samples are the playground's, as build/playground.py's port draws them", { skip }, () => {
+test("the explorer's samples are the playground's, as build/pages/playground.py's port draws them", { skip }, () => {
   for (const c of fixtures.sampler) {
     const ours = G.sample(c.mixture, c.n, c.seed);
     assert.equal(ours.x.length, c.n);
@@ -50,7 +50,7 @@ test("the explorer's samples are the playground's, as build/playground.py's port
   }
 });
 
-test("the formula is written as ggmm.figures writes it", { skip }, () => {
+test("the formula is written as ggmm_build.figures writes it", { skip }, () => {
   for (const c of fixtures.formulas) {
     assert.equal(G.formulaLatex(c.mixture), c.latex, c.name);
     assert.equal(G.formulaHtml(c.mixture), c.html, c.name);

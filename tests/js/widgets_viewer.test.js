@@ -1,5 +1,5 @@
 // The training-progress viewer's arithmetic (assets/js/viewer-model.js): the network layout against
-// ggmm.figures.network, and the links to a snapshot on the published snapshots' steps, on fixtures
+// ggmm_build.figures.network, and the links to a snapshot on the published snapshots' steps, on fixtures
 // from tests/test_widgets_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { clampIndex, colorTable, frameFromHash, networkLayout, snapshotHash } from "../../assets/js/viewer-model.js";
 import { assertClose, fixtures, skip } from "./widgets_fixtures.js";
 
-test("node and box positions are ggmm.figures.network's", { skip }, () => {
+test("node and box positions are ggmm_build.figures.network's", { skip }, () => {
   for (const c of fixtures.networks) {
     const js = networkLayout(c.layers, c.edges);
     assertClose(js.boxes, c.boxes, { atol: 1e-12 }, `boxes ${c.layers}`);

@@ -1,6 +1,6 @@
 /*
- * The KAN playground page: binds the controls the page's HTML holds (build/playground.py
- * writes them, with every label from ggmm/strings.py), talks to the training worker, draws
+ * The KAN playground page: binds the controls the page's HTML holds (build/pages/playground.py
+ * writes them, with every label from build/i18n/strings.py), talks to the training worker, draws
  * on canvases, keeps the settings in the URL hash and exposes window.kanPlayground.
  *
  * Nothing from the hash or the controls is inserted as HTML: text goes in with textContent.
