@@ -291,7 +291,7 @@ def test_shape_bias_is_worded_from_the_signed_error(data: Path, say: Prose) -> N
         elif p["hi"] < 0:
             assert "underestimates p" in en and "偏低" in zh
         else:
-            assert "no sign of a systematic bias" in en and "看不出系统性偏差" in zh
+            assert "do not establish a systematic bias" in en and "不足以确认系统性偏差" in zh
         truth_p = float(np.mean(entry["truth"]["p"]))
         towards_two = (p["lo"] > 0 and truth_p < 2) or (p["hi"] < 0 and truth_p > 2)
         assert ("towards the p = 2" in en) == towards_two and ("偏向其高斯起点" in zh) == towards_two
@@ -766,3 +766,62 @@ def test_stuck_runs_are_counted_from_the_runs_and_vanish_when_the_runs_agree(tmp
     calm = {lang: str(Prose(folder).say(lang, "stuck_runs")) for lang in LANGS}
     assert calm["en"].startswith("No run ends more than") and "stuck:" not in calm["en"]
     assert calm["zh"].startswith("没有一次运行")
+
+
+def test_the_tuning_budget_is_counted_from_the_tuning_export(tmp_path: Path) -> None:
+    """The limitations' budget sentence gives the start grid's size, the number of tuning seeds
+    and the settings the extensions added, all from tuning.json; with a second tuning seed it no
+    longer says "one tuning seed" nor warns about choices made on one seed."""
+    data = ROOT / "report" / "data"
+    tuning = _json(data, "tuning.json")
+    text = {lang: str(Prose(data).say(lang, "tuning_budget")) for lang in LANGS}
+    extended = [e for e in tuning["entries"] if e["n_extended"]]
+    assert all(len(e["candidates"]) == tuning["candidates_budget"] + e["n_extended"] for e in tuning["entries"])
+    assert f"the same {tuning['candidates_budget']} settings" in text["en"]
+    assert f"同样的 {tuning['candidates_budget']} 组设置" in text["zh"]
+    if extended:
+        added = sum(e["n_extended"] for e in extended)
+        assert f"{added} more settings in {len(extended)} of {len(tuning['entries'])} pairs" in text["en"]
+        assert f"{len(tuning['entries'])} 个组合中有 {len(extended)} 个多试了设置，共 {added} 个" in text["zh"]
+    assert ("one tuning seed" in text["en"]) == (len(tuning["tuning_seeds"]) == 1)
+    assert ("一个调参种子" in text["zh"]) == (len(tuning["tuning_seeds"]) == 1)
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    tuning["tuning_seeds"] = [1000, 1001]
+    (folder / "tuning.json").write_text(json.dumps(tuning), encoding="utf-8")
+    moved = {lang: str(Prose(folder).say(lang, "tuning_budget")) for lang in LANGS}
+    assert "2 tuning seeds" in moved["en"] and "one seed" not in moved["en"]
+    assert "2 个调参种子" in moved["zh"] and "一个种子" not in moved["zh"]
+
+
+def test_the_parameter_efficiency_claim_is_qualified_where_the_grid_rmse_disagrees(tmp_path: Path) -> None:
+    """"Supported here" only when the KAN beats the 10x MLP on every mixture on both RMSEs; when
+    the grid RMSE does not agree everywhere the claim is supported "at the test points, not
+    everywhere"; turning every grid verdict into "better" gives the plain "Supported here"."""
+    from ggmm_build.pages.prose import HEADLINE
+
+    data = ROOT / "report" / "data"
+    comparison = _json(data, "comparison.json")
+    name = HEADLINE["efficiency"]
+    test = [c for c in comparison["comparisons"] if c["name"] == name]
+    a, b = test[0]["a"], test[0]["b"]
+    grid = [c for c in comparison["comparisons"] if c["metric"] == "rmse_grid" and c["a"] == a and c["b"] == b]
+
+    def final(c: dict) -> str:
+        return c.get("verdict_adjusted") or c["verdict"]
+
+    text = str(Prose(data).say("en", "claims_params"))
+    if all(final(c) == "better" for c in test):
+        if grid and not all(final(c) == "better" for c in grid):
+            assert text.startswith("Supported at the test points, not everywhere")
+        else:
+            assert text.startswith("Supported here")
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    for c in comparison["comparisons"]:
+        if c in test or c in grid:
+            c["verdict"] = c["verdict_adjusted"] = "better"
+            c["borderline"] = False
+    (folder / "comparison.json").write_text(json.dumps(comparison), encoding="utf-8")
+    assert str(Prose(folder).say("en", "claims_params")).startswith("Supported here")
+    assert str(Prose(folder).say("zh", "claims_params")).startswith("在这里得到支持")

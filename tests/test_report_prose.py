@@ -165,7 +165,7 @@ def test_every_sentence_renders_on_the_report_exports(report_exports: Path) -> N
                "claims_params", "scaling_law", "claims_scaling", "scaling_cost", "scaling_limits", "scaling_accuracy",
                "scaling_budget", "scaling_shape", "headline_samples", "headline_regression", "headline_readback",
                "readback_all", "readback_random", "readback_steps", "recovery_shapes", "correction",
-               "params_claim", "convergence", "tuning_outcome", "stuck_runs")
+               "params_claim", "convergence", "tuning_outcome", "stuck_runs", "tuning_budget")
     args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "grid_record": ("kan-vs-mlp",),
             "claims_time": ("original",), "identity_check": (0, 1000), "sampler_note": (100, 0),
             "training_prune": ("original-kan-staged",), "training_losses": ("original-kan-staged",),

@@ -169,6 +169,6 @@ def recovered_table(recovered: dict[str, Any], lang: str, dataset: str = "origin
            f"<thead>{rows[0]}</thead><tbody>{''.join(rows[1:])}</tbody></table>")
     if symbolic:
         out += (f'<p class="ggmm-symbolic">{html.escape(t("recovered.symbolic", lang))}: '
-                f"RMSE {symbolic['rmse']:.4g} ({html.escape(t('recovered.constant', lang))}: "
+                f"{html.escape(t('recovered.test_rmse', lang))} {symbolic['rmse']:.4g} ({html.escape(t('recovered.constant', lang))}: "
                 f"{symbolic['rmse_constant']:.4g})</p>")
     return out

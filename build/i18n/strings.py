@@ -208,9 +208,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "recovered.error.scale_rmse": {"en": "scale RMSE", "zh": "尺度 RMSE"},
     "recovered.error.weight_max_abs": {"en": "largest weight error", "zh": "权重最大误差"},
     "recovered.error.p_abs": {"en": "shape error |Δp|", "zh": "形状误差 |Δp|"},
-    "recovered.symbolic": {"en": "Symbolic formula (pykan auto_symbolic), test RMSE",
-                           "zh": "符号公式（pykan auto_symbolic）测试 RMSE"},
+    "recovered.symbolic": {"en": "Symbolic formula (pykan auto_symbolic)",
+                           "zh": "符号公式（pykan auto_symbolic）"},
     "recovered.constant": {"en": "a constant predictor", "zh": "常数预测"},
+    "recovered.test_rmse": {"en": "test RMSE", "zh": "测试 RMSE"},
     # -- tables --------------------------------------------------------------------
     "table.dataset": {"en": "dataset", "zh": "数据集"},
     "table.method": {"en": "method", "zh": "方法"},

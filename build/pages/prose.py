@@ -39,11 +39,24 @@ def _ci(pair: Sequence[float], digits: int = 3) -> str:
     return f"[{fmt(lo, digits)}, {fmt(hi, digits)}]"
 
 
+def _labels(items: Sequence[str], lang: str) -> str:
+    """Method labels (which hold no commas) as a list: "a, b and c" / "a、b 和 c"."""
+    if len(items) < 2:
+        return _names(items, lang)
+    return f"{', '.join(items[:-1])} and {items[-1]}" if lang == "en" else f"{'、'.join(items[:-1])}和{items[-1]}"
+
+
 def _names(items: Sequence[str], lang: str) -> str:
     if not items:
         return "none" if lang == "en" else "无"
-    # English titles may hold commas ("Two close, overlapping clusters"): a semicolon keeps them apart
-    return ("、" if lang == "zh" else "; ").join(items)
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
+    # English titles may hold commas ("Two close, overlapping clusters"): semicolons keep them apart
+    return "; ".join(items[:-1]) + "; and " + items[-1]
 
 
 _CJK = "\u3400-\u9fff"
@@ -60,7 +73,7 @@ def _space_cjk(text: str) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm_build.pages", "."), undefined=jinja2.StrictUndefined,
                              autoescape=False, keep_trailing_newline=False, extensions=["jinja2.ext.do"])
-    env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, pct=lambda v: fmt(100.0 * v, 2),
+    env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, labels=_labels, pct=lambda v: fmt(100.0 * v, 2),
                        lower_first=lambda s: s[:1].lower() + s[1:], upper_first=lambda s: s[:1].upper() + s[1:],
                        sci=fmt_sci, thousands=lambda v: f"{int(v):,}")
     return env
@@ -192,9 +205,11 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "generated_shape": lambda p: numbers.generated_facts(p.recovered),
     "original_negative": lambda p: numbers.original_facts(p.original),
     "original_symbolic": lambda p: numbers.original_facts(p.original),
-    "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"])},
+    "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"]),
+                                "grid": numbers.grid_record(p.comparison, HEADLINE["efficiency"])},
     "claims_time": lambda p, dataset: numbers.fit_cost_facts(p.comparison, dataset),
     "tuning": lambda p: numbers.tuning_facts(p.tuning),
+    "tuning_budget": lambda p: {**numbers.tuning_facts(p.tuning), **tuning_outcome_facts(p.tuning)},
     "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
     "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
