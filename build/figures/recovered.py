@@ -168,7 +168,8 @@ def recovered_table(recovered: dict[str, Any], lang: str, dataset: str = "origin
     out = (f'<table class="ggmm-table ggmm-recovered"><caption>{caption}</caption>'
            f"<thead>{rows[0]}</thead><tbody>{''.join(rows[1:])}</tbody></table>")
     if symbolic:
-        out += (f'<p class="ggmm-symbolic">{html.escape(t("recovered.symbolic", lang))}: '
-                f"{html.escape(t('recovered.test_rmse', lang))} {symbolic['rmse']:.4g} ({html.escape(t('recovered.constant', lang))}: "
-                f"{symbolic['rmse_constant']:.4g})</p>")
+        label, rmse, constant = (html.escape(t(key, lang)) for key in
+                                 ("recovered.symbolic", "recovered.test_rmse", "recovered.constant"))
+        out += (f'<p class="ggmm-symbolic">{label}: {rmse} {symbolic["rmse"]:.4g} '
+                f'({constant}: {symbolic["rmse_constant"]:.4g})</p>')
     return out
