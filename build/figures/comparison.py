@@ -475,7 +475,7 @@ def paired_rows(comparison: dict[str, Any], roles: tuple[str, ...] = ("primary",
 
 
 def _paired_range(rows: list[dict[str, Any]], scale: str, pad: float = 0.08) -> list[float]:
-    """The shared x range of the panels of one scale, holding every interval and the no-difference line.
+    """The x range of the panels of one scale in one row, holding every interval and the no-difference line.
 
     For ratios the range is in log10 units (Plotly's convention for log axes).
     """
@@ -506,11 +506,13 @@ def _families_text(comparison: dict[str, Any], lang: str) -> str:
 
 
 def _log_ticks(bounds: list[float]) -> list[float]:
-    """Tick values inside a log10 range ``[lo, hi]``: 1-2-5 per decade within one decade, 1-3 within 1.6,
-    else one per decade (so that a narrow panel on a phone still has room for its labels)."""
+    """Tick values inside a log10 range ``[lo, hi]``: 1-2-5 per decade within one decade, 1-3 within 2.2,
+    else one per decade, and at most about five in all (so that a narrow panel on a phone still has room for
+    its labels)."""
     lo, hi = bounds
-    steps = (1, 2, 5) if hi - lo <= 1.0 else (1, 3) if hi - lo <= 1.6 else (1,)
-    ticks = [m * 10.0 ** e for e in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in steps]
+    steps = (1, 2, 5) if hi - lo <= 1.0 else (1, 3) if hi - lo <= 2.2 else (1,)
+    every = max(1, math.ceil((hi - lo) / 4.5))  # beyond about four decades, every other (or third) decade
+    ticks = [m * 10.0 ** e for e in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in steps if e % every == 0]
     return [v for v in ticks if lo <= math.log10(v) <= hi]
 
 
@@ -610,8 +612,11 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
     area = height - top - bottom
     fig = make_subplots(rows=n_rows, cols=cols, vertical_spacing=_PANEL_GAP_PX / area,
                         horizontal_spacing=0.1 if cols > 1 else 0.02)
-    ranges = {scale: _paired_range(rows, scale) for scale in ("difference", "ratio")
-              if any(r["scale"] == scale for r in rows)}
+    # one x range per row of panels: a row's panels share a scale, and a row of wide intervals (the
+    # grid-RMSE reads of failed runs) does not squeeze the rows whose intervals are narrow
+    ranges = {(i, scale): _paired_range([r for p in panels[i * cols:(i + 1) * cols] for r in p], scale)
+              for i in range(n_rows) for scale in ("difference", "ratio")
+              if any(r["scale"] == scale for p in panels[i * cols:(i + 1) * cols] for r in p)}
     y_of = {d: n_y - 1 - i for i, d in enumerate(shown_datasets)}  # the first dataset on top
     shown: set[str] = set()
     row_scales = [[p[0]["scale"] for p in panels[i * cols:(i + 1) * cols]] for i in range(n_rows)]
@@ -655,9 +660,10 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
         fig.update_yaxes(range=[-0.6, n_y - 0.4], tickvals=[y_of[d] for d in shown_datasets],
                          ticktext=labels if col == 1 else [""] * n_y, showgrid=False, zeroline=False,
                          fixedrange=True, tickfont={"size": font_size - 1}, ticks="", row=row, col=col)
-        xaxis: dict[str, Any] = {"range": ranges[scale], "zeroline": False, "tickfont": {"size": font_size - 2},
+        x_range = ranges[(row - 1, scale)]
+        xaxis: dict[str, Any] = {"range": x_range, "zeroline": False, "tickfont": {"size": font_size - 2},
                                  "tickangle": 0}
-        ticks = _log_ticks(ranges[scale]) if scale == "ratio" else _linear_ticks(ranges[scale])
+        ticks = _log_ticks(x_range) if scale == "ratio" else _linear_ticks(x_range)
         xaxis.update(type="log" if scale == "ratio" else "linear", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
         fig.update_xaxes(**xaxis, row=row, col=col)
         # the panel's title: the comparison, left-aligned above its plot area

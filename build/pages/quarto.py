@@ -186,9 +186,11 @@ def _float(content: str, label: str | None, caption: str) -> str:
 
 
 #: Width (CSS px) of the wide poster (the site's text column) and of the narrow one (phones, below
-#: 600 px) that stand in for a figure until it is needed; their pixel densities.
+#: 600 px) that stand in for a figure until it is needed; their pixel densities. The narrow one is about
+#: a common phone's text column (390 px less the page's margins): the figure's box keeps the drawn
+#: figure's height, so a poster much wider than the column would shrink and leave a band below it.
 POSTER_WIDTH = 800
-POSTER_NARROW_WIDTH = 400
+POSTER_NARROW_WIDTH = 360
 POSTER_SCALES = (1.5, 2.0)
 #: The loader every page with an interactive element loads once (Quarto resolves the site path).
 LOADER = '<script type="module" src="/assets/js/loader.js"></script>'
