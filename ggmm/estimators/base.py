@@ -33,44 +33,46 @@ data. :func:`check_is_fitted` is the one "is it fitted" check.
 
 Adding an estimator
 -------------------
-One new module in ``ggmm/estimators/`` plus its name in that package's ``__init__`` (import
-and ``__all__``), and one method entry in ``build/experiments.toml``; the pipeline needs no
-change. For example, a histogram density estimator, ``ggmm/estimators/histogram.py``::
+One new module in ``ggmm/estimators/`` (and its class's name imported into that package's
+``__init__`` and listed in ``__all__``), plus one method entry in ``build/experiments.toml``
+(named in a profile's ``methods`` to run it); the pipeline needs no change. For example, a
+histogram density estimator, ``ggmm/estimators/histogram.py``::
 
     import numpy as np
+    from scipy import stats
 
     from .._validation import check_int, check_samples
     from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted
 
 
     class HistogramDensity(DensityMixin, BaseEstimator):
-        # equal bins per axis over the samples' range; zero density elsewhere
+        # equal bins per axis over the samples' range, mixed with a wide Gaussian (weight floor)
 
         tags = EstimatorTags(kind="density")
 
-        def __init__(self, bins: int = 10) -> None:
-            self.bins = bins
+        def __init__(self, bins: int = 10, floor: float = 0.01) -> None:
+            self.bins, self.floor = bins, floor
 
-        def fit(self, X: object, *, seed: int = 0) -> "HistogramDensity":
+        def fit(self, X: object, *, seed: int = 0) -> HistogramDensity:
             X = check_samples(X, min_samples=2)
-            bins = check_int(self.bins, "bins", 1)
-            self.counts_, self.edges_ = np.histogramdd(X, bins=bins, density=True)
+            self.counts_, self.edges_ = np.histogramdd(X, bins=check_int(self.bins, "bins", 1), density=True)
+            self.wide_ = stats.multivariate_normal(X.mean(axis=0), 4.0 * np.cov(X.T).reshape(X.shape[1], -1))
             self.n_parameters_ = int(self.counts_.size)
             return self
 
         def logpdf(self, X: object) -> np.ndarray:
             check_is_fitted(self)
             X = check_samples(X, len(self.edges_))
-            idx = [np.searchsorted(e, x, side="right") - 1 for e, x in zip(self.edges_, X.T)]
-            inside = np.all([(i >= 0) & (i < len(e) - 1) for i, e in zip(idx, self.edges_)], axis=0)
-            value = np.zeros(len(X))
-            value[inside] = self.counts_[tuple(np.asarray(i)[inside] for i in idx)]
-            with np.errstate(divide="ignore"):
-                return np.log(value)
+            idx = [np.searchsorted(e, x, side="right") - 1 for e, x in zip(self.edges_, X.T, strict=True)]
+            inside = np.all([(i >= 0) & (i < len(e) - 1) for i, e in zip(idx, self.edges_, strict=True)], axis=0)
+            hist = np.zeros(len(X))
+            hist[inside] = self.counts_[tuple(np.asarray(i)[inside] for i in idx)]
+            wide = np.atleast_1d(self.wide_.pdf(X))
+            return np.log((1.0 - self.floor) * hist + self.floor * wide)
 
         def fit_report(self) -> FitReport:
             check_is_fitted(self)
-            return FitReport(n_parameters=int(self.n_parameters_))
+            return FitReport(n_parameters=int(self.n_parameters_ or 0))
 
 and in ``build/experiments.toml``::
 
@@ -90,15 +92,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import sklearn.base  # type: ignore[import-untyped]
 
 from .._validation import check_samples
-
-if TYPE_CHECKING:
-    from ..distribution import GeneralizedGaussianMixture
+from .contract import EstimatorTags, FitReport
 
 __all__ = [
     "BaseEstimator",
@@ -116,7 +116,6 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
-Density = Callable[[np.ndarray], np.ndarray]
 
 
 class NotFittedError(ValueError):
@@ -127,95 +126,6 @@ def check_is_fitted(estimator: Any) -> None:
     """Raise :class:`NotFittedError` unless ``estimator`` has been fitted (has ``n_parameters_``)."""
     if getattr(estimator, "n_parameters_", None) is None:
         raise NotFittedError(f"{type(estimator).__name__} is not fitted yet; call fit(X) first.")
-
-
-@dataclass(frozen=True)
-class EstimatorTags:
-    """What an estimator is and what its constructor and ``fit`` take, declared per class.
-
-    Attributes
-    ----------
-    kind : {"density", "regressor"}
-        A density estimator learns a normalized ``logpdf`` from samples alone; a regressor
-        fits known density values and takes the true density as ``fit(..., target=...)``.
-    n_components : bool
-        The constructor takes ``n_components`` (parametric methods get the true K).
-    progress : bool
-        ``fit`` takes ``progress``, a callable ``(done, total)`` it calls as it goes.
-    snapshots : {"regression", "density", "ka"} or None
-        ``fit`` takes ``recorder`` (a :class:`ggmm.snapshots.SnapshotRecorder`, 2-D data) and
-        records training snapshots; the value is the snapshot document's ``run.task``.
-    mixture : bool
-        :meth:`BaseEstimator.fit_report` reads the parameters back: ``mixture`` is a fitted
-        generalized Gaussian mixture.
-    budget : tuple of str
-        The integer constructor arguments that are step limits (tuning's rungs scale them).
-    scaling : {"grid", "width"} or None
-        How a scaling law grows the model: ``"grid"`` fits once along ``grid_schedule``
-        (the report's ``grid_path``); ``"width"`` refits with every width of ``hidden``.
-    neural : bool
-        A torch network: its first fit in a process pays one-time imports (torch, pykan),
-        which timed fits warm up first.
-    """
-
-    kind: Literal["density", "regressor"] = "density"
-    n_components: bool = False
-    progress: bool = False
-    snapshots: Literal["regression", "density", "ka"] | None = None
-    mixture: bool = False
-    budget: tuple[str, ...] = ()
-    scaling: Literal["grid", "width"] | None = None
-    neural: bool = False
-
-    @property
-    def normalized(self) -> bool:
-        """Whether the estimator gives a normalized density (``logpdf``)."""
-        return self.kind == "density"
-
-
-@dataclass(frozen=True)
-class FitReport:
-    """What a fitted estimator reports beyond its density; a field it does not produce is None.
-
-    Attributes
-    ----------
-    n_parameters : int
-        Learned parameters.
-    n_steps : int or None
-        Optimizer steps taken over all stages (neural estimators).
-    best_steps : dict or None
-        Per training stage, the step whose parameters were kept.
-    stages : dict or None
-        Per stage, its outcome record (best step, steps taken, limit, why it stopped).
-    bandwidth : float or None
-        A kernel estimate's bandwidth (standardized units).
-    mixture, mixture_init : GeneralizedGaussianMixture or None
-        The fitted mixture, and the one read from the initial state (before training).
-    weights_init : list of float or None
-        Initial mixing weights.
-    curves : list of dict or None
-        The learned log-marginal curves the mixture was read from.
-    symbolic : dict or None
-        A symbolic formula (``formula_latex``, ``seconds``) of the fitted model.
-    symbolic_density : callable or None
-        The symbolic formula's density at points (N, D) -> (N,).
-    grid_path : list of dict or None
-        Grid extension: per grid, ``grid``, ``n_parameters``, ``best_step``, ``stage``,
-        ``validation_rmse`` and ``density`` (that grid's network's density at points).
-    """
-
-    n_parameters: int
-    n_steps: int | None = None
-    best_steps: dict[str, int] | None = None
-    stages: dict[str, dict[str, Any]] | None = None
-    bandwidth: float | None = None
-    mixture: GeneralizedGaussianMixture | None = None
-    mixture_init: GeneralizedGaussianMixture | None = None
-    weights_init: list[float] | None = None
-    curves: list[dict[str, Any]] | None = None
-    symbolic: dict[str, Any] | None = None
-    symbolic_density: Density | None = None
-    grid_path: list[dict[str, Any]] | None = None
 
 
 @runtime_checkable
@@ -299,7 +209,8 @@ class DensityMixin:
 
     def density(self, X: Any) -> np.ndarray:
         """Estimated density, shape (N,), >= 0 and finite."""
-        return np.exp(self.logpdf(X))
+        density: np.ndarray = np.exp(self.logpdf(X))
+        return density
 
 
 # ---------------------------------------------------------------------------
