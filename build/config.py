@@ -62,7 +62,7 @@ class Method:
     @property
     def normalized(self) -> bool:
         """Whether the estimator gives a normalized density (``logpdf``)."""
-        return bool(getattr(getattr(estimators, self.estimator), "normalized", True))
+        return bool(getattr(estimators, self.estimator).tags.normalized)
 
 
 @dataclass(frozen=True)

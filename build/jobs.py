@@ -23,17 +23,17 @@ from running jobs side by side.
 
 Parametric methods are given the true number of components K. Every estimator follows one
 contract (``ggmm.estimators.base``): density estimators see the training samples only;
-regressors also get the true density as ``target``.
+regressors also get the true density as ``target``. What the jobs pass and read is decided
+by the estimator class's declared ``tags`` (:class:`~ggmm.estimators.EstimatorTags`) and
+its one :meth:`fit_report` record (:class:`~ggmm.estimators.FitReport`), nothing else.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 import zlib
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -41,10 +41,11 @@ from threadpoolctl import threadpool_limits
 
 import ggmm.estimators as estimators
 from ggmm import GeneralizedGaussianMixture
+from ggmm.estimators import EstimatorTags, FitReport
 from ggmm.generate import random_mixture
 from ggmm.metrics import density_rmse, heldout_nll, parameter_errors
 
-from .tuning import BUDGET_PARAMS, bracket, budget_params, ordered_axes, successive_halving
+from .tuning import bracket, budget_params, ordered_axes, successive_halving
 
 Progress = Callable[[int, int], None]
 
@@ -66,30 +67,41 @@ def draw_samples(mixture: GeneralizedGaussianMixture, n_first: int, n_second: in
     return X1, X2
 
 
+def estimator_tags(estimator: str) -> EstimatorTags:
+    """The declared tags of ``ggmm.estimators.<estimator>``."""
+    tags: EstimatorTags = getattr(estimators, estimator).tags
+    return tags
+
+
 def build_estimator(estimator: str, params: dict[str, Any], n_components: int) -> Any:
-    """Instantiate ``ggmm.estimators.<estimator>`` with the config's params and the true K if it takes one."""
+    """Instantiate ``ggmm.estimators.<estimator>`` with the config's params and the true K if tagged to take it."""
     cls = getattr(estimators, estimator)
     kwargs = dict(params)
-    if "n_components" in inspect.signature(cls.__init__).parameters:
+    if cls.tags.n_components:
         kwargs["n_components"] = n_components
     return cls(**kwargs)
 
 
 def fit(model: Any, X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int,
-        progress: Progress | None = None, **fit_params: Any) -> float:
+        progress: Progress | None = None, recorder: Any = None) -> float:
     """Fit ``model`` on samples ``X`` (regressors also get ``truth.pdf`` as target); return the seconds.
 
-    ``progress`` reaches estimators that report it (the neural ones); the others report once, at the end.
+    ``progress`` reaches estimators tagged to report it (the neural ones); the others report
+    once, at the end. ``recorder`` is for estimators tagged to record snapshots.
     """
-    start = time.perf_counter()
-    takes_progress = "progress" in inspect.signature(model.fit).parameters
-    if takes_progress and progress is not None:
+    tags: EstimatorTags = model.tags
+    fit_params: dict[str, Any] = {}
+    if tags.progress and progress is not None:
         fit_params["progress"] = progress
-    if model.normalized:
-        model.fit(X, seed=seed, **fit_params)
-    else:
-        model.fit(X, target=truth.pdf, seed=seed, **fit_params)
-    if progress is not None and not takes_progress:
+    if recorder is not None:
+        if tags.snapshots is None:
+            raise ValueError(f"{type(model).__name__} does not record snapshots")
+        fit_params["recorder"] = recorder
+    if not tags.normalized:
+        fit_params["target"] = truth.pdf
+    start = time.perf_counter()
+    model.fit(X, seed=seed, **fit_params)
+    if progress is not None and not tags.progress:
         progress(1, 1)
     return time.perf_counter() - start
 
@@ -110,7 +122,7 @@ def _finite_density(model: Any, X: np.ndarray, what: str) -> np.ndarray:
 
 def validation_score(model: Any, X_val: np.ndarray, truth: GeneralizedGaussianMixture) -> float:
     """What tuning minimizes: held-out NLL (density estimators) or density RMSE (regressors)."""
-    if model.normalized:
+    if model.tags.normalized:
         return heldout_nll(model.logpdf(X_val))[0]
     return density_rmse(_finite_density(model, X_val, "validation"), truth.pdf(X_val))
 
@@ -126,7 +138,7 @@ def tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str,
         mine = []
         for seed in job["seeds"]:
             X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
-            params = budget_params({**job["params"], **candidate}, fraction)
+            params = budget_params({**job["params"], **candidate}, fraction, estimator_tags(job["estimator"]).budget)
             model = build_estimator(job["estimator"], params, truth.n_components)
             fit(model, X, truth, seed)
             mine.append(validation_score(model, X_val, truth))
@@ -153,7 +165,7 @@ class _Ticker:
 def _halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float]) -> dict[str, Any]:
     """Successive halving, then :func:`.tuning.bracket` on the choice; the extension's settings
     are appended to the candidates, scored at the last rung (the full budget)."""
-    budgeted = any(k in BUDGET_PARAMS for k in build_estimator(job["estimator"], job["params"], 1).get_params())
+    budgeted = bool(estimator_tags(job["estimator"]).budget)
     res = successive_halving(job["candidates"], score, job.get("rungs", [1.0]), job.get("keep", 1.0), budgeted)
     candidates, scores, rung = list(job["candidates"]), list(res["scores"]), list(res["rung"])
     failed: list[dict[str, Any]] = []
@@ -182,48 +194,45 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     seconds = fit(model, X_train, truth, job["seed"], progress)
     where = f"{job['method']} on {job['dataset']} (seed {job['seed']})"
     grid = evaluation_grid(job["bounds"], job["grid_resolution"])
+    report: FitReport = model.fit_report()
     result: dict[str, Any] = {
         "rmse_test": density_rmse(_finite_density(model, X_test, where), truth.pdf(X_test)),
         "rmse_grid": density_rmse(_finite_density(model, grid, where), truth.pdf(grid)),
         "nll": None,
         "nll_stderr": None,
         "truth_nll": heldout_nll(truth.logpdf(X_test))[0],
-        "n_params": int(model.n_parameters_),
+        "n_params": report.n_parameters,
         "seconds": seconds,
         "param_errors": None,
         "mixture": None,
         "readback": None,
-        "best_steps": getattr(model, "best_steps_", None),
-        "stages": getattr(model, "stages_", None),
-        "bandwidth": getattr(model, "bandwidth_", None),
-        "weights_init": None,
+        "best_steps": report.best_steps,
+        "stages": report.stages,
+        "bandwidth": report.bandwidth,
+        "weights_init": report.weights_init,
     }
-    if model.normalized:
+    if model.tags.normalized:
         result["nll"], result["nll_stderr"] = heldout_nll(model.logpdf(X_test))
-    mixture = getattr(model, "mixture_", None)
-    if mixture is not None:
-        result["mixture"] = mixture.to_dict()
-        result["param_errors"] = parameter_errors(truth, mixture)
-    start = getattr(model, "mixture_init_", None)
+    if report.mixture is not None:
+        result["mixture"] = report.mixture.to_dict()
+        result["param_errors"] = parameter_errors(truth, report.mixture)
+    start = report.mixture_init
     result["param_errors_init"] = None if start is None else parameter_errors(truth, start)
-    if hasattr(model, "readback"):  # the learned curves (the mixture is already in result["mixture"])
-        result["readback"] = {"curves": model.readback()["curves"]}
-        result["weights_init"] = model.weights_init_.tolist()
+    if report.curves is not None:  # the learned curves (the mixture is already in result["mixture"])
+        result["readback"] = {"curves": report.curves}
     return result
 
 
-#: The snapshot ``run.task`` of each neural estimator.
-TRAINING_TASKS = {"KANRegressor": "regression", "MLPRegressor": "regression", "KANDensityEstimator": "density",
-                  "KAMixtureKAN": "ka"}
-
-
-def _symbolic_measures(model: Any, truth: GeneralizedGaussianMixture, X_train: np.ndarray,
-                       X_test: np.ndarray) -> dict[str, Any]:
-    """The symbolic formula's test RMSE against the best constant fitted on the training samples."""
+def _symbolic_measures(model: Any, report: FitReport, truth: GeneralizedGaussianMixture, X_train: np.ndarray,
+                       X_test: np.ndarray) -> dict[str, Any] | None:
+    """The symbolic formula's test RMSE against the best constant fitted on the training samples;
+    None without a symbolic formula."""
+    if not report.symbolic or report.symbolic_density is None:
+        return None
     target = truth.pdf(X_test)
     constant = float(np.mean(truth.pdf(X_train)))  # minimizes the squared error over the training samples
-    return {**model.symbolic_,
-            "rmse": density_rmse(model.symbolic_density(X_test), target),
+    return {**report.symbolic,
+            "rmse": density_rmse(report.symbolic_density(X_test), target),
             "rmse_spline": density_rmse(model.density(X_test), target),
             "rmse_constant": density_rmse(np.full_like(target, constant), target),
             "constant": constant}
@@ -239,18 +248,25 @@ def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
     # Early stopping decides the run's length, and the recorder's cadence must know it to keep
     # ~100 frames: a first fit without a recorder finds the length, the recorded fit repeats it
     # exactly (same seed, deterministic algorithms, the recorder only reads the model).
+    tags = estimator_tags(job["estimator"])
+    if tags.snapshots is None:
+        raise ValueError(f"{job['estimator']} does not record snapshots")
     probe = build_estimator(job["estimator"], job["params"], truth.n_components)
     fit(probe, X_train, truth, job["seed"])
-    recorder = SnapshotRecorder(grid.axes[0], grid.axes[1], grid.z, cadence=max(1, probe.n_steps_ // 100))
+    probe_steps = probe.fit_report().n_steps
+    if probe_steps is None:
+        raise ValueError(f"{job['estimator']} does not report its steps")
+    recorder = SnapshotRecorder(grid.axes[0], grid.axes[1], grid.z, cadence=max(1, probe_steps // 100))
     model = build_estimator(job["estimator"], job["params"], truth.n_components)
     seconds = fit(model, X_train, truth, job["seed"], progress, recorder=recorder)
-    if model.n_steps_ != probe.n_steps_:
-        raise RuntimeError(f"the recorded run took {model.n_steps_} steps, the probe {probe.n_steps_}: "
+    report: FitReport = model.fit_report()
+    if report.n_steps != probe_steps:
+        raise RuntimeError(f"the recorded run took {report.n_steps} steps, the probe {probe_steps}: "
                            "recording changed the training")
     snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"],
-                                  "task": TRAINING_TASKS[job["estimator"]], "seed": job["seed"]})
+                                  "task": tags.snapshots, "seed": job["seed"]})
     validate_snapshots(snapshots)
-    symbolic = _symbolic_measures(model, truth, X_train, X_test) if getattr(model, "symbolic_", None) else None
+    symbolic = _symbolic_measures(model, report, truth, X_train, X_test)
     return {"snapshots": snapshots, "symbolic": symbolic, "seconds": seconds}
 
 
@@ -304,7 +320,7 @@ def original_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
         "max_density_truth": float(truth.pdf(grid).max()),
         "sample_range": [[float(a), float(b)] for a, b in zip(X_train.min(axis=0), X_train.max(axis=0), strict=True)],
         "rmse_test": density_rmse(model.density(X_test), truth.pdf(X_test)),
-        "symbolic": _symbolic_measures(model, truth, X_train, X_test) if model.symbolic_ else None,
+        "symbolic": _symbolic_measures(model, model.fit_report(), truth, X_train, X_test),
         "seconds": seconds,
     }
 
@@ -316,11 +332,14 @@ def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
     model = build_estimator(job["estimator"], job["params"], truth.n_components)
     seconds = fit(model, X_train, truth, job["seed"], progress)
     em = estimators.EMEstimator(truth.n_components).fit(X_train, seed=job["seed"])
+    kan, em_mixture = model.fit_report().mixture, em.fit_report().mixture
+    if kan is None or em_mixture is None:
+        raise ValueError(f"{job['estimator']} does not read the mixture's parameters back")
     return {
         "truth": truth.to_dict(),
-        "kan": model.mixture_.to_dict(),
-        "em": em.mixture_.to_dict(),
-        "errors": {"kan": parameter_errors(truth, model.mixture_), "em": parameter_errors(truth, em.mixture_)},
+        "kan": kan.to_dict(),
+        "em": em_mixture.to_dict(),
+        "errors": {"kan": parameter_errors(truth, kan), "em": parameter_errors(truth, em_mixture)},
         "nll": {"kan": heldout_nll(model.logpdf(X_test))[0], "em": heldout_nll(em.logpdf(X_test))[0],
                 "truth": heldout_nll(truth.logpdf(X_test))[0]},
         "seconds": seconds,
@@ -347,18 +366,23 @@ def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: 
         Per size: ``size``, ``n_params``, ``best_step`` and ``density`` (a callable).
     """
     K = truth.n_components
-    if job["estimator"] == "KANRegressor":
+    scaling = estimator_tags(job["estimator"]).scaling
+    if scaling == "grid":
         model = build_estimator(job["estimator"], {**params, "grid_schedule": list(job["sizes"])}, K)
         fit(model, X, truth, seed)
         return [{"size": g["grid"], "n_params": g["n_parameters"], "best_step": g["best_step"], "stage": g["stage"],
-                 "density": partial(model.density_at_grid, grid=g["grid"])} for g in model.grid_path_]
+                 "density": g["density"]} for g in model.fit_report().grid_path or []]
+    if scaling != "width":
+        raise ValueError(f"{job['estimator']} has no scaling family")
     out = []
-    depth = len(build_estimator(job["estimator"], params, K).hidden)
+    depth = len(build_estimator(job["estimator"], params, K).get_params()["hidden"])
     for width in job["sizes"]:
         model = build_estimator(job["estimator"], {**params, "hidden": [width] * depth}, K)
         fit(model, X, truth, seed)
-        out.append({"size": width, "n_params": int(model.n_parameters_), "best_step": model.best_steps_["train"],
-                    "stage": model.stages_["train"], "density": model.density})
+        report: FitReport = model.fit_report()
+        best_steps, stages = report.best_steps or {}, report.stages or {}
+        out.append({"size": width, "n_params": report.n_parameters, "best_step": best_steps["train"],
+                    "stage": stages["train"], "density": model.density})
     return out
 
 
@@ -377,7 +401,7 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
         mine = []
         for seed in job["seeds"]:
             X, X_val = draw_samples(truth, job["n_train"], job["n_validation"], data_seed(job["dataset"], seed))
-            params = budget_params({**job["params"], **candidate}, fraction)
+            params = budget_params({**job["params"], **candidate}, fraction, estimator_tags(job["estimator"]).budget)
             if job["sizes"] is not None:
                 target = truth.pdf(X_val)
                 mine += [math.log(density_rmse(f["density"](X_val), target))
@@ -402,7 +426,7 @@ def warm_up(estimator: str) -> None:
     compiler stack and the first KAN imports pykan (several seconds together): timed
     fits must not include them.
     """
-    if estimator not in TRAINING_TASKS:
+    if not estimator_tags(estimator).neural:
         return
     from ggmm.estimators._pykan import pykan_sandbox
 
@@ -470,11 +494,12 @@ def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> d
     result["rmse_rel"] = density_rmse(_finite_density(model, X_test, where), target) / float(
         np.sqrt(np.mean(target ** 2)))
     result["truth_nll"] = heldout_nll(truth.logpdf(X_test))[0]
-    if model.normalized:
+    if model.tags.normalized:
         result["nll"] = heldout_nll(model.logpdf(X_test))[0]
         result["nll_gap"] = result["nll"] - result["truth_nll"]
-    result["n_params"] = int(model.n_parameters_)
-    result["n_steps"] = getattr(model, "n_steps_", None)
+    report: FitReport = model.fit_report()
+    result["n_params"] = report.n_parameters
+    result["n_steps"] = report.n_steps
     return result
 
 

@@ -3,7 +3,8 @@
 Every candidate setting is first trained on a share of its step limits (the first rung's
 fraction), scored on the tuning seeds' validation samples, and only the best ``keep`` share
 goes on to the next rung, whose budget is larger; the last rung trains with the full limits.
-A family whose estimator has no step limit (nothing to shorten) is scored once, at full cost.
+A family whose estimator declares no step limit (``tags.budget`` of its class, see
+``ggmm.estimators.EstimatorTags``: nothing to shorten) is scored once, at full cost.
 The scheme and its numbers are declared in ``build/experiments.toml`` (``[tuning]``).
 
 A grid cannot show that its best value is best when that value is one of its ends. So when
@@ -21,13 +22,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["BUDGET_PARAMS", "bracket", "budget_params", "extend_value", "ordered_axes", "successive_halving"]
-
-#: Constructor arguments that are step limits: the rungs scale them.
-BUDGET_PARAMS = ("steps", "retrain_steps")
+__all__ = ["bracket", "budget_params", "extend_value", "ordered_axes", "successive_halving"]
 
 
-def budget_params(params: dict[str, Any], fraction: float) -> dict[str, Any]:
+def budget_params(params: dict[str, Any], fraction: float, budget: tuple[str, ...]) -> dict[str, Any]:
     """``params`` with every step limit scaled by ``fraction`` (rounded up, at least 1).
 
     Parameters
@@ -36,10 +34,12 @@ def budget_params(params: dict[str, Any], fraction: float) -> dict[str, Any]:
         An estimator's constructor arguments.
     fraction : float
         In (0, 1]; 1 leaves ``params`` unchanged.
+    budget : tuple of str
+        The names of the estimator's step limits (its class's ``tags.budget``).
     """
     if not 0 < fraction <= 1:
         raise ValueError(f"The parameter 'fraction' must be in (0, 1], but got {fraction!r}.")
-    return {k: (max(1, math.ceil(v * fraction)) if k in BUDGET_PARAMS and isinstance(v, int) else v)
+    return {k: (max(1, math.ceil(v * fraction)) if k in budget and isinstance(v, int) else v)
             for k, v in params.items()}
 
 

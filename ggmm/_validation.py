@@ -54,10 +54,11 @@ def check_positive(array: np.ndarray, name: str) -> None:
         raise ValueError(f"The parameter '{name}' must be > 0 everywhere, but got {_fmt(array)}.")
 
 
-def check_samples(X: object, n_features: int | None = None, name: str = "X") -> np.ndarray:
+def check_samples(X: object, n_features: int | None = None, name: str = "X", min_samples: int = 1) -> np.ndarray:
     """Validate a sample matrix of shape (n_samples, n_features).
 
-    A 1-D array is accepted only when ``n_features == 1`` and is reshaped to a column.
+    A 1-D array is accepted only when ``n_features == 1`` and is reshaped to a column; at
+    least ``min_samples`` rows are required.
     """
     try:
         array = np.asarray(X, dtype=float)
@@ -77,6 +78,9 @@ def check_samples(X: object, n_features: int | None = None, name: str = "X") -> 
         )
     if array.shape[0] == 0:
         raise ValueError(f"The parameter '{name}' must hold at least one sample, but got none.")
+    if array.shape[0] < min_samples:
+        raise ValueError(f"The parameter '{name}' must hold at least {min_samples} samples, "
+                         f"but got {array.shape[0]}.")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"The parameter '{name}' must be finite, but it holds NaN or inf.")
     return array

@@ -137,7 +137,7 @@ def test_original_failure_and_remedy_measured_on_a_fine_grid(original: Data) -> 
 def test_regressor_is_not_normalized_and_needs_its_target(original: Data) -> None:
     est = KANRegressor(steps=5, retrain_steps=5, refine_grid=6).fit(original.X_train, target=original.target,
                                                                     seed=0)
-    assert est.normalized is False and not hasattr(est, "logpdf") and not hasattr(est, "mixture_")
+    assert not est.tags.normalized and not hasattr(est, "logpdf") and not hasattr(est, "mixture_")
     with pytest.raises(TypeError, match="target"):
         KANRegressor(steps=5).fit(original.X_train, seed=0)
     with pytest.raises(ValueError, match="target"):

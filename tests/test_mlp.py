@@ -43,7 +43,7 @@ def test_fits_the_density_and_stays_non_negative(data: Data) -> None:
     truth = g.density.ravel()
     constant = np.sqrt(np.mean((truth - truth.mean()) ** 2))
     assert np.sqrt(np.mean((density - truth) ** 2)) < constant  # beats the constant predictor
-    assert est.normalized is False and not hasattr(est, "logpdf")
+    assert not est.tags.normalized and not hasattr(est, "logpdf")
 
 
 def test_same_seed_same_result_and_no_global_state(data: Data) -> None:

@@ -149,9 +149,12 @@ def test_halving_rejects_a_bad_scheme(rungs: list[float], keep: float) -> None:
         successive_halving([{}], lambda c, f: 0.0, rungs, keep)
 
 
+STEPS = ("steps", "retrain_steps")
+
+
 def test_budgets_scale_only_step_limits() -> None:
     params = {"steps": 3000, "retrain_steps": 10, "lr": 0.01, "patience": 200}
-    assert budget_params(params, 0.25) == {"steps": 750, "retrain_steps": 3, "lr": 0.01, "patience": 200}
-    assert budget_params(params, 1.0) == params
-    assert budget_params({"steps": 1}, 0.01)["steps"] == 1
-    assert math.isclose(budget_params({"lr": 0.5}, 0.5)["lr"], 0.5)
+    assert budget_params(params, 0.25, STEPS) == {"steps": 750, "retrain_steps": 3, "lr": 0.01, "patience": 200}
+    assert budget_params(params, 1.0, STEPS) == params
+    assert budget_params({"steps": 1}, 0.01, STEPS)["steps"] == 1
+    assert math.isclose(budget_params({"lr": 0.5}, 0.5, STEPS)["lr"], 0.5)

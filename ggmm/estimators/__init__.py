@@ -1,8 +1,10 @@
 """Estimators of a generalized Gaussian mixture's density or parameters.
 
-All follow one contract (:mod:`ggmm.estimators.base`): constructed with hyperparameters,
-fitted with ``fit(X, seed=...)`` on samples (regressors also take ``target``), fitted
-attributes ending in ``_``. The neural estimators (KAN, MLP) are imported on first use,
+All follow one contract (:mod:`ggmm.estimators.base`): scikit-learn estimators constructed
+with hyperparameters, fitted with ``fit(X, seed=...)`` on samples (regressors also take
+``target``), fitted attributes ending in ``_``; each class declares its :class:`EstimatorTags`
+and reports through ``fit_report()`` (:class:`FitReport`). The module docstring of
+:mod:`ggmm.estimators.base` says how to add one. The neural estimators (KAN, MLP) are imported on first use,
 so that importing this package for EM or the classical baselines does not load torch.
 """
 
@@ -14,6 +16,8 @@ from .base import (
     DensityRegressor,
     EarlyStopping,
     Estimator,
+    EstimatorTags,
+    FitReport,
     NotFittedError,
     check_is_fitted,
     data_box,
@@ -36,6 +40,8 @@ __all__ = [
     "EMResult",
     "EarlyStopping",
     "Estimator",
+    "EstimatorTags",
+    "FitReport",
     "GaussianMixtureBaseline",
     "KAMixtureKAN",
     "KANDensityEstimator",

@@ -20,7 +20,7 @@ import torch
 from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
 from ._kan_core import BoxScaler, evaluate, forward
-from .base import BaseEstimator, check_is_fitted, data_box, split_validation
+from .base import BaseEstimator, EstimatorTags, check_is_fitted, data_box, split_validation
 
 __all__ = ["LOG_DENSITY_CAP", "RegressionOutputs", "RegressionProblem"]
 
@@ -135,7 +135,7 @@ class RegressionOutputs(BaseEstimator):
     model_ : the fitted network
     """
 
-    normalized = False
+    tags = EstimatorTags(kind="regressor")
     model_: Any = None
 
     def _prepare(self, X: Any, target: Target, seed: int, recorder: SnapshotRecorder | None

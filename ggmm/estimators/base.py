@@ -1,18 +1,28 @@
 """The one estimator contract, in the manner of scikit-learn.
 
-Every estimator is constructed with its hyperparameters only and learns from samples:
+Every estimator is a :class:`BaseEstimator` (scikit-learn's ``BaseEstimator``, so
+``get_params``, ``set_params`` and ``sklearn.base.clone`` work), constructed with its
+hyperparameters only, stored unchanged under their own names. It declares what it is and
+what ``fit`` takes in the class attribute ``tags`` (:class:`EstimatorTags`), and it reports
+what it learned beyond the density through one method, :meth:`BaseEstimator.fit_report`,
+returning one record (:class:`FitReport`). The pipeline (``build/jobs.py``) reads only the
+tags and the record.
 
 ``fit(X, *, seed=0, **fit_params) -> self``
-    ``X`` of shape (N, D) are samples of the unknown distribution. Regressors (which fit
-    known density values, the original coursework's task) also take ``target``, a
-    callable giving the true density at any points: the one place where the truth enters.
-    Neural estimators accept ``recorder`` (training snapshots) and ``progress``.
+    ``X`` of shape (N, D) are samples of the unknown distribution. Regressors
+    (``tags.kind == "regressor"``, which fit known density values, the original coursework's
+    task) also take ``target``, a callable giving the true density at any points: the one
+    place where the truth enters. ``progress`` (``tags.progress``) and ``recorder``
+    (``tags.snapshots``) are taken only where tagged. Bad samples (wrong shape, NaN, too
+    few) raise ``ValueError`` naming the problem.
 ``density(X) -> (N,)``
     The estimated density, >= 0 and finite.
 ``logpdf(X) -> (N,)`` (density estimators only)
     A normalized log-density on all of R^D.
 ``n_parameters_``
     Learned parameters, set by ``fit``; every fitted attribute ends with ``_``.
+``fit_report() -> FitReport``
+    What the fit learned and how it went; the fields the estimator does not produce are None.
 ``fit_work(N, D) -> dict``
     The work a fit would need where it can outgrow a machine (quadrature nodes, kernel
     evaluations), known before fitting; empty for most estimators.
@@ -20,18 +30,75 @@ Every estimator is constructed with its hyperparameters only and learns from sam
 The neural estimators hold out ``validation_fraction`` of ``X`` and stop on the
 validation loss (:class:`EarlyStopping`); nothing else they see ever comes from test
 data. :func:`check_is_fitted` is the one "is it fitted" check.
+
+Adding an estimator
+-------------------
+One new module in ``ggmm/estimators/`` (and its class's name imported into that package's
+``__init__`` and listed in ``__all__``), plus one method entry in ``build/experiments.toml``
+(named in a profile's ``methods`` to run it); the pipeline needs no change. For example, a
+histogram density estimator, ``ggmm/estimators/histogram.py``::
+
+    import numpy as np
+    from scipy import stats
+
+    from .._validation import check_int, check_samples
+    from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted
+
+
+    class HistogramDensity(DensityMixin, BaseEstimator):
+        # equal bins per axis over the samples' range, mixed with a wide Gaussian (weight floor)
+
+        tags = EstimatorTags(kind="density")
+
+        def __init__(self, bins: int = 10, floor: float = 0.01) -> None:
+            self.bins, self.floor = bins, floor
+
+        def fit(self, X: object, *, seed: int = 0) -> HistogramDensity:
+            X = check_samples(X, min_samples=2)
+            self.counts_, self.edges_ = np.histogramdd(X, bins=check_int(self.bins, "bins", 1), density=True)
+            self.wide_ = stats.multivariate_normal(X.mean(axis=0), 4.0 * np.cov(X.T).reshape(X.shape[1], -1))
+            self.n_parameters_ = int(self.counts_.size)
+            return self
+
+        def logpdf(self, X: object) -> np.ndarray:
+            check_is_fitted(self)
+            X = check_samples(X, len(self.edges_))
+            idx = [np.searchsorted(e, x, side="right") - 1 for e, x in zip(self.edges_, X.T, strict=True)]
+            inside = np.all([(i >= 0) & (i < len(e) - 1) for i, e in zip(idx, self.edges_, strict=True)], axis=0)
+            hist = np.zeros(len(X))
+            hist[inside] = self.counts_[tuple(np.asarray(i)[inside] for i in idx)]
+            wide = np.atleast_1d(self.wide_.pdf(X))
+            return np.log((1.0 - self.floor) * hist + self.floor * wide)
+
+        def fit_report(self) -> FitReport:
+            check_is_fitted(self)
+            return FitReport(n_parameters=int(self.n_parameters_ or 0))
+
+and in ``build/experiments.toml``::
+
+    [methods.histogram]
+    estimator = "HistogramDensity"
+    family = "classical"
+    label = { en = "Histogram", zh = "直方图" }
+    params = { bins = 10 }
+
+The tags say which of the pipeline's paths apply (the true K is passed as
+``n_components`` only with ``tags.n_components``; a progress callback only with
+``tags.progress``; a snapshot recorder only with ``tags.snapshots``); the contract test
+(``tests/test_estimator_contract.py``) runs every exported estimator through the same checks.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
+import sklearn.base  # type: ignore[import-untyped]
 
 from .._validation import check_samples
+from .contract import EstimatorTags, FitReport
 
 __all__ = [
     "BaseEstimator",
@@ -40,6 +107,8 @@ __all__ = [
     "DensityRegressor",
     "EarlyStopping",
     "Estimator",
+    "EstimatorTags",
+    "FitReport",
     "NotFittedError",
     "check_is_fitted",
     "data_box",
@@ -63,11 +132,14 @@ def check_is_fitted(estimator: Any) -> None:
 class Estimator(Protocol):
     """What every estimator offers once fitted."""
 
+    tags: ClassVar[EstimatorTags]
     n_parameters_: int
 
     def fit(self, X: Any, *, seed: int = 0, **fit_params: Any) -> Estimator: ...
 
     def density(self, X: Any) -> np.ndarray: ...
+
+    def fit_report(self) -> FitReport: ...
 
 
 @runtime_checkable
@@ -81,6 +153,7 @@ class DensityEstimator(Estimator, Protocol):
 class DensityRegressor(Protocol):
     """A model fitted to known density values at the samples and over their domain; not normalized."""
 
+    tags: ClassVar[EstimatorTags]
     n_parameters_: int
 
     def fit(self, X: Any, *, target: Callable[[np.ndarray], np.ndarray], seed: int = 0,
@@ -88,35 +161,24 @@ class DensityRegressor(Protocol):
 
     def density(self, X: Any) -> np.ndarray: ...
 
+    def fit_report(self) -> FitReport: ...
 
-class BaseEstimator:
-    """Hyperparameters introspected from ``__init__`` (as in scikit-learn) and the fitted check."""
 
-    #: True for density estimators (a normalized ``logpdf``), False for regressors.
-    normalized: bool = True
+class BaseEstimator(sklearn.base.BaseEstimator):  # type: ignore[misc]
+    """scikit-learn's estimator base with the contract's tags, fit report and fit work.
+
+    Subclasses set ``tags`` and store every constructor argument unchanged under its name
+    (validation may raise, but must not replace the value), so that ``get_params``,
+    ``set_params`` and ``sklearn.base.clone`` round-trip.
+    """
+
+    tags: ClassVar[EstimatorTags] = EstimatorTags()
     n_parameters_: int | None = None
 
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return [name for name, p in signature.parameters.items()
-                if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor arguments this estimator was built with."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def clone(self, **changes: Any) -> BaseEstimator:
-        """A new, unfitted estimator with the same hyperparameters except ``changes``."""
-        unknown = set(changes) - set(self._param_names())
-        if unknown:
-            raise ValueError(f"{type(self).__name__} has no parameter(s) {sorted(unknown)}; "
-                             f"it takes {', '.join(self._param_names())}.")
-        return type(self)(**{**self.get_params(), **changes})
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
+    def fit_report(self) -> FitReport:
+        """What the fit learned beyond the density (:class:`FitReport`); subclasses add their fields."""
+        check_is_fitted(self)
+        return FitReport(n_parameters=int(self.n_parameters_ or 0))
 
     def fit_work(self, n_samples: int, n_features: int) -> dict[str, int]:
         """The work a fit on ``n_samples`` samples in ``n_features`` dimensions needs, by measure.
@@ -147,7 +209,8 @@ class DensityMixin:
 
     def density(self, X: Any) -> np.ndarray:
         """Estimated density, shape (N,), >= 0 and finite."""
-        return np.exp(self.logpdf(X))
+        density: np.ndarray = np.exp(self.logpdf(X))
+        return density
 
 
 # ---------------------------------------------------------------------------

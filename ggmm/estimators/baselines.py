@@ -7,13 +7,14 @@ cross-validation on the training samples.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 
 from .._validation import check_int, check_samples
 from ..distribution import GeneralizedGaussianMixture
-from .base import BaseEstimator, DensityMixin, check_is_fitted
+from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted
 from .em import EMResult, fit_em
 
 __all__ = ["EMEstimator", "GaussianMixtureBaseline", "KDEBaseline", "KDE_BANDWIDTH_FACTORS"]
@@ -40,6 +41,8 @@ class EMEstimator(DensityMixin, BaseEstimator):
     n_parameters_ : int
     """
 
+    tags = EstimatorTags(kind="density", n_components=True, mixture=True)
+
     def __init__(self, n_components: int, p: float | str = "estimate",
                  init: Literal["kmeans", "random"] = "kmeans", n_init: int = 1, max_iter: int = 300) -> None:
         self.n_components, self.p, self.init = n_components, p, init
@@ -51,6 +54,9 @@ class EMEstimator(DensityMixin, BaseEstimator):
         self.mixture_: GeneralizedGaussianMixture = self.result_.model
         self.n_parameters_ = self.mixture_.n_parameters
         return self
+
+    def fit_report(self) -> FitReport:
+        return replace(super().fit_report(), mixture=self.mixture_)
 
     def logpdf(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
@@ -70,6 +76,8 @@ class GaussianMixtureBaseline(DensityMixin, BaseEstimator):
     model_ : sklearn.mixture.GaussianMixture
     n_parameters_ : int
     """
+
+    tags = EstimatorTags(kind="density", n_components=True)
 
     def __init__(self, n_components: int, covariance_type: str = "full") -> None:
         self.n_components = check_int(n_components, "n_components", 1)
@@ -120,6 +128,8 @@ class KDEBaseline(DensityMixin, BaseEstimator):
         The stored samples and the bandwidth: N * D + 1.
     """
 
+    tags = EstimatorTags(kind="density")
+
     def __init__(self, bandwidth: str | float = "cv", cv_folds: int = 5) -> None:
         if isinstance(bandwidth, str) and bandwidth not in ("cv", "scott"):
             raise ValueError(f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, "
@@ -162,6 +172,9 @@ class KDEBaseline(DensityMixin, BaseEstimator):
         self.model_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth_).fit(Z)
         self.n_parameters_ = n * D + 1
         return self
+
+    def fit_report(self) -> FitReport:
+        return replace(super().fit_report(), bandwidth=self.bandwidth_)
 
     def logpdf(self, X: Any) -> np.ndarray:
         check_is_fitted(self)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
 from ._readback import READBACK_WEIGHTINGS, fit_component, weighted_quantile
 from ._training import check_optimizer, state_copier, train_stage
-from .base import BaseEstimator, DensityMixin, check_is_fitted, data_box, split_validation
+from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted, data_box, split_validation
 
 __all__ = ["KAMixtureKAN"]
 
@@ -99,6 +100,9 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
     n_parameters_ : int
         Spline coefficients of the K * D inner edges plus K - 1 free weights.
     """
+
+    tags = EstimatorTags(kind="density", n_components=True, progress=True, snapshots="ka", mixture=True,
+                         budget=("steps",), neural=True)
 
     def __init__(self, n_components: int = 3, grid: int = 20, k: int = 3, steps: int = 1000, lr: float = 0.01,
                  init: str = "kmeans", quad_points: int = 200, domain_margin: float = 0.1,
@@ -311,6 +315,13 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
             return self.readback()["mixture"]
         finally:
             self.n_parameters_, self._readback = None, None
+
+    def fit_report(self) -> FitReport:
+        """Training outcome and the read-back: the fitted and the initial mixture, the learned curves."""
+        readback = self.readback()
+        return replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_,
+                       stages=self.stages_, mixture=readback["mixture"], mixture_init=self.mixture_init_,
+                       weights_init=self.weights_init_.tolist(), curves=readback["curves"])
 
     def readback(self) -> dict[str, Any]:
         """Parameters read back from the learned curves.

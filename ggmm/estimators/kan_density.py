@@ -33,6 +33,7 @@ Training stops early on the held-out NLL of ``validation_fraction`` of the sampl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ from ..snapshots import SnapshotRecorder
 from ._kan_core import BoxScaler, Stage, Trainer, edge_list, evaluate, forward, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
 from ._training import check_optimizer
-from .base import BaseEstimator, DensityMixin, check_is_fitted, data_box, split_validation
+from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted, data_box, split_validation
 
 __all__ = ["KANDensityEstimator", "LaplaceTail", "midpoint_grid"]
 
@@ -168,6 +169,8 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
         Spline coefficients + 2 scales of every live edge.
     """
 
+    tags = EstimatorTags(kind="density", progress=True, snapshots="density", budget=("steps",), neural=True)
+
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 10, k: int = 3, steps: int = 500,
                  lr: float = 0.02, lamb: float = 0.0, quad_points: int | None = None, norm_refine: int = 4,
                  domain_margin: float = 0.1, tail_weight: float | None = None, validation_fraction: float = 0.2,
@@ -177,7 +180,7 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
             raise ValueError(f"The parameter 'norm_refine' must be >= 1, but got {norm_refine}.")
         if tail_weight is not None and not 0 < tail_weight < 1:
             raise ValueError(f"The parameter 'tail_weight' must be None or in (0, 1), but got {tail_weight!r}.")
-        self.hidden = [int(h) for h in hidden]
+        self.hidden = hidden
         self.grid, self.k, self.steps = int(grid), int(k), int(steps)
         self.lr, self.lamb = float(lr), float(lamb)
         self.quad_points = None if quad_points is None else int(quad_points)
@@ -186,6 +189,9 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
         self.validation_fraction, self.patience = float(validation_fraction), int(patience)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
         self.optimizer, self.rel_tol = check_optimizer(optimizer), float(rel_tol)
+
+    def fit_report(self) -> FitReport:
+        return replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_, stages=self.stages_)
 
     def training_quad_points(self, D: int) -> int:
         """Quadrature nodes per axis used in training for dimension D."""

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -38,7 +40,7 @@ from ._kan_core import Stage, Trainer, edge_list, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
 from ._regression import LOG_DENSITY_CAP, RegressionOutputs, Target
 from ._training import check_optimizer
-from .base import check_is_fitted
+from .base import EstimatorTags, FitReport, check_is_fitted
 from .kan_symbolic import symbolic_copy
 
 __all__ = ["KANRegressor", "LOG_DENSITY_CAP", "DEFAULT_SYMBOLIC_LIB"]
@@ -156,6 +158,9 @@ class KANRegressor(RegressionOutputs):
         (the optimizer step whose parameters were kept) and ``validation_rmse``.
     """
 
+    tags = EstimatorTags(kind="regressor", progress=True, snapshots="regression", budget=("steps", "retrain_steps"),
+                         scaling="grid", neural=True)
+
     def __init__(self, hidden: Sequence[int] = (5,), grid: int = 5, k: int = 3,
                  stages: Sequence[str] = ("train", "prune", "refine", "retrain"), steps: int = 400,
                  retrain_steps: int = 300, lr: float = 0.02, retrain_lr: float = 0.005, lamb: float = 1e-2,
@@ -170,9 +175,10 @@ class KANRegressor(RegressionOutputs):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
         if domain_points < 0:
             raise ValueError(f"The parameter 'domain_points' must be >= 0, but got {domain_points}.")
-        self.hidden = [int(h) for h in hidden]
+        self.hidden = hidden
         self.grid, self.k = int(grid), int(k)
-        self.stages = _check_stages(stages)
+        self.stages = stages
+        _check_stages(stages)
         self.steps, self.retrain_steps = int(steps), int(retrain_steps)
         self.lr, self.retrain_lr = float(lr), float(retrain_lr)
         self.lamb, self.refine_grid = float(lamb), int(refine_grid)
@@ -181,10 +187,12 @@ class KANRegressor(RegressionOutputs):
         self.output, self.log_weight = output, float(log_weight)
         self.resample_domain = bool(resample_domain)
         self.validation_fraction, self.patience = float(validation_fraction), int(patience)
-        self.symbolic_lib, self.symbolic_points = list(symbolic_lib), int(symbolic_points)
+        self.symbolic_lib, self.symbolic_points = symbolic_lib, int(symbolic_points)
         self.symbolic_steps, self.symbolic_lr = int(symbolic_steps), float(symbolic_lr)
         self.noise_scale, self.threads = float(noise_scale), int(threads)
-        self.grid_schedule = None if grid_schedule is None else _check_schedule(grid_schedule, self.stages)
+        self.grid_schedule = grid_schedule
+        if grid_schedule is not None:
+            _check_schedule(grid_schedule, list(stages))
         self.optimizer, self.rel_tol = check_optimizer(optimizer), float(rel_tol)
 
     # -- fitting ------------------------------------------------------------
@@ -275,6 +283,17 @@ class KANRegressor(RegressionOutputs):
         self.stage_seconds_["symbolic"] = seconds
         trainer.boundary("symbolic", trainer.step, model=sym,
                          losses=(problem.train_loss(sym), problem.validation_loss(sym)))
+
+    def fit_report(self) -> FitReport:
+        """Training outcome, the symbolic formula (its density too) and the grid path (each grid's density)."""
+        report = replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_,
+                         stages=self.stages_, symbolic=self.symbolic_)
+        if self.symbolic_ is not None:
+            report = replace(report, symbolic_density=self.symbolic_density)
+        if self.grid_path_ is not None:
+            report = replace(report, grid_path=[{**g, "density": partial(self.density_at_grid, grid=g["grid"])}
+                                                for g in self.grid_path_])
+        return report
 
     def density_at_grid(self, X: Any, grid: int) -> np.ndarray:
         """The density at X, shape (N,), of the network as it was after training on ``grid``.

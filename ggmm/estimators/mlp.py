@@ -12,6 +12,7 @@ rate and activation are tuned by the pipeline like every other family's hyperpar
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import pykan_sandbox
 from ._regression import RegressionOutputs, Target
 from ._training import check_optimizer, state_copier, train_stage
+from .base import EstimatorTags, FitReport
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
 
@@ -69,6 +71,9 @@ class MLPRegressor(RegressionOutputs):
         ``{"train": StageOutcome.record()}``: best step, steps taken, limit, why it stopped.
     """
 
+    tags = EstimatorTags(kind="regressor", progress=True, snapshots="regression", budget=("steps",),
+                         scaling="width", neural=True)
+
     def __init__(self, hidden: Sequence[int] = (12, 12), steps: int = 3000, lr: float = 0.01,
                  activation: str = "tanh", domain_points: float = 0.5, domain_margin: float = 0.25,
                  resample_domain: bool = True, output: str = "exp", log_weight: float = 0.1,
@@ -79,8 +84,8 @@ class MLPRegressor(RegressionOutputs):
                              f"but got {activation!r}.")
         if output not in ("exp", "linear"):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
-        self.hidden = [int(h) for h in hidden]
-        if not self.hidden or min(self.hidden) < 1:
+        self.hidden = hidden
+        if not list(hidden) or min(hidden) < 1:
             raise ValueError(f"The parameter 'hidden' must be a non-empty list of positive widths, "
                              f"but got {hidden!r}.")
         self.steps, self.lr, self.activation = int(steps), float(lr), activation
@@ -150,3 +155,6 @@ class MLPRegressor(RegressionOutputs):
         self.n_steps_ = outcome.steps
         self.n_parameters_ = int(sum(p.numel() for p in model.parameters()))
         return self
+
+    def fit_report(self) -> FitReport:
+        return replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_, stages=self.stages_)
