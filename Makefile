@@ -14,7 +14,7 @@ help:
 	@echo "make setup    create .venv and install everything needed to build and test"
 	@echo "make data     run the experiments (PROFILE=full|quick, EXECUTOR=local|dask) and export the report's data"
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
-	@echo "make schemas  write the JSON Schemas of the export documents to out/schemas/"
+	@echo "make schemas  write the JSON Schemas of the export documents and of the experiment config to out/schemas/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
 	@echo "make lint     ruff and the import contracts (lint-imports)"
 	@echo "make test     the checks (make lint), then the default test suite"
@@ -38,6 +38,7 @@ figures:
 
 schemas:
 	$(PY) -m ggmm_build.documents.models out/schemas
+	$(PY) -m ggmm_build.config out/schemas
 
 site:
 	$(PY) -m ggmm_build.site all
