@@ -673,7 +673,8 @@ def _profile(config: ConfigFile, name: str) -> Profile:
     if p.scaling_cost is not None:
         c = p.scaling_cost
         cost = ScalingCost(list(c.methods), list(c.dims), c.dim_samples, c.sample_dim, list(c.sample_sizes),
-                           float(c.p), c.n_components, c.mixture_seed, list(c.seeds), c.n_test, dict(c.limits))
+                           float(c.p), c.n_components, c.mixture_seed, list(c.seeds), c.n_test,
+                           {str(k): v for k, v in c.limits.items()})
     comparisons = [Comparison(c.name, c.a, c.b, c.metric, c.label.model_dump(), c.role) for c in config.comparisons]
     return Profile(
         name=name,
