@@ -433,7 +433,7 @@ class ProfileSection(Section):
     methods: Names
     preset_samples: Annotated[int, Field(ge=1)] = 200
     em_history: list[Pair] = []
-    recovered: list[str] = []
+    recovered: Annotated[list[str], AfterValidator(lambda v: _distinct_names(v) if v else v)] = []
     training: list[Pair] = []
     original: Pair | None = None
     readback: ReadbackSection | None = None
@@ -455,7 +455,6 @@ class ProfileSection(Section):
             if PRESETS[dataset].mixture.n_features != 2:
                 raise _Problem(f"training[{i}]", f"training-progress runs need a 2-D dataset, {dataset!r} is not")
         if self.recovered:
-            _distinct_names(self.recovered)
             for name in self.recovered:
                 _known(name, "recovered", self.datasets, "evaluated dataset")
         if self.original is not None:

@@ -95,6 +95,8 @@ def test_every_shipped_profile_is_valid_and_defaults_apply(tmp_path: Path) -> No
         (("n_validation = 200", "n_validation = 5"), "profiles.p.n_validation", "must be >= 10, got 5"),
         (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003] }"), "methods.mlp.tune.lr", "at least 2 candidate"),
         (('family = "MLP"', 'family = "mlp"'), "methods.mlp.family", "must be one of KAN, MLP, classical"),
+        (("grid_resolution = 20", 'grid_resolution = 20\nrecovered = ["original", "original"]'),
+         "profiles.p.recovered", "lists a name twice"),
         # cross references
         (('methods = ["em", "mlp"]', 'methods = ["em", "kan"]'), "profiles.p.methods", "unknown method 'kan'"),
         (("grid_resolution = 20", "grid_resolution = 20\noverrides = { mlp = { width = 3 } }"),
