@@ -16,7 +16,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -273,8 +273,9 @@ class PageData:
     y_fit: np.ndarray | None = None
     y_val: np.ndarray | None = None
     scale: float = 1.0
-    tail_center: np.ndarray | None = None
-    tail_scale: np.ndarray | None = None
+    # the density task's tail component (empty for regression)
+    tail_center: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    tail_scale: np.ndarray = field(default_factory=lambda: np.zeros(0))
     eps: float = 0.0
 
 
@@ -401,10 +402,8 @@ def train_page_run(settings: dict, *, total: int | None = None, prune_at: int | 
                     if settings["task"] == "regression":
                         return float(np.sqrt(np.mean((np.maximum(f, 0) - data.y_val) ** 2)))
                     log_z = _logsumexp(model(quad)[:, 0].numpy()) - math.log(len(quad)) + data.log_volume
-                tail_center, tail_scale = data.tail_center, data.tail_scale
-                assert tail_center is not None and tail_scale is not None  # set for the density task
-                z = np.abs(data.x_val - tail_center) / tail_scale
-                lt = -np.sum(z + np.log(2 * tail_scale), axis=1)
+                z = np.abs(data.x_val - data.tail_center) / data.tail_scale
+                lt = -np.sum(z + np.log(2 * data.tail_scale), axis=1)
                 lq = np.logaddexp(math.log1p(-data.eps) + f - log_z, math.log(data.eps) + lt)
                 return float(-np.mean(lq))
 
