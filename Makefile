@@ -8,15 +8,16 @@ PROFILE ?= full
 EXECUTOR ?= local
 ARGS   ?=
 
-.PHONY: setup data figures schemas site test test-all bench pdf slides serve audit clean lint lint-js help
+.PHONY: setup data figures schemas site test test-all bench pdf slides serve audit clean lint lint-js typecheck help
 
 help:
 	@echo "make setup    create .venv and install everything needed to build and test"
 	@echo "make data     run the experiments (PROFILE=full|quick, EXECUTOR=local|dask) and export the report's data"
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
-	@echo "make schemas  write the JSON Schemas of the export documents to out/schemas/"
+	@echo "make schemas  write the JSON Schemas of the export documents and of the experiment config to out/schemas/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
-	@echo "make lint     ruff and the import contracts (lint-imports)"
+	@echo "make lint     ruff, the import contracts (lint-imports), mypy (make typecheck) and ESLint"
+	@echo "make typecheck mypy: strict on ggmm, the untyped-definitions check on build/ (pyproject.toml)"
 	@echo "make test     the checks (make lint), then the default test suite"
 	@echo "make test-all the default suite plus the slow tests (a cold quick-profile build, every print branch)"
 	@echo "make bench    print the benchmarks (ratios measured in one run)"
@@ -38,6 +39,7 @@ figures:
 
 schemas:
 	$(PY) -m ggmm_build.documents.models out/schemas
+	$(PY) -m ggmm_build.config out/schemas
 
 site:
 	$(PY) -m ggmm_build.site all
@@ -65,8 +67,14 @@ test-all: lint
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	@$(MAKE) --no-print-directory typecheck
 	@if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint assets/js tests/js; \
 	else echo "lint: ESLint is not installed (make setup installs it with npm); JavaScript not linted"; fi
+
+# mypy sees build/ as the package it installs as (ggmm_build) through a link in its cache folder
+typecheck:
+	@mkdir -p .mypy_cache/packages && ln -sfn ../../build .mypy_cache/packages/ggmm_build
+	$(VENV)/bin/mypy
 
 # ESLint alone, installing the dev tools from package-lock.json first
 lint-js:

@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -337,13 +338,13 @@ class SourceTree:
         if kind not in kinds or kinds[kind] not in functions:
             return set(self.dependencies(RUNNER))
         bindings: dict[str, tuple[str, str | None]] = {}  # local name -> (module, name taken from it or None)
-        for node in syntax.body:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
+        for statement in syntax.body:
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
                     local = alias.asname or alias.name.split(".")[0]
                     bindings[local] = (alias.name if alias.asname else local, None)
-            elif isinstance(node, ast.ImportFrom) and (source := self._absolute(RUNNER, node)):
-                bindings.update({alias.asname or alias.name: (source, alias.name) for alias in node.names})
+            elif isinstance(statement, ast.ImportFrom) and (source := self._absolute(RUNNER, statement)):
+                bindings.update({alias.asname or alias.name: (source, alias.name) for alias in statement.names})
         used: set[str] = set()
         todo: list[ast.AST] = [functions[kinds[kind]]]
         skip = ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef
@@ -361,7 +362,7 @@ class SourceTree:
         return used
 
     def _uses(self, node: ast.AST, bindings: dict[str, tuple[str, str | None]],
-              functions: dict[str, ast.AST], todo: list[ast.AST]) -> set[str]:
+              functions: Mapping[str, ast.AST], todo: list[ast.AST]) -> set[str]:
         """The project modules ``node`` of the runner uses; the runner functions it names go on ``todo``."""
         used: set[str] = set()
         bases = {id(sub.value) for sub in ast.walk(node)
@@ -386,16 +387,29 @@ class SourceTree:
         return used
 
 
+def _kinds_literal(node: ast.AST) -> ast.Dict | None:
+    """The dict of a ``KINDS = {...}`` (or ``KINDS: ... = {...}``) statement; None for any other node."""
+    target: ast.expr
+    value: ast.expr | None
+    if isinstance(node, ast.AnnAssign):
+        target, value = node.target, node.value
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    else:
+        return None
+    if isinstance(target, ast.Name) and target.id == "KINDS" and isinstance(value, ast.Dict):
+        return value
+    return None
+
+
 def _is_kinds_table(node: ast.AST) -> bool:
-    target = node.target if isinstance(node, ast.AnnAssign) else (
-        node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
-    return isinstance(target, ast.Name) and target.id == "KINDS" and isinstance(node.value, ast.Dict)
+    return _kinds_literal(node) is not None
 
 
 def _kinds_table(syntax: ast.Module) -> dict[str, str]:
     """The runner's ``KINDS = {"kind": function, ...}`` as names, or {} when it is not such a literal."""
     for node in syntax.body:
-        if _is_kinds_table(node):
-            return {k.value: v.id for k, v in zip(node.value.keys, node.value.values, strict=True)
+        if (table := _kinds_literal(node)) is not None:
+            return {k.value: v.id for k, v in zip(table.keys, table.values, strict=True)
                     if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Name)}
     return {}

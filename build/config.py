@@ -1,21 +1,31 @@
 """Read and check the experiment config before anything is trained.
 
-Every problem stops the build with a :class:`ConfigError` naming the file, the key
-and what is wrong.
+The config file (``build/experiments.toml``) is described by typed models (pydantic, strict
+as the export documents in :mod:`ggmm_build.documents` are): :class:`ConfigFile` and its
+sections. Every problem stops the build with a :class:`ConfigError` naming the file, the
+field's path (``profiles.full.overrides.kan-small.lr``) and what is wrong.
+:func:`load_config` resolves one profile into the plain records the pipeline uses
+(:class:`Profile`, :class:`Method`, ...); :func:`config_schema` gives the file's JSON Schema
+(``python -m ggmm_build.config OUT_DIR``, run by ``make schemas``).
 """
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import itertools
+import json
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 import ggmm.estimators as estimators
 from ggmm import PRESETS
-from ggmm.checking import Checker
 
 DEFAULT_CONFIG = Path(__file__).with_name("experiments.toml")
 FAMILIES = ("KAN", "MLP", "classical")
@@ -29,18 +39,17 @@ ROLES = ("primary", "secondary")
 CORRECTION_FAMILIES = ("all", "comparison")
 #: Constructor arguments the pipeline fills in from the dataset, never from the config.
 DERIVED_PARAMS = ("n_components",)
-_PROFILE_KEYS = {"seeds", "n_train", "n_test", "grid_resolution", "grid_resolution_3d", "workers", "datasets",
-                 "methods", "preset_samples", "em_history", "recovered", "training", "overrides", "tuning_seeds",
-                 "n_validation", "readback", "original", "scaling_law", "scaling_cost"}
-_LAW_KEYS = {"dataset", "kan", "mlp", "grids", "mlp_widths", "seeds", "n_train", "n_test"}
-_COST_KEYS = {"methods", "dims", "dim_samples", "sample_dim", "sample_sizes", "p", "n_components", "mixture_seed",
-              "seeds", "n_test", "limits"}
 #: The amounts of work a cost-study limit may bound (see ``BaseEstimator.fit_work``).
 WORK_MEASURES = ("quadrature_nodes", "kernel_evaluations")
 
 
 class ConfigError(ValueError):
     """A malformed experiment config."""
+
+
+# ---------------------------------------------------------------------------
+# The resolved records the pipeline uses
+# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -182,297 +191,538 @@ class Profile:
         return self.method_table[name]
 
 
-def _check_params(c: Checker, estimator: str, params: dict[str, Any], key: str) -> None:
+# ---------------------------------------------------------------------------
+# The file's models
+# ---------------------------------------------------------------------------
+
+
+class _Problem(ValueError):
+    """A problem found by a validator, at ``path`` below the model that raised it ("" for the model itself)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}" if path else problem)
+        self.path, self.problem = path, problem
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class Section(BaseModel):
+    """A table of the config: strict types (booleans are not numbers), finite numbers, no unknown keys."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+def _seeds(values: list[int]) -> list[int]:
+    if not values:
+        raise ValueError("expected a non-empty list of integers, got []")
+    if len(set(values)) != len(values):
+        raise ValueError(f"lists a seed twice: {values}")
+    return values
+
+
+def _increasing(minimum_count: int) -> AfterValidator:
+    def check(values: list[int]) -> list[int]:
+        if len(values) < minimum_count:
+            raise ValueError(f"expected a list of at least {minimum_count} integers, got {values!r}")
+        if any(b <= a for a, b in itertools.pairwise(values)):
+            raise ValueError(f"expected strictly increasing values, got {values}")
+        return values
+
+    return AfterValidator(check)
+
+
+def _distinct_names(values: list[str]) -> list[str]:
+    if not values:
+        raise ValueError("expected a non-empty list of names, got []")
+    if len(set(values)) != len(values):
+        raise ValueError(f"lists a name twice: {values}")
+    return values
+
+
+def _datasets(values: list[str]) -> list[str]:
+    for name in values:
+        _known(name, "", list(PRESETS), "dataset")
+    return values
+
+
+def _known(name: str, path: str, allowed: list[str], what: str) -> None:
+    if name not in allowed:
+        raise _Problem(path, f"unknown {what} {name!r}; known: {', '.join(allowed)}")
+
+
+def _one_of(value: Any, path: str, allowed: list[str] | tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise _Problem(path, f"must be one of {', '.join(map(str, allowed))}, got {value!r}")
+
+
+#: A list of distinct data seeds (integers >= 0), at least one.
+Seeds = Annotated[list[Annotated[int, Field(ge=0)]], AfterValidator(_seeds)]
+#: A sample count: at least 10.
+Samples = Annotated[int, Field(ge=10)]
+#: A non-empty list of distinct names (datasets or methods, checked against their tables).
+Names = Annotated[list[str], AfterValidator(_distinct_names)]
+#: A non-empty list of distinct dataset presets (``ggmm.PRESETS``).
+Datasets = Annotated[Names, AfterValidator(_datasets)]
+#: A ``[name, name]`` pair.
+Pair = Annotated[list[str], Field(min_length=2, max_length=2)]
+
+
+class Bilingual(Section):
+    """A text in both languages, neither empty."""
+
+    en: Annotated[str, Field(min_length=1)]
+    zh: Annotated[str, Field(min_length=1)]
+
+
+def _check_params(estimator: str, params: dict[str, Any], key: str) -> None:
     cls = getattr(estimators, estimator)
     signature = inspect.signature(cls.__init__)
     accepted = set(signature.parameters) - {"self"}
     has_kwargs = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
     for name in params:
         if name in DERIVED_PARAMS:
-            c.fail(f"{key}.{name}", "is set by the pipeline from the dataset; remove it")
+            raise _Problem(_join(key, name), "is set by the pipeline from the dataset; remove it")
         if name not in accepted and not has_kwargs:
-            c.fail(f"{key}.{name}", f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}")
+            raise _Problem(_join(key, name),
+                           f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}")
 
 
-def _method(c: Checker, name: str, raw: Any, candidates: int) -> Method:
-    key = f"methods.{name}"
-    raw = c.table(raw, key)
-    estimator = c.get(raw, "estimator", key, str)
-    if not hasattr(estimators, estimator):
-        known = ", ".join(n for n in estimators.__all__ if n[0].isupper() and n.endswith(("Estimator", "KAN",
-                                                                                         "Baseline", "Regressor")))
-        c.fail(f"{key}.estimator", f"unknown estimator {estimator!r}; known: {known}")
-    family = c.one_of(c.get(raw, "family", key, str), f"{key}.family", FAMILIES)
-    label = c.bilingual(raw, "label", key)
-    params = c.table(raw.get("params", {}), f"{key}.params")
-    _check_params(c, estimator, params, f"{key}.params")
-    tune = c.table(raw.get("tune", {}), f"{key}.tune")
-    _check_params(c, estimator, tune, f"{key}.tune")
-    for param, values in tune.items():
-        if not isinstance(values, list) or len(values) < 2:
-            c.fail(f"{key}.tune.{param}", f"expected a list of at least 2 candidate values, got {values!r}")
-        if param in params:
-            c.fail(f"{key}.tune.{param}", "is also fixed in params; keep it in one place")
-    unknown = set(raw) - {"estimator", "family", "label", "params", "tune"}
-    if unknown:
-        c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    method = Method(name, estimator, family, dict(label), dict(params), {k: list(v) for k, v in tune.items()})
-    if len(method.candidates()) > candidates:
-        c.fail(f"{key}.tune", f"{len(method.candidates())} candidate settings exceed the tuning budget of "
-                              f"{candidates} (tuning.candidates)")
-    return method
+def _estimator(name: str) -> str:
+    if not hasattr(estimators, name):
+        known = ", ".join(n for n in estimators.__all__
+                          if n[0].isupper() and n.endswith(("Estimator", "KAN", "Baseline", "Regressor")))
+        raise ValueError(f"unknown estimator {name!r}; known: {known}")
+    return name
 
 
-def _comparisons(c: Checker, raw: Any, methods: dict[str, Method]) -> list[Comparison]:
-    out = []
-    for i, entry in enumerate(raw if isinstance(raw, list) else c.fail("comparisons", "expected a list")):
-        key = f"comparisons[{i}]"
-        entry = c.table(entry, key)
-        name = c.get(entry, "name", key, str)
-        a, b = (c.one_of(c.get(entry, side, key, str), f"{key}.{side}", list(methods)) for side in ("a", "b"))
-        metric = c.one_of(c.get(entry, "metric", key, str), f"{key}.metric", METRICS)
-        if metric == "nll" and not (methods[a].normalized and methods[b].normalized):
-            c.fail(f"{key}.metric", f"nll needs two density estimators; {a!r} or {b!r} is a regressor")
-        role = c.one_of(entry.get("role", "primary"), f"{key}.role", ROLES)
-        out.append(Comparison(name, a, b, metric, c.bilingual(entry, "label", key), role))
-    if len({x.name for x in out}) != len(out):
-        c.fail("comparisons", "two comparisons share a name")
-    return out
+def _candidates(values: list[Any]) -> list[Any]:
+    if len(values) < 2:
+        raise ValueError(f"expected a list of at least 2 candidate values, got {values!r}")
+    return values
 
 
-def _correction(c: Checker, raw: Any) -> Correction:
-    key = "comparisons_correction"
-    raw = c.table(raw, key)
-    unknown = set(raw) - {"method", "family"}
-    if unknown:
-        c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    method = c.one_of(raw.get("method", "holm"), f"{key}.method", ("holm",))
-    family = c.one_of(raw.get("family", "all"), f"{key}.family", CORRECTION_FAMILIES)
-    return Correction(method, family)
+class MethodSection(Section):
+    """``[methods.<name>]``: an estimator of :mod:`ggmm.estimators`, its constructor arguments (``params``)
+    and the candidate values of the hyperparameters tuned (``tune``)."""
+
+    estimator: Annotated[str, AfterValidator(_estimator)]
+    family: Literal["KAN", "MLP", "classical"]
+    label: Bilingual
+    params: dict[str, Any] = {}
+    tune: dict[str, Annotated[list[Any], AfterValidator(_candidates)]] = {}
+
+    @model_validator(mode="after")
+    def _parameters(self) -> MethodSection:
+        _check_params(self.estimator, self.params, "params")
+        _check_params(self.estimator, self.tune, "tune")
+        for param in self.tune:
+            if param in self.params:
+                raise _Problem(f"tune.{param}", "is also fixed in params; keep it in one place")
+        return self
 
 
-def _pairs(c: Checker, value: Any, key: str) -> list[tuple[str, str]]:
-    if not isinstance(value, list) or not all(
-        isinstance(v, list) and len(v) == 2 and all(isinstance(s, str) for s in v) for v in value
-    ):
-        c.fail(key, f"expected a list of [name, name] pairs, got {value!r}")
-    return [(a, b) for a, b in value]
+class ComparisonSection(Section):
+    """``[[comparisons]]``: a pre-declared paired comparison of method ``a`` against ``b``."""
+
+    name: str
+    a: str
+    b: str
+    metric: Literal["nll", "rmse_test", "rmse_grid"]
+    label: Bilingual
+    role: Literal["primary", "secondary"] = "primary"
 
 
-def _seeds(c: Checker, value: Any, key: str) -> list[int]:
-    if not isinstance(value, list) or not value:
-        c.fail(key, f"expected a non-empty list of integers, got {value!r}")
-    seeds = c.integers(value, key, minimum=0)
-    if len(set(seeds)) != len(seeds):
-        c.fail(key, f"lists a seed twice: {seeds}")
-    return list(seeds)
+class CorrectionSection(Section):
+    """``[comparisons_correction]``: Holm's adjustment and how its families are formed."""
+
+    method: Literal["holm"] = "holm"
+    family: Literal["all", "comparison"] = "all"
 
 
-def _readback(c: Checker, raw: Any, key: str, methods: dict[str, Method]) -> Readback:
-    raw = c.table(raw, key)
-    p = c.numbers(c.get(raw, "p", key, list), f"{key}.p")
-    if not p or any(v <= 0 for v in p):
-        c.fail(f"{key}.p", f"expected a non-empty list of positive shapes, got {p}")
-    method = c.one_of(c.get(raw, "method", key, str), f"{key}.method", list(methods))
-    if methods[method].estimator != "KAMixtureKAN":
-        c.fail(f"{key}.method", f"{method!r} is not a KA-structured KAN (KAMixtureKAN)")
-    grids = c.integers(c.get(raw, "grids", key, list), f"{key}.grids", minimum=2)
-    if not grids:
-        c.fail(f"{key}.grids", "expected at least one grid size")
-    return Readback([float(v) for v in p], _seeds(c, c.get(raw, "seeds", key, list), f"{key}.seeds"),
-                    c.integer(c.get(raw, "n_train", key, int), f"{key}.n_train", 10),
-                    c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10), method, list(grids))
+def _rungs(values: list[float]) -> list[float]:
+    if not values or values[-1] != 1.0 or any(not 0 < r <= 1 for r in values) \
+            or any(b <= a for a, b in itertools.pairwise(values)):
+        raise ValueError(f"expected increasing budget fractions in (0, 1] ending at 1, got {values}")
+    return values
 
 
-def _increasing(c: Checker, value: Any, key: str, minimum: int, count: int = 2) -> list[int]:
-    """A list of at least ``count`` strictly increasing integers >= ``minimum``."""
-    if not isinstance(value, list) or len(value) < count:
-        c.fail(key, f"expected a list of at least {count} integers, got {value!r}")
-    values = c.integers(value, key, minimum=minimum)
-    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
-        c.fail(key, f"expected strictly increasing values, got {values}")
-    return list(values)
+class TuningSection(Section):
+    """``[tuning]``: the budget and the successive-halving scheme every tuned method gets."""
+
+    candidates: Annotated[int, Field(ge=1)]
+    rungs: Annotated[list[float], AfterValidator(_rungs)] = [1.0]
+    keep: Annotated[float, Field(gt=0, le=1)] = 1.0
+    extensions: Annotated[int, Field(ge=0)] = 0
 
 
-def _evaluated_seeds(c: Checker, raw: dict[str, Any], key: str, tuning_seeds: list[int]) -> list[int]:
-    """At least two evaluated seeds (an interval needs them), none of them a tuning seed."""
-    seeds = _seeds(c, c.get(raw, "seeds", key, list), f"{key}.seeds")
+class ReadbackSection(Section):
+    """``profiles.<name>.readback``: the KA-structured KAN read back on generated mixtures."""
+
+    p: Annotated[list[Annotated[float, Field(gt=0)]], Field(min_length=1)]
+    seeds: Seeds
+    n_train: Samples
+    n_test: Samples
+    method: str
+    grids: Annotated[list[Annotated[int, Field(ge=2)]], Field(min_length=1)]
+
+
+def _evaluated(seeds: list[int]) -> list[int]:
     if len(seeds) < 2:
-        c.fail(f"{key}.seeds", f"an exponent's interval needs at least 2 seeds, got {seeds}")
-    if set(seeds) & set(tuning_seeds):
-        c.fail(f"{key}.seeds", f"seeds {sorted(set(seeds) & set(tuning_seeds))} are also tuning seeds; "
-                               "tuning must never see evaluated data")
+        raise ValueError(f"an exponent's interval needs at least 2 seeds, got {seeds}")
     return seeds
 
 
-def _scaling_law(c: Checker, raw: Any, key: str, methods: dict[str, Method], tuning_seeds: list[int]) -> ScalingLaw:
-    raw = c.table(raw, key)
-    unknown = set(raw) - _LAW_KEYS
-    if unknown:
-        c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    dataset = c.get(raw, "dataset", key, str)
-    c.names([dataset], f"{key}.dataset", list(PRESETS), "dataset")
-    kan = c.one_of(c.get(raw, "kan", key, str), f"{key}.kan", list(methods))
-    if methods[kan].estimator != "KANRegressor":
-        c.fail(f"{key}.kan", f"{kan!r} is not a KAN regressor (KANRegressor)")
-    if methods[kan].params.get("stages", ["train"]) != ["train"]:
-        c.fail(f"{key}.kan", f"{kan!r} must have stages = [\"train\"]: grid extension replaces refine and retrain")
-    mlp = c.one_of(c.get(raw, "mlp", key, str), f"{key}.mlp", list(methods))
-    if methods[mlp].estimator != "MLPRegressor":
-        c.fail(f"{key}.mlp", f"{mlp!r} is not an MLP regressor (MLPRegressor)")
-    for name, param in ((kan, "grid_schedule"), (kan, "grid"), (mlp, "hidden")):
-        if param in methods[name].tune:
-            c.fail(f"{key}.{'kan' if name == kan else 'mlp'}", f"{name!r} tunes {param!r}, which the scaling law sets")
-    return ScalingLaw(dataset, kan, mlp, _increasing(c, c.get(raw, "grids", key, list), f"{key}.grids", 2),
-                      _increasing(c, c.get(raw, "mlp_widths", key, list), f"{key}.mlp_widths", 1),
-                      _evaluated_seeds(c, raw, key, tuning_seeds),
-                      c.integer(c.get(raw, "n_train", key, int), f"{key}.n_train", 10),
-                      c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10))
+class ScalingLawSection(Section):
+    """``profiles.<name>.scaling_law``: test RMSE against parameter count, KAN and MLP."""
+
+    dataset: str
+    kan: str
+    mlp: str
+    grids: Annotated[list[Annotated[int, Field(ge=2)]], _increasing(2)]
+    mlp_widths: Annotated[list[Annotated[int, Field(ge=1)]], _increasing(2)]
+    seeds: Annotated[Seeds, AfterValidator(_evaluated)]
+    n_train: Samples
+    n_test: Samples
+
+    @model_validator(mode="after")
+    def _dataset(self) -> ScalingLawSection:
+        _known(self.dataset, "dataset", list(PRESETS), "dataset")
+        return self
 
 
-def _scaling_cost(c: Checker, raw: Any, key: str, methods: dict[str, Method], tuning_seeds: list[int]) -> ScalingCost:
-    raw = c.table(raw, key)
-    unknown = set(raw) - _COST_KEYS
-    if unknown:
-        c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    names = c.names(c.get(raw, "methods", key, list), f"{key}.methods", list(methods), "method")
-    dims = _increasing(c, c.get(raw, "dims", key, list), f"{key}.dims", 1)
-    sizes = _increasing(c, c.get(raw, "sample_sizes", key, list), f"{key}.sample_sizes", 10, count=1)
-    dim_samples = c.integer(c.get(raw, "dim_samples", key, int), f"{key}.dim_samples", 10)
-    sample_dim = c.integer(c.get(raw, "sample_dim", key, int), f"{key}.sample_dim", 1)
-    if sample_dim not in dims:
-        c.fail(f"{key}.sample_dim", f"must be one of dims {dims}, got {sample_dim}")
-    if len(set(sizes) | {dim_samples}) < 2:
-        c.fail(f"{key}.sample_sizes", "the sample-size sweep needs at least 2 sizes (with dim_samples)")
-    p = c.number(raw, "p", key)
-    if not p > 0:  # type: ignore[operator]
-        c.fail(f"{key}.p", f"must be > 0, got {p}")
-    limits = c.table(c.get(raw, "limits", key, dict), f"{key}.limits")
-    for measure, value in limits.items():
-        c.one_of(measure, f"{key}.limits", WORK_MEASURES)
-        c.integer(value, f"{key}.limits.{measure}", 1)
-    return ScalingCost(names, dims, dim_samples, sample_dim, sizes, float(p),  # type: ignore[arg-type]
-                       c.integer(c.get(raw, "n_components", key, int), f"{key}.n_components", 1),
-                       c.integer(c.get(raw, "mixture_seed", key, int), f"{key}.mixture_seed", 0),
-                       _evaluated_seeds(c, raw, key, tuning_seeds),
-                       c.integer(c.get(raw, "n_test", key, int), f"{key}.n_test", 10), dict(limits))
+class ScalingCostSection(Section):
+    """``profiles.<name>.scaling_cost``: fit cost and accuracy against the dimension and the sample size."""
+
+    methods: Names
+    dims: Annotated[list[Annotated[int, Field(ge=1)]], _increasing(2)]
+    dim_samples: Samples
+    sample_dim: Annotated[int, Field(ge=1)]
+    sample_sizes: Annotated[list[Annotated[int, Field(ge=10)]], _increasing(1)]
+    p: Annotated[float, Field(gt=0)]
+    n_components: Annotated[int, Field(ge=1)]
+    mixture_seed: Annotated[int, Field(ge=0)]
+    seeds: Annotated[Seeds, AfterValidator(_evaluated)]
+    n_test: Samples
+    limits: dict[Literal["quadrature_nodes", "kernel_evaluations"], Annotated[int, Field(ge=1)]]
+
+    @model_validator(mode="after")
+    def _sweeps(self) -> ScalingCostSection:
+        if self.sample_dim not in self.dims:
+            raise _Problem("sample_dim", f"must be one of dims {self.dims}, got {self.sample_dim}")
+        if len(set(self.sample_sizes) | {self.dim_samples}) < 2:
+            raise _Problem("sample_sizes", "the sample-size sweep needs at least 2 sizes (with dim_samples)")
+        return self
 
 
-def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
-    """Read ``path`` and return the checked ``profile``.
+class ProfileSection(Section):
+    """``[profiles.<name>]``: one version of every experiment (``full`` is published, ``quick`` tests it)."""
+
+    seeds: Seeds
+    tuning_seeds: Seeds
+    n_train: Samples
+    n_test: Samples
+    n_validation: Samples
+    grid_resolution: Annotated[int, Field(ge=5)]
+    grid_resolution_3d: Annotated[int, Field(ge=3)] = 15
+    workers: Annotated[int, Field(ge=1)] = 1
+    datasets: Datasets
+    methods: Names
+    preset_samples: Annotated[int, Field(ge=1)] = 200
+    em_history: list[Pair] = []
+    recovered: Annotated[list[str], AfterValidator(lambda v: _distinct_names(v) if v else v)] = []
+    training: list[Pair] = []
+    original: Pair | None = None
+    readback: ReadbackSection | None = None
+    overrides: dict[str, dict[str, Any]] = {}
+    scaling_law: ScalingLawSection | None = None
+    scaling_cost: ScalingCostSection | None = None
+
+    @model_validator(mode="after")
+    def _own_fields(self) -> ProfileSection:
+        both = sorted(set(self.tuning_seeds) & set(self.seeds))
+        if both:
+            raise _Problem("tuning_seeds", f"seeds {both} are also evaluated; tuning must never see evaluated data")
+        presets = list(PRESETS)
+        for i, (dataset, init) in enumerate(self.em_history):
+            _known(dataset, f"em_history[{i}]", presets, "dataset")
+            _one_of(init, f"em_history[{i}]", EM_INITS)
+        for i, (dataset, _) in enumerate(self.training):
+            _known(dataset, f"training[{i}]", presets, "dataset")
+            if PRESETS[dataset].mixture.n_features != 2:
+                raise _Problem(f"training[{i}]", f"training-progress runs need a 2-D dataset, {dataset!r} is not")
+        if self.recovered:
+            for name in self.recovered:
+                _known(name, "recovered", self.datasets, "evaluated dataset")
+        if self.original is not None:
+            _known(self.original[0], "original", presets, "dataset")
+        for name, seeds in (("scaling_law", self.scaling_law and self.scaling_law.seeds),
+                            ("scaling_cost", self.scaling_cost and self.scaling_cost.seeds)):
+            shared = sorted(set(seeds or []) & set(self.tuning_seeds))
+            if shared:
+                raise _Problem(f"{name}.seeds", f"seeds {shared} are also tuning seeds; "
+                                                "tuning must never see evaluated data")
+        return self
+
+
+class ConfigFile(Section):
+    """The experiment config (``build/experiments.toml``): the tuning protocol, the methods, the
+    pre-declared comparisons and the profiles."""
+
+    tuning: TuningSection
+    comparisons_correction: CorrectionSection = CorrectionSection()
+    comparisons: list[ComparisonSection] = []
+    methods: dict[str, MethodSection]
+    profiles: dict[str, ProfileSection]
+
+    @model_validator(mode="after")
+    def _references(self) -> ConfigFile:
+        """What one table says about another: method names, budgets, estimators a role needs."""
+        table = self.methods
+        names = list(table)
+        for name, m in table.items():
+            count = len(_method(name, m).candidates())
+            if count > self.tuning.candidates:
+                raise _Problem(f"methods.{name}.tune", f"{count} candidate settings exceed the tuning budget of "
+                                                       f"{self.tuning.candidates} (tuning.candidates)")
+        for i, c in enumerate(self.comparisons):
+            _one_of(c.a, f"comparisons[{i}].a", names)
+            _one_of(c.b, f"comparisons[{i}].b", names)
+            if c.metric == "nll" and not (_method(c.a, table[c.a]).normalized
+                                          and _method(c.b, table[c.b]).normalized):
+                raise _Problem(f"comparisons[{i}].metric",
+                               f"nll needs two density estimators; {c.a!r} or {c.b!r} is a regressor")
+        if len({c.name for c in self.comparisons}) != len(self.comparisons):
+            raise _Problem("comparisons", "two comparisons share a name")
+        for profile, p in self.profiles.items():
+            self._profile_references(f"profiles.{profile}", p)
+        return self
+
+    def _profile_references(self, key: str, p: ProfileSection) -> None:
+        table, names = self.methods, list(self.methods)
+        for name in p.methods:
+            _known(name, f"{key}.methods", names, "method")
+        for name, values in p.overrides.items():
+            _known(name, f"{key}.overrides.{name}", names, "method")
+            _check_params(table[name].estimator, values, f"{key}.overrides.{name}")
+        resolved = _resolved_methods(self, p)
+        for i, (_, method) in enumerate(p.training):
+            _known(method, f"{key}.training[{i}]", names, "method")
+            if table[method].family == "classical":
+                raise _Problem(f"{key}.training[{i}]", f"{method!r} is not a neural method and has no training steps")
+        if p.recovered:
+            for needed in ("ka-kan", "em-kmeans"):
+                if needed not in p.methods:
+                    raise _Problem(f"{key}.recovered",
+                                   f"the read-back compares ka-kan with em-kmeans; {needed!r} is not run")
+        if p.original is not None:
+            _known(p.original[1], f"{key}.original", names, "method")
+            if table[p.original[1]].estimator != "KANRegressor":
+                raise _Problem(f"{key}.original",
+                               f"the original coursework's method is a KANRegressor, {p.original[1]!r} is not")
+        if p.readback is not None:
+            _one_of(p.readback.method, f"{key}.readback.method", names)
+            if table[p.readback.method].estimator != "KAMixtureKAN":
+                raise _Problem(f"{key}.readback.method",
+                               f"{p.readback.method!r} is not a KA-structured KAN (KAMixtureKAN)")
+        law = p.scaling_law
+        if law is not None:
+            at = f"{key}.scaling_law"
+            _one_of(law.kan, f"{at}.kan", names)
+            kan = resolved[law.kan]
+            if kan.estimator != "KANRegressor":
+                raise _Problem(f"{at}.kan", f"{law.kan!r} is not a KAN regressor (KANRegressor)")
+            if kan.params.get("stages", ["train"]) != ["train"]:
+                raise _Problem(f"{at}.kan", f"{law.kan!r} must have stages = [\"train\"]: "
+                                            "grid extension replaces refine and retrain")
+            _one_of(law.mlp, f"{at}.mlp", names)
+            if resolved[law.mlp].estimator != "MLPRegressor":
+                raise _Problem(f"{at}.mlp", f"{law.mlp!r} is not an MLP regressor (MLPRegressor)")
+            for side, name, param in (("kan", law.kan, "grid_schedule"), ("kan", law.kan, "grid"),
+                                      ("mlp", law.mlp, "hidden")):
+                if param in resolved[name].tune:
+                    raise _Problem(f"{at}.{side}", f"{name!r} tunes {param!r}, which the scaling law sets")
+        if p.scaling_cost is not None:
+            for name in p.scaling_cost.methods:
+                _known(name, f"{key}.scaling_cost.methods", names, "method")
+
+
+def _method(name: str, m: MethodSection) -> Method:
+    return Method(name, m.estimator, m.family, m.label.model_dump(), dict(m.params),
+                  {k: list(v) for k, v in m.tune.items()})
+
+
+def _resolved_methods(config: ConfigFile, p: ProfileSection) -> dict[str, Method]:
+    """Every method with the profile's overrides applied (an overridden parameter is no longer tuned)."""
+    resolved = {name: _method(name, m) for name, m in config.methods.items()}
+    for name, values in p.overrides.items():
+        m = resolved[name]
+        tune = {k: v for k, v in m.tune.items() if k not in values}
+        resolved[name] = Method(m.name, m.estimator, m.family, m.label, {**m.params, **values}, tune)
+    return resolved
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if part != "[key]":  # pydantic's marker for a bad key of a table: the key itself follows or precedes
+            path = _join(path, part)
+    return path
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_KINDS = {"int_type": "an integer", "float_type": "a number", "string_type": "a string", "list_type": "an array",
+          "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
+          "bool_type": "a boolean"}
+
+
+def _problem(error: ErrorDetails) -> tuple[str, str]:
+    """A pydantic error as (path, problem), worded as the rest of the build words them."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    path = _where(error["loc"])
+    if kind == "value_error" and isinstance(ctx.get("error"), _Problem):
+        cause: _Problem = ctx["error"]
+        return _join(path, cause.path) if cause.path else path, cause.problem
+    if kind in _KINDS:
+        got = "a boolean" if isinstance(value, bool) else f"{type(value).__name__} {_short(value)}"
+        return path, f"expected {_KINDS[kind]}, got {got}"
+    problems = {
+        "missing": "missing",
+        "extra_forbidden": "unknown key",
+        "greater_than_equal": f"must be >= {ctx.get('ge')}, got {_short(value)}",
+        "greater_than": f"must be > {ctx.get('gt')}, got {_short(value)}",
+        "less_than_equal": f"must be <= {ctx.get('le')}, got {_short(value)}",
+        "finite_number": f"must be finite, got {value}",
+        "string_too_short": "is empty",
+        "too_short": f"expected at least {ctx.get('min_length')} entries, got {_short(value)}",
+        "too_long": f"expected at most {ctx.get('max_length')} entries, got {_short(value)}",
+        "literal_error": f"must be one of {str(ctx.get('expected', '')).replace(chr(39), '').replace(' or ', ', ')}, "
+                         f"got {_short(value)}",
+    }
+    if kind in problems:
+        return path, problems[kind]
+    if kind == "value_error":
+        return path, str(ctx.get("error", error["msg"]))
+    return path, error["msg"]
+
+
+def read_config(path: Path | str = DEFAULT_CONFIG) -> ConfigFile:
+    """Read and validate the whole config file at ``path``.
 
     Raises
     ------
     ConfigError
-        On any malformed entry, naming the file, the key and the problem.
+        On any malformed entry, one line per problem, each naming the file and the field's path.
     """
     path = Path(path)
-    c = Checker(f"{path}: ", ConfigError)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: the config file does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    tuning = c.table(c.get(raw, "tuning", "", dict), "tuning")
-    candidates = c.integer(c.get(tuning, "candidates", "tuning", int), "tuning.candidates", 1)
-    rungs = c.numbers(tuning.get("rungs", [1.0]), "tuning.rungs")
-    if not rungs or rungs[-1] != 1.0 or any(not 0 < r <= 1 for r in rungs) \
-            or any(b <= a for a, b in zip(rungs, rungs[1:], strict=False)):
-        c.fail("tuning.rungs", f"expected increasing budget fractions in (0, 1] ending at 1, got {rungs}")
-    keep = c.number(tuning, "keep", "tuning") if "keep" in tuning else 1.0
-    if not 0 < keep <= 1:
-        c.fail("tuning.keep", f"expected a share in (0, 1], got {keep}")
-    extensions = c.integer(tuning.get("extensions", 0), "tuning.extensions", 0)
-    methods_raw = c.table(c.get(raw, "methods", "", dict), "methods")
-    method_table = {name: _method(c, name, entry, candidates) for name, entry in methods_raw.items()}
-    comparisons = _comparisons(c, raw.get("comparisons", []), method_table)
-    correction = _correction(c, raw.get("comparisons_correction", {}))
-    profiles = c.table(c.get(raw, "profiles", "", dict), "profiles")
-    if profile not in profiles:
-        c.fail("profiles", f"no profile {profile!r}; known: {', '.join(profiles)}")
-    key = f"profiles.{profile}"
-    p = c.table(profiles[profile], key)
-    unknown = set(p) - _PROFILE_KEYS
-    if unknown:
-        c.fail(key, f"unknown key(s) {sorted(unknown)}")
-    seeds = _seeds(c, c.get(p, "seeds", key, list), f"{key}.seeds")
-    tuning_seeds = _seeds(c, c.get(p, "tuning_seeds", key, list), f"{key}.tuning_seeds")
-    if set(tuning_seeds) & set(seeds):
-        c.fail(f"{key}.tuning_seeds", f"seeds {sorted(set(tuning_seeds) & set(seeds))} are also evaluated; "
-                                      "tuning must never see evaluated data")
-    presets = list(PRESETS)
-    datasets = c.names(c.get(p, "datasets", key, list), f"{key}.datasets", presets, "dataset")
-    methods = c.names(c.get(p, "methods", key, list), f"{key}.methods", list(method_table), "method")
+    try:
+        return ConfigFile.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_url=False):
+            where, problem = _problem(error)
+            lines.append(f"{path}: {where or '(file)'}: {problem}")
+        raise ConfigError("\n".join(dict.fromkeys(lines))) from None
 
-    overrides = c.table(p.get("overrides", {}), f"{key}.overrides")
-    resolved = dict(method_table)
-    for name, values in overrides.items():
-        okey = f"{key}.overrides.{name}"
-        if name not in method_table:
-            c.fail(okey, f"unknown method {name!r}; known: {', '.join(method_table)}")
-        values = c.table(values, okey)
-        m = method_table[name]
-        _check_params(c, m.estimator, values, okey)
-        tune = {k: v for k, v in m.tune.items() if k not in values}
-        resolved[name] = Method(m.name, m.estimator, m.family, m.label, {**m.params, **values}, tune)
 
-    em_history = _pairs(c, p.get("em_history", []), f"{key}.em_history")
-    for dataset, init in em_history:
-        c.names([dataset], f"{key}.em_history", presets, "dataset")
-        c.one_of(init, f"{key}.em_history", EM_INITS)
-    training = _pairs(c, p.get("training", []), f"{key}.training")
-    for dataset, method in training:
-        c.names([dataset], f"{key}.training", presets, "dataset")
-        c.names([method], f"{key}.training", list(method_table), "method")
-        if PRESETS[dataset].mixture.n_features != 2:
-            c.fail(f"{key}.training", f"training-progress runs need a 2-D dataset, {dataset!r} is not")
-        if method_table[method].family == "classical":
-            c.fail(f"{key}.training", f"{method!r} is not a neural method and has no training steps")
-    recovered = p.get("recovered", [])
-    if recovered:
-        recovered = c.names(recovered, f"{key}.recovered", datasets, "evaluated dataset")
-        for needed in ("ka-kan", "em-kmeans"):
-            if needed not in methods:
-                c.fail(f"{key}.recovered", f"the read-back compares ka-kan with em-kmeans; {needed!r} is not run")
-    original = None
-    if "original" in p:
-        pair = _pairs(c, [p["original"]], f"{key}.original")[0]
-        c.names([pair[0]], f"{key}.original", presets, "dataset")
-        c.names([pair[1]], f"{key}.original", list(method_table), "method")
-        if method_table[pair[1]].estimator != "KANRegressor":
-            c.fail(f"{key}.original", f"the original coursework's method is a KANRegressor, {pair[1]!r} is not")
-        original = pair
-    readback = _readback(c, p["readback"], f"{key}.readback", method_table) if "readback" in p else None
-    scaling_law = (_scaling_law(c, p["scaling_law"], f"{key}.scaling_law", resolved, tuning_seeds)
-                   if "scaling_law" in p else None)
-    scaling_cost = (_scaling_cost(c, p["scaling_cost"], f"{key}.scaling_cost", resolved, tuning_seeds)
-                    if "scaling_cost" in p else None)
+def load_config(profile: str, path: Path | str = DEFAULT_CONFIG) -> Profile:
+    """Read ``path``, validate it and return ``profile`` with its methods resolved.
+
+    Raises
+    ------
+    ConfigError
+        On any malformed entry, naming the file, the field's path and the problem.
+    """
+    config = read_config(path)
+    if profile not in config.profiles:
+        raise ConfigError(f"{path}: profiles: no profile {profile!r}; known: {', '.join(config.profiles)}")
+    return _profile(config, profile)
+
+
+def _profile(config: ConfigFile, name: str) -> Profile:
+    p = config.profiles[name]
+    resolved = _resolved_methods(config, p)
+    tuning = config.tuning
+    readback = law = cost = None
+    if p.readback is not None:
+        r = p.readback
+        readback = Readback([float(v) for v in r.p], list(r.seeds), r.n_train, r.n_test, r.method, list(r.grids))
+    if p.scaling_law is not None:
+        s = p.scaling_law
+        law = ScalingLaw(s.dataset, s.kan, s.mlp, list(s.grids), list(s.mlp_widths), list(s.seeds), s.n_train,
+                         s.n_test)
+    if p.scaling_cost is not None:
+        c = p.scaling_cost
+        cost = ScalingCost(list(c.methods), list(c.dims), c.dim_samples, c.sample_dim, list(c.sample_sizes),
+                           float(c.p), c.n_components, c.mixture_seed, list(c.seeds), c.n_test,
+                           {str(k): v for k, v in c.limits.items()})
+    comparisons = [Comparison(c.name, c.a, c.b, c.metric, c.label.model_dump(), c.role) for c in config.comparisons]
     return Profile(
-        name=profile,
-        seeds=seeds,
-        n_train=c.integer(c.get(p, "n_train", key, int), f"{key}.n_train", 10),
-        n_test=c.integer(c.get(p, "n_test", key, int), f"{key}.n_test", 10),
-        grid_resolution=c.integer(c.get(p, "grid_resolution", key, int), f"{key}.grid_resolution", 5),
-        grid_resolution_3d=c.integer(p.get("grid_resolution_3d", 15), f"{key}.grid_resolution_3d", 3),
-        workers=c.integer(p.get("workers", 1), f"{key}.workers", 1),
-        datasets=datasets,
-        methods=methods,
-        preset_samples=c.integer(p.get("preset_samples", 200), f"{key}.preset_samples", 1),
-        em_history=em_history,
-        recovered=recovered,
-        training=training,
-        tuning_seeds=tuning_seeds,
-        n_validation=c.integer(c.get(p, "n_validation", key, int), f"{key}.n_validation", 10),
-        candidates=candidates,
-        rungs=list(rungs),
-        keep=float(keep),
-        extensions=extensions,
-        comparisons=[x for x in comparisons if x.a in methods and x.b in methods],
+        name=name,
+        seeds=list(p.seeds),
+        n_train=p.n_train,
+        n_test=p.n_test,
+        grid_resolution=p.grid_resolution,
+        grid_resolution_3d=p.grid_resolution_3d,
+        workers=p.workers,
+        datasets=list(p.datasets),
+        methods=list(p.methods),
+        preset_samples=p.preset_samples,
+        em_history=[(a, b) for a, b in p.em_history],
+        recovered=list(p.recovered),
+        training=[(a, b) for a, b in p.training],
+        tuning_seeds=list(p.tuning_seeds),
+        n_validation=p.n_validation,
+        candidates=tuning.candidates,
+        rungs=list(tuning.rungs),
+        keep=float(tuning.keep),
+        extensions=tuning.extensions,
+        comparisons=[x for x in comparisons if x.a in p.methods and x.b in p.methods],
         readback=readback,
-        original=original,
+        original=(p.original[0], p.original[1]) if p.original is not None else None,
         method_table=resolved,
-        scaling_law=scaling_law,
-        scaling_cost=scaling_cost,
-        correction=correction,
+        scaling_law=law,
+        scaling_cost=cost,
+        correction=Correction(config.comparisons_correction.method, config.comparisons_correction.family),
     )
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of the experiment config file (:class:`ConfigFile`)."""
+    schema = ConfigFile.model_json_schema()
+    schema["title"] = "ggmm experiment config (build/experiments.toml)"
+    return schema
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ggmm_build.config OUT_DIR``: write ``ggmm-config.schema.json`` (the config file's JSON Schema)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("out", type=Path, help="folder to write the schema to")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / "ggmm-config.schema.json"
+    target.write_text(json.dumps(config_schema(), indent=1) + "\n", encoding="utf-8")
+    print(f"config schema written to {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing as mp
 import os
 import queue as queue_module
@@ -108,7 +109,7 @@ class InlineExecutor(Executor):
 
     def run(self, tasks: Sequence[Task], show: ShowProgress) -> Iterator[tuple[str, dict[str, Any]]]:
         for task in tasks:
-            yield task.key, execute(task.job, lambda done, total, key=task.key: show(key, done, total))
+            yield task.key, execute(task.job, functools.partial(show, task.key))
 
 
 # -- a local process pool -----------------------------------------------------

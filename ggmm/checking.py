@@ -1,4 +1,4 @@
-"""One validator for parsed documents: exports, snapshots and the experiment config.
+"""One validator for parsed documents (the snapshot files; the exports and the experiment config have models).
 
 A :class:`Checker` walks a parsed JSON or TOML document and raises, on the first bad
 field, an error naming its path (``comparison.summary[3].rmse_test.lo``) and the problem.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import numpy as np
 
@@ -78,28 +78,28 @@ class Checker:
         value = self.get(obj, key, path, (int, float), nullable)
         if value is not None and minimum is not None and value < minimum:
             self.fail(_join(path, key), f"must be >= {minimum}, got {value}")
-        return value
+        return cast(float | None, value)
 
     def integer(self, value: Any, path: str, minimum: int | None = None) -> int:
         """An integer, optionally at least ``minimum``."""
         self.kind(value, path, int)
         if minimum is not None and value < minimum:
             self.fail(path, f"must be >= {minimum}, got {value}")
-        return value
+        return cast(int, value)
 
     def numbers(self, values: Any, path: str, length: int | None = None) -> list[float]:
         """A list of finite numbers, optionally of a given length."""
         self._list(values, path, length)
         for i, v in enumerate(values):
             self.kind(v, _join(path, i), (int, float))
-        return values
+        return cast(list[float], values)
 
     def integers(self, values: Any, path: str, length: int | None = None, minimum: int | None = None) -> list[int]:
         """A list of integers, optionally of a given length and at least ``minimum``."""
         self._list(values, path, length)
         for i, v in enumerate(values):
             self.integer(v, _join(path, i), minimum)
-        return values
+        return cast(list[int], values)
 
     def names(self, value: Any, path: str, allowed: Sequence[str], what: str) -> list[str]:
         """A non-empty list of distinct names from ``allowed``."""
@@ -124,7 +124,7 @@ class Checker:
         for lang in ("en", "zh"):
             if not self.get(text, lang, _join(path, key), str):
                 self.fail(_join(_join(path, key), lang), "is empty")
-        return text
+        return cast(dict[str, str], text)
 
     # -- arrays and domain objects --------------------------------------------
 
@@ -173,7 +173,7 @@ class Checker:
         if not lo <= mean <= hi:  # type: ignore[operator]
             self.fail(p, f"expected lo <= mean <= hi, got {lo}, {mean}, {hi}")
         self.integer(self.get(value, "n", p, int), _join(p, "n"), 1)
-        return value
+        return cast(dict[str, Any], value)
 
     # -- internals --------------------------------------------------------------
 

@@ -51,7 +51,8 @@ def component_log_norm(scales: np.ndarray, p: np.ndarray) -> np.ndarray:
     """
     D = scales.shape[1]
     per_dim = np.log(p) - np.log(2.0) - gammaln(1.0 / p)
-    return D * per_dim - np.log(scales).sum(axis=1)
+    log_eta: np.ndarray = D * per_dim - np.log(scales).sum(axis=1)
+    return log_eta
 
 
 def estimate_component_logpdf(
@@ -73,7 +74,8 @@ def estimate_component_logpdf(
     for k in range(centers.shape[0]):
         z = np.abs(X - centers[k]) / scales[k]
         log_prob[:, k] = -np.power(z, p[k]).sum(axis=1)
-    return log_prob + component_log_norm(scales, p)
+    log_prob += component_log_norm(scales, p)
+    return log_prob
 
 
 def _from_dict(data: dict[str, Any]) -> GeneralizedGaussianMixture:
@@ -144,6 +146,12 @@ class GeneralizedGaussianMixture:
     """
 
     __slots__ = ("_centers", "_scales", "_weights", "_p", "_p_scalar", "_frozen")
+    _centers: np.ndarray
+    _scales: np.ndarray
+    _weights: np.ndarray
+    _p: np.ndarray
+    _p_scalar: bool
+    _frozen: bool
 
     def __init__(
         self,
@@ -233,17 +241,17 @@ class GeneralizedGaussianMixture:
     @property
     def n_components(self) -> int:
         """Number of components K."""
-        return self._centers.shape[0]
+        return int(self._centers.shape[0])
 
     @property
     def n_features(self) -> int:
         """Number of dimensions D."""
-        return self._centers.shape[1]
+        return int(self._centers.shape[1])
 
     @property
     def n_parameters(self) -> int:
         """Free parameters: centers and scales, K - 1 weights, and the shape(s)."""
-        K, D = self._centers.shape
+        K, D = self.n_components, self.n_features
         return 2 * K * D + (K - 1) + (1 if self._p_scalar else K)
 
     # -- evaluation ---------------------------------------------------------
@@ -266,7 +274,8 @@ class GeneralizedGaussianMixture:
 
     def _weighted_log_prob(self, X: Any) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            return self.component_logpdf(X) + np.log(self._weights)
+            weighted: np.ndarray = self.component_logpdf(X) + np.log(self._weights)
+        return weighted
 
     def logpdf(self, X: Any) -> np.ndarray:
         """Log density of the mixture, computed with log-sum-exp.
@@ -280,7 +289,8 @@ class GeneralizedGaussianMixture:
         log_density : ndarray of shape (N,)
             Finite far into the tails, where ``log(pdf(X))`` would give ``-inf``.
         """
-        return logsumexp(self._weighted_log_prob(X), axis=1)
+        log_density: np.ndarray = logsumexp(self._weighted_log_prob(X), axis=1)
+        return log_density
 
     def pdf(self, X: Any) -> np.ndarray:
         """Density of the mixture at each sample.
@@ -293,7 +303,8 @@ class GeneralizedGaussianMixture:
         -------
         density : ndarray of shape (N,)
         """
-        return np.exp(self.logpdf(X))
+        density: np.ndarray = np.exp(self.logpdf(X))
+        return density
 
     def posterior(self, X: Any) -> np.ndarray:
         """Responsibilities gamma_nk = pi_k P_k(x_n) / sum_j pi_j P_j(x_n).
@@ -308,7 +319,9 @@ class GeneralizedGaussianMixture:
             Rows sum to 1, also far in the tails (computed in log space).
         """
         weighted = self._weighted_log_prob(X)
-        return np.exp(weighted - logsumexp(weighted, axis=1, keepdims=True))
+        log_posterior: np.ndarray = weighted - logsumexp(weighted, axis=1, keepdims=True)
+        posterior: np.ndarray = np.exp(log_posterior)
+        return posterior
 
     def marginal_cdf(self, x: Any, dim: int) -> np.ndarray:
         """Cumulative distribution function of one coordinate's marginal.
@@ -327,7 +340,7 @@ class GeneralizedGaussianMixture:
         if dim >= self.n_features:
             raise ValueError(f"The parameter 'dim' must be < {self.n_features}, but got {dim}.")
         x = np.asarray(x, dtype=float)
-        total = np.zeros_like(x)
+        total: np.ndarray = np.zeros_like(x)
         for k in range(self.n_components):
             total += self._weights[k] * stats.gennorm.cdf(
                 x, self._p[k], loc=self._centers[k, dim], scale=self._scales[k, dim]
@@ -401,10 +414,10 @@ class GeneralizedGaussianMixture:
             raise ValueError(
                 f"The parameter 'bounds' should have shape ({D}, 2) with low < high, but got {bounds}."
             )
-        res = (resolution,) * D if np.ndim(resolution) == 0 else tuple(resolution)
-        if len(res) != D:
+        given = (resolution,) * D if isinstance(resolution, int) or np.ndim(resolution) == 0 else tuple(resolution)
+        if len(given) != D:
             raise ValueError(f"The parameter 'resolution' should give {D} sizes, but got {resolution}.")
-        res = tuple(check_int(r, "resolution", 2) for r in res)
+        res = tuple(check_int(r, "resolution", 2) for r in given)
         axes = tuple(np.linspace(lo, hi, r) for (lo, hi), r in zip(bounds, res, strict=True))
         mesh = np.meshgrid(*axes, indexing="ij")
         points = np.stack([m.ravel() for m in mesh], axis=1)

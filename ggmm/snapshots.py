@@ -298,7 +298,8 @@ class SnapshotRecorder:
 def load_schema() -> dict[str, Any]:
     """The JSON Schema document shipped with the package."""
     text = resources.files("ggmm").joinpath("schemas/snapshots.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def validate_snapshots(obj: Any) -> None:

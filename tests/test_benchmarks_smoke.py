@@ -9,6 +9,7 @@ tests, only where Debian's chromium is not installed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,11 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(RUN), "--smoke", *names], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=900)
     report = done.stdout + done.stderr
-    for name in names:
-        assert f"== {name} (smoke)" in done.stdout, f"benchmark {name} did not run:\n{report}"
     assert "FAILED" not in done.stdout and done.returncode == 0, report
+    # each benchmark printed its header, then at least one figure before its own run time
+    sections = {block.split("\n", 1)[0]: block for block in ("\n" + done.stdout).split("\n== ")[1:]}
+    for name in names:
+        assert f"{name} (smoke)" in sections, f"benchmark {name} did not run:\n{report}"
+        rows = [line for line in sections[f"{name} (smoke)"].splitlines()[1:]
+                if line.startswith("   ") and not re.fullmatch(r"   \(\d+\.\d s\)", line)]
+        assert rows, f"benchmark {name} printed no figure:\n{report}"

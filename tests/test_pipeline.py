@@ -120,7 +120,7 @@ def test_real_config_profiles_load() -> None:
          "methods.mlp.tune", "exceed the tuning budget of 4"),
         (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], depth = [1, 2] }"),
          "methods.mlp.tune.depth", "has no parameter 'depth'"),
-        (("workers = 1", "workers = 1\nspeed = 3"), "profiles.tiny", "unknown key(s) ['speed']"),
+        (("workers = 1", "workers = 1\nspeed = 3"), "profiles.tiny.speed", "unknown key"),
     ],
 )
 def test_malformed_config_stops_before_training(small_config: Path, tmp_path: Path, edit: tuple[str, str],

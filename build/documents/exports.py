@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .models import EXPORT_MODELS, EXPORT_VERSION
 
@@ -30,7 +31,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
 _RELATIVE = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): (.*)$", re.S)
 
 
-def _located(error: dict[str, Any]) -> tuple[str, str]:
+def _located(error: ErrorDetails) -> tuple[str, str]:
     """The path of the bad field and what is wrong with it, from one pydantic error."""
     where = _where(tuple(error["loc"]))
     message = error["msg"].removeprefix("Value error, ")

@@ -238,10 +238,11 @@ class Comparison(Document):
     def _references(self) -> Comparison:
         datasets = sorted(d.name for d in self.datasets)
         methods = sorted(m.name for m in self.methods)
-        for where, rows in (("summary", self.summary), ("comparisons", self.comparisons)):
-            for i, row in enumerate(rows):
-                if row.dataset not in datasets:
-                    raise ValueError(f"{where}[{i}].dataset: must be one of {', '.join(datasets)}, got {row.dataset!r}")
+        for where, named in (("summary", [r.dataset for r in self.summary]),
+                             ("comparisons", [r.dataset for r in self.comparisons])):
+            for i, dataset in enumerate(named):
+                if dataset not in datasets:
+                    raise ValueError(f"{where}[{i}].dataset: must be one of {', '.join(datasets)}, got {dataset!r}")
         for i, row in enumerate(self.summary):
             if row.method not in methods:
                 raise ValueError(f"summary[{i}].method: must be one of {', '.join(methods)}, got {row.method!r}")

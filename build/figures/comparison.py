@@ -310,7 +310,7 @@ def comparison_figure(
         ref_x[ds] = {m: ([value, value] if (m == "nll" and value is not None) else
                          [0.0, 0.0] if m == "nll_gap" else [None, None]) for m in metrics}
         hover = ""
-        if value is not None:
+        if stat is not None and value is not None:
             hover = (f"<b>{t('comparison.truth_nll', lang)}</b><br>{_fmt(stat['mean'])}"
                      f"<br>{t('hover.ci95', lang)}: [{_fmt(stat['lo'])}, {_fmt(stat['hi'])}]")
         ref_hover.append([hover, hover])
@@ -677,10 +677,10 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
         for scale in dict.fromkeys(scales):
             if i + 1 < n_rows and scale in row_scales[i + 1]:
                 continue
-            mine = [i * cols + j for j, sc in enumerate(scales) if sc == scale]
-            x0 = fig.layout[f"xaxis{'' if mine[0] == 0 else mine[0] + 1}"].domain[0]
-            x1 = fig.layout[f"xaxis{'' if mine[-1] == 0 else mine[-1] + 1}"].domain[1]
-            y0 = fig.layout[f"yaxis{'' if mine[0] == 0 else mine[0] + 1}"].domain[0]
+            cells = [i * cols + j for j, sc in enumerate(scales) if sc == scale]
+            x0 = fig.layout[f"xaxis{'' if cells[0] == 0 else cells[0] + 1}"].domain[0]
+            x1 = fig.layout[f"xaxis{'' if cells[-1] == 0 else cells[-1] + 1}"].domain[1]
+            y0 = fig.layout[f"yaxis{'' if cells[0] == 0 else cells[0] + 1}"].domain[0]
             text = (f"{t('paired.axis.nll' if scale == 'difference' else 'paired.axis.ratio', lang)}"
                     f"<br>{t('paired.first_better', lang)}   ·   {t('paired.second_better', lang)}")
             fig.add_annotation(text=text, x=(x0 + x1) / 2, y=y0 - 24.0 / area, xref="paper", yref="paper",

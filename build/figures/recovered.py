@@ -133,7 +133,7 @@ def recovered_table(recovered: dict[str, Any], lang: str, dataset: str = "origin
     entry = find_dataset(recovered, dataset)
     truth = GeneralizedGaussianMixture.from_dict(entry["truth"])
     fits = {name: GeneralizedGaussianMixture.from_dict(entry[name]) for name in ("em", "kan")}
-    aligned = {}
+    aligned: dict[str, np.ndarray | None] = {}
     for name, m in fits.items():
         if (m.n_components, m.n_features) == (truth.n_components, truth.n_features):
             aligned[name] = match_components(truth.centers, m.centers)
@@ -153,9 +153,9 @@ def recovered_table(recovered: dict[str, Any], lang: str, dataset: str = "origin
             for sym, getter in (("c", lambda m, j, d=d: m.centers[j, d]), ("α", lambda m, j, d=d: m.scales[j, d])):
                 rows.append(_row([f"{sym}<sub>{k + 1},{d + 1}</sub>", f"{getter(truth, k):.3f}",
                                   value("em", getter, k), value("kan", getter, k)]))
-        for sym, getter in (("π", lambda m, j: m.weights[j]), ("p", lambda m, j: m.shapes[j])):
-            rows.append(_row([f"{sym}<sub>{k + 1}</sub>", f"{getter(truth, k):.3f}",
-                              value("em", getter, k), value("kan", getter, k)]))
+        for sym, per_component in (("π", lambda m, j: m.weights[j]), ("p", lambda m, j: m.shapes[j])):
+            rows.append(_row([f"{sym}<sub>{k + 1}</sub>", f"{per_component(truth, k):.3f}",
+                              value("em", per_component, k), value("kan", per_component, k)]))
     errors = entry.get("errors") or {}
     for key in ("center_rmse", "scale_rmse", "weight_max_abs", "p_abs"):
         cells = [html.escape(t(f"recovered.error.{key}", lang)), ""]

@@ -137,9 +137,13 @@ def scaling_law_figure(scaling: dict[str, Any], lang: str) -> go.Figure:
         ), row=1, col=1)
         floor = family.get("floor")
         below = family.get("fit_below_floor")
-        fit, key, alpha = ((below, "scaling.below_floor", family["alpha_below_floor"]) if below is not None
-                           else (family["fit"], "scaling.whole_fit", family["alpha"]) if floor is None
-                           else (None, None, None))
+        # the fitted line: below the floor when there is one and a fit below it, else over every size
+        fit: dict[str, Any] | None = None
+        key, alpha = "", {}
+        if below is not None:
+            fit, key, alpha = below, "scaling.below_floor", family["alpha_below_floor"]
+        elif floor is None:
+            fit, key, alpha = family["fit"], "scaling.whole_fit", family["alpha"]
         if fit is not None:
             xs = np.geomspace(fit["x_min"], fit["x_max"], 20)
             fig.add_trace(go.Scatter(

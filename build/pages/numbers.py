@@ -148,14 +148,15 @@ def dataset_facts(comparison: Doc, dataset: str) -> Facts:
 def timing_ratio(comparison: Doc, a: str, b: str, dataset: str) -> Facts:
     """Mean fit time of methods a and b on a dataset and their ratio (timings attached by ``load_export``)."""
     rows = {m: _summary(comparison, dataset, m) for m in (a, b)}
-    seconds = {m: (row or {}).get("seconds") for m, row in rows.items()}
-    if any(s is None for s in seconds.values()):
+    row_a, row_b = rows[a], rows[b]
+    seconds_a, seconds_b = ((row or {}).get("seconds") for row in (row_a, row_b))
+    if row_a is None or row_b is None or seconds_a is None or seconds_b is None:
         return Facts({"a_seconds": None, "b_seconds": None, "ratio": None})
-    sa, sb = seconds[a]["mean"], seconds[b]["mean"]
+    sa, sb = seconds_a["mean"], seconds_b["mean"]
     labels = _labels(comparison)
     return Facts({"a_seconds": sa, "b_seconds": sb, "ratio": sa / sb if sb else None,
-                  "a_label": labels[a], "b_label": labels[b], "a_params": rows[a]["n_params"],
-                  "b_params": rows[b]["n_params"]})
+                  "a_label": labels[a], "b_label": labels[b], "a_params": row_a["n_params"],
+                  "b_params": row_b["n_params"]})
 
 
 def recovery_facts(recovered: Doc, dataset: str = "original") -> Facts:
@@ -481,8 +482,8 @@ def readback_facts(comparison: Doc, ka: str = "ka-kan", em: str = "em-kmeans",
         (see :func:`random_start_facts`).
     """
     rows, keys = [], ("center_rmse", "scale_rmse", "weight_max_abs", "p_abs")
-    worse = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
-    better = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
+    worse: dict[str, dict[str, list[str]]] = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
+    better: dict[str, dict[str, list[str]]] = {k: {lang: [] for lang in LANGS} for k in ("center", "scale")}
     for d in comparison["datasets"]:
         a, b = _runs(comparison, d["name"], ka), _runs(comparison, d["name"], em)
         seeds = sorted(s for s in set(a) & set(b) if a[s].get("param_errors") and b[s].get("param_errors"))
@@ -674,7 +675,7 @@ def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: s
     for key, method in (("kan", kan), ("mlp", mlp), ("big", big)):
         row = _summary(comparison, dataset, method) or {}
         runs = _runs(comparison, dataset, method).values()
-        steps = [_steps_taken(r) for r in runs if _steps_taken(r)]
+        steps = [taken for r in runs if (taken := _steps_taken(r))]
         out[key] = Facts({"label": labels[method], "params": row.get("n_params"),
                           "seconds": (row.get("seconds") or {}).get("mean"),
                           "steps": float(np.mean(steps)) if steps and len(steps) == len(runs) else None})

@@ -16,7 +16,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -273,8 +273,9 @@ class PageData:
     y_fit: np.ndarray | None = None
     y_val: np.ndarray | None = None
     scale: float = 1.0
-    tail_center: np.ndarray | None = None
-    tail_scale: np.ndarray | None = None
+    # the density task's tail component (empty for regression)
+    tail_center: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    tail_scale: np.ndarray = field(default_factory=lambda: np.zeros(0))
     eps: float = 0.0
 
 

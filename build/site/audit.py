@@ -26,12 +26,16 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n.strings import LANGS
 from .serve import serving
 from .sources import page_sources
+
+if TYPE_CHECKING:  # Playwright is a dev tool, imported when the audit runs
+    from playwright.sync_api import ConsoleMessage, ViewportSize
 
 __all__ = ["main", "page_kinds"]
 
@@ -40,7 +44,7 @@ TOOLS = Path(__file__).resolve().parents[1] / "audit"
 INSTALL = Path(".cache/audit")
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 KIND_ORDER = ("text", "figure", "viewer", "explorer")
 
 
@@ -127,6 +131,16 @@ _AXE_RUN = """async () => {
 }"""
 
 
+def _collect_errors(errors: list[str]) -> Callable[[ConsoleMessage], None]:
+    """A console listener that keeps the text of every error message in ``errors``."""
+
+    def collect(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    return collect
+
+
 def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[dict[str, Any]]:
     """axe violations, sideways overflow and the rendered DOM of every path, at both sizes."""
     from playwright.sync_api import sync_playwright
@@ -143,7 +157,7 @@ def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[di
                 for path in paths:
                     page = context.new_page()
                     errors: list[str] = []
-                    page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+                    page.on("console", _collect_errors(errors))
                     page.goto(base + path, wait_until="networkidle")
                     states = [("loaded", page)]
                     if page.evaluate("() => !!window.GGMMLoader && !!document.querySelector('[data-ggmm-widget]')"):
@@ -263,7 +277,7 @@ def _print(rows: list[dict[str, Any]], nu: dict[str, list[str]], lh: list[tuple[
                   f"largest CLS: {max(m['cls'] for *_, m in lh):.3f} (goal <= 0.1)")
     if not rows:
         return
-    counts = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     print("\naxe-core violations (every page, both languages)")
     for row in rows:
         for v in row["violations"]:
