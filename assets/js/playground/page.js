@@ -303,15 +303,25 @@ function colour(t) {
   return VIRIDIS[a].map((c, i) => Math.round(c + (VIRIDIS[a + 1][i] - c) * f));
 }
 
+/** The colour scale at 256 levels, computed once (a frame's draw allocates nothing per pixel). */
+function colourTable() {
+  if (!colourTable.lut) {
+    colourTable.lut = new Uint8Array(256 * 3);
+    for (let i = 0; i < 256; i++) colourTable.lut.set(colour(i / 255), 3 * i);
+  }
+  return colourTable.lut;
+}
+
 function drawDensity(canvas, values, m, vmax, label) {
   const { ctx, w, h } = fit(canvas, 1);
   ctx.clearRect(0, 0, w, h);
   if (!values) return;
-  const img = new ImageData(m, m);
+  const img = new ImageData(m, m), lut = colourTable();
   for (let r = 0; r < m; r++) {
     for (let c = 0; c < m; c++) {
-      const [R, G, B] = colour(Math.sqrt(Math.max(values[r * m + c], 0) / vmax)), o = ((m - 1 - r) * m + c) * 4;
-      img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
+      const t = Math.sqrt(Math.max(values[r * m + c], 0) / vmax), q = 3 * Math.round(Math.min(t, 1) * 255) || 0;
+      const o = ((m - 1 - r) * m + c) * 4;
+      img.data[o] = lut[q]; img.data[o + 1] = lut[q + 1]; img.data[o + 2] = lut[q + 2]; img.data[o + 3] = 255;
     }
   }
   const off = drawDensity.off || (drawDensity.off = document.createElement("canvas"));
@@ -328,20 +338,20 @@ function drawDensity(canvas, values, m, vmax, label) {
   ctx.fillStyle = "#fff"; ctx.font = "12px system-ui, sans-serif"; ctx.fillText(label, 6, 14);
 }
 
+/** Marching squares at one level; the crossings of a cell go to a reused buffer (no allocation per cell). */
 function contour(ctx, v, m, level, sx, sy) {
-  const X = (c) => (c + 0.5) * sx, Y = (r) => (m - 1 - r + 0.5) * sy;
+  const pts = contour.buf || (contour.buf = new Float64Array(8));
   for (let r = 0; r + 1 < m; r++) {
+    const y0 = (m - 1 - r + 0.5) * sy, y1 = y0 - sy;
     for (let c = 0; c + 1 < m; c++) {
       const a = v[r * m + c], b = v[r * m + c + 1], d = v[(r + 1) * m + c], e = v[(r + 1) * m + c + 1];
-      const pts = [];
-      const edge = (p, q, x0, y0, x1, y1) => {
-        if ((p < level) !== (q < level)) { const f = (level - p) / (q - p); pts.push([x0 + (x1 - x0) * f, y0 + (y1 - y0) * f]); }
-      };
-      edge(a, b, X(c), Y(r), X(c + 1), Y(r));
-      edge(b, e, X(c + 1), Y(r), X(c + 1), Y(r + 1));
-      edge(d, e, X(c), Y(r + 1), X(c + 1), Y(r + 1));
-      edge(a, d, X(c), Y(r), X(c), Y(r + 1));
-      for (let s = 0; s + 1 < pts.length; s += 2) { ctx.moveTo(pts[s][0], pts[s][1]); ctx.lineTo(pts[s + 1][0], pts[s + 1][1]); }
+      const x0 = (c + 0.5) * sx, x1 = x0 + sx;
+      let n = 0;
+      if ((a < level) !== (b < level)) { const f = (level - a) / (b - a); pts[n++] = x0 + (x1 - x0) * f; pts[n++] = y0; }
+      if ((b < level) !== (e < level)) { const f = (level - b) / (e - b); pts[n++] = x1; pts[n++] = y0 + (y1 - y0) * f; }
+      if ((d < level) !== (e < level)) { const f = (level - d) / (e - d); pts[n++] = x0 + (x1 - x0) * f; pts[n++] = y1; }
+      if ((a < level) !== (d < level)) { const f = (level - a) / (d - a); pts[n++] = x0; pts[n++] = y0 + (y1 - y0) * f; }
+      for (let s = 0; s + 3 < n; s += 4) { ctx.moveTo(pts[s], pts[s + 1]); ctx.lineTo(pts[s + 2], pts[s + 3]); }
     }
   }
 }
