@@ -16,7 +16,7 @@ help:
 	@echo "make figures  write the standalone figure gallery to out/gallery/"
 	@echo "make schemas  write the JSON Schemas of the export documents and of the experiment config to out/schemas/"
 	@echo "make site     data, then both language sites, slides and PDF into _site/ (needs quarto)"
-	@echo "make lint     ruff, the import contracts (lint-imports), mypy (make typecheck) and ESLint"
+	@echo "make lint     ruff (lint and format check), the import contracts (lint-imports), mypy (make typecheck) and ESLint"
 	@echo "make typecheck mypy: strict on ggmm, the untyped-definitions check on build/ (pyproject.toml)"
 	@echo "make test     the checks (make lint), then the default test suite"
 	@echo "make test-all the default suite plus the slow tests (a cold quick-profile build, every print branch)"
@@ -63,9 +63,9 @@ test-all: lint
 	$(PY) -m pytest -q -m ""
 
 # What a reviewer would check first; `make test` (and so CI) runs it before the tests.
-# Add `$(VENV)/bin/ruff format --check .` once the tree has had its formatting commit.
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	@$(MAKE) --no-print-directory typecheck
 	@if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint assets/js tests/js; \

@@ -287,14 +287,18 @@ def _check_params(estimator: str, params: dict[str, Any], key: str) -> None:
         if name in DERIVED_PARAMS:
             raise _Problem(_join(key, name), "is set by the pipeline from the dataset; remove it")
         if name not in accepted and not has_kwargs:
-            raise _Problem(_join(key, name),
-                           f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}")
+            raise _Problem(
+                _join(key, name), f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}"
+            )
 
 
 def _estimator(name: str) -> str:
     if not hasattr(estimators, name):
-        known = ", ".join(n for n in estimators.__all__
-                          if n[0].isupper() and n.endswith(("Estimator", "KAN", "Baseline", "Regressor")))
+        known = ", ".join(
+            n
+            for n in estimators.__all__
+            if n[0].isupper() and n.endswith(("Estimator", "KAN", "Baseline", "Regressor"))
+        )
         raise ValueError(f"unknown estimator {name!r}; known: {known}")
     return name
 
@@ -344,8 +348,12 @@ class CorrectionSection(Section):
 
 
 def _rungs(values: list[float]) -> list[float]:
-    if not values or values[-1] != 1.0 or any(not 0 < r <= 1 for r in values) \
-            or any(b <= a for a, b in itertools.pairwise(values)):
+    if (
+        not values
+        or values[-1] != 1.0
+        or any(not 0 < r <= 1 for r in values)
+        or any(b <= a for a, b in itertools.pairwise(values))
+    ):
         raise ValueError(f"expected increasing budget fractions in (0, 1] ending at 1, got {values}")
     return values
 
@@ -459,12 +467,15 @@ class ProfileSection(Section):
                 _known(name, "recovered", self.datasets, "evaluated dataset")
         if self.original is not None:
             _known(self.original[0], "original", presets, "dataset")
-        for name, seeds in (("scaling_law", self.scaling_law and self.scaling_law.seeds),
-                            ("scaling_cost", self.scaling_cost and self.scaling_cost.seeds)):
+        for name, seeds in (
+            ("scaling_law", self.scaling_law and self.scaling_law.seeds),
+            ("scaling_cost", self.scaling_cost and self.scaling_cost.seeds),
+        ):
             shared = sorted(set(seeds or []) & set(self.tuning_seeds))
             if shared:
-                raise _Problem(f"{name}.seeds", f"seeds {shared} are also tuning seeds; "
-                                                "tuning must never see evaluated data")
+                raise _Problem(
+                    f"{name}.seeds", f"seeds {shared} are also tuning seeds; tuning must never see evaluated data"
+                )
         return self
 
 
@@ -486,15 +497,18 @@ class ConfigFile(Section):
         for name, m in table.items():
             count = len(_method(name, m).candidates())
             if count > self.tuning.candidates:
-                raise _Problem(f"methods.{name}.tune", f"{count} candidate settings exceed the tuning budget of "
-                                                       f"{self.tuning.candidates} (tuning.candidates)")
+                raise _Problem(
+                    f"methods.{name}.tune",
+                    f"{count} candidate settings exceed the tuning budget of "
+                    f"{self.tuning.candidates} (tuning.candidates)",
+                )
         for i, c in enumerate(self.comparisons):
             _one_of(c.a, f"comparisons[{i}].a", names)
             _one_of(c.b, f"comparisons[{i}].b", names)
-            if c.metric == "nll" and not (_method(c.a, table[c.a]).normalized
-                                          and _method(c.b, table[c.b]).normalized):
-                raise _Problem(f"comparisons[{i}].metric",
-                               f"nll needs two density estimators; {c.a!r} or {c.b!r} is a regressor")
+            if c.metric == "nll" and not (_method(c.a, table[c.a]).normalized and _method(c.b, table[c.b]).normalized):
+                raise _Problem(
+                    f"comparisons[{i}].metric", f"nll needs two density estimators; {c.a!r} or {c.b!r} is a regressor"
+                )
         if len({c.name for c in self.comparisons}) != len(self.comparisons):
             raise _Problem("comparisons", "two comparisons share a name")
         for profile, p in self.profiles.items():
@@ -516,18 +530,21 @@ class ConfigFile(Section):
         if p.recovered:
             for needed in ("ka-kan", "em-kmeans"):
                 if needed not in p.methods:
-                    raise _Problem(f"{key}.recovered",
-                                   f"the read-back compares ka-kan with em-kmeans; {needed!r} is not run")
+                    raise _Problem(
+                        f"{key}.recovered", f"the read-back compares ka-kan with em-kmeans; {needed!r} is not run"
+                    )
         if p.original is not None:
             _known(p.original[1], f"{key}.original", names, "method")
             if table[p.original[1]].estimator != "KANRegressor":
-                raise _Problem(f"{key}.original",
-                               f"the original coursework's method is a KANRegressor, {p.original[1]!r} is not")
+                raise _Problem(
+                    f"{key}.original", f"the original coursework's method is a KANRegressor, {p.original[1]!r} is not"
+                )
         if p.readback is not None:
             _one_of(p.readback.method, f"{key}.readback.method", names)
             if table[p.readback.method].estimator != "KAMixtureKAN":
-                raise _Problem(f"{key}.readback.method",
-                               f"{p.readback.method!r} is not a KA-structured KAN (KAMixtureKAN)")
+                raise _Problem(
+                    f"{key}.readback.method", f"{p.readback.method!r} is not a KA-structured KAN (KAMixtureKAN)"
+                )
         law = p.scaling_law
         if law is not None:
             at = f"{key}.scaling_law"
@@ -536,13 +553,17 @@ class ConfigFile(Section):
             if kan.estimator != "KANRegressor":
                 raise _Problem(f"{at}.kan", f"{law.kan!r} is not a KAN regressor (KANRegressor)")
             if kan.params.get("stages", ["train"]) != ["train"]:
-                raise _Problem(f"{at}.kan", f"{law.kan!r} must have stages = [\"train\"]: "
-                                            "grid extension replaces refine and retrain")
+                raise _Problem(
+                    f"{at}.kan", f'{law.kan!r} must have stages = ["train"]: grid extension replaces refine and retrain'
+                )
             _one_of(law.mlp, f"{at}.mlp", names)
             if resolved[law.mlp].estimator != "MLPRegressor":
                 raise _Problem(f"{at}.mlp", f"{law.mlp!r} is not an MLP regressor (MLPRegressor)")
-            for side, name, param in (("kan", law.kan, "grid_schedule"), ("kan", law.kan, "grid"),
-                                      ("mlp", law.mlp, "hidden")):
+            for side, name, param in (
+                ("kan", law.kan, "grid_schedule"),
+                ("kan", law.kan, "grid"),
+                ("mlp", law.mlp, "hidden"),
+            ):
                 if param in resolved[name].tune:
                     raise _Problem(f"{at}.{side}", f"{name!r} tunes {param!r}, which the scaling law sets")
         if p.scaling_cost is not None:
@@ -551,8 +572,9 @@ class ConfigFile(Section):
 
 
 def _method(name: str, m: MethodSection) -> Method:
-    return Method(name, m.estimator, m.family, m.label.model_dump(), dict(m.params),
-                  {k: list(v) for k, v in m.tune.items()})
+    return Method(
+        name, m.estimator, m.family, m.label.model_dump(), dict(m.params), {k: list(v) for k, v in m.tune.items()}
+    )
 
 
 def _resolved_methods(config: ConfigFile, p: ProfileSection) -> dict[str, Method]:
@@ -583,9 +605,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_KINDS = {"int_type": "an integer", "float_type": "a number", "string_type": "a string", "list_type": "an array",
-          "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
-          "bool_type": "a boolean"}
+_KINDS = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "string_type": "a string",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "bool_type": "a boolean",
+}
 
 
 def _problem(error: ErrorDetails) -> tuple[str, str]:
@@ -609,7 +638,7 @@ def _problem(error: ErrorDetails) -> tuple[str, str]:
         "too_short": f"expected at least {ctx.get('min_length')} entries, got {_short(value)}",
         "too_long": f"expected at most {ctx.get('max_length')} entries, got {_short(value)}",
         "literal_error": f"must be one of {str(ctx.get('expected', '')).replace(chr(39), '').replace(' or ', ', ')}, "
-                         f"got {_short(value)}",
+        f"got {_short(value)}",
     }
     if kind in problems:
         return path, problems[kind]
@@ -667,13 +696,22 @@ def _profile(config: ConfigFile, name: str) -> Profile:
         readback = Readback([float(v) for v in r.p], list(r.seeds), r.n_train, r.n_test, r.method, list(r.grids))
     if p.scaling_law is not None:
         s = p.scaling_law
-        law = ScalingLaw(s.dataset, s.kan, s.mlp, list(s.grids), list(s.mlp_widths), list(s.seeds), s.n_train,
-                         s.n_test)
+        law = ScalingLaw(s.dataset, s.kan, s.mlp, list(s.grids), list(s.mlp_widths), list(s.seeds), s.n_train, s.n_test)
     if p.scaling_cost is not None:
         c = p.scaling_cost
-        cost = ScalingCost(list(c.methods), list(c.dims), c.dim_samples, c.sample_dim, list(c.sample_sizes),
-                           float(c.p), c.n_components, c.mixture_seed, list(c.seeds), c.n_test,
-                           {str(k): v for k, v in c.limits.items()})
+        cost = ScalingCost(
+            list(c.methods),
+            list(c.dims),
+            c.dim_samples,
+            c.sample_dim,
+            list(c.sample_sizes),
+            float(c.p),
+            c.n_components,
+            c.mixture_seed,
+            list(c.seeds),
+            c.n_test,
+            {str(k): v for k, v in c.limits.items()},
+        )
     comparisons = [Comparison(c.name, c.a, c.b, c.metric, c.label.model_dump(), c.role) for c in config.comparisons]
     return Profile(
         name=name,

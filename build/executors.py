@@ -74,8 +74,7 @@ class Executor(ABC):
     def __enter__(self) -> Executor:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close(failed=kind is not None)
 
     def close(self, failed: bool = False) -> None:  # noqa: B027 (optional hook: nothing to release by default)
@@ -239,7 +238,8 @@ def _import_distributed() -> Any:
     except ImportError as exc:
         raise ExecutorError(
             "the Dask executor needs dask.distributed, which is not installed "
-            f"({exc}); install the project's cluster extra: pip install '.[cluster]'") from exc
+            f"({exc}); install the project's cluster extra: pip install '.[cluster]'"
+        ) from exc
     return distributed
 
 
@@ -265,15 +265,18 @@ class DaskExecutor(Executor):
 
     def __init__(self, address: str, connect_timeout: float = 10.0, log: Log | None = None) -> None:
         if not isinstance(address, str) or not address.strip():
-            raise ExecutorError(f"the Dask executor needs a scheduler address: pass --scheduler ADDRESS "
-                                f"or set {SCHEDULER_ENV} (e.g. tcp://scheduler-host:8786)")
+            raise ExecutorError(
+                f"the Dask executor needs a scheduler address: pass --scheduler ADDRESS "
+                f"or set {SCHEDULER_ENV} (e.g. tcp://scheduler-host:8786)"
+            )
         self.distributed = _import_distributed()
         self.address = address.strip()
         try:
             self.distributed.comm.get_address_host_port(self.address)
         except ValueError as exc:
-            raise ExecutorError(f"invalid Dask scheduler address {self.address!r} ({exc}); "
-                                "expected e.g. tcp://scheduler-host:8786") from exc
+            raise ExecutorError(
+                f"invalid Dask scheduler address {self.address!r} ({exc}); expected e.g. tcp://scheduler-host:8786"
+            ) from exc
         self.connect_timeout = float(connect_timeout)
         self.log = log or _stderr
         self.client: Any = None
@@ -281,13 +284,13 @@ class DaskExecutor(Executor):
 
     def __enter__(self) -> DaskExecutor:
         try:
-            self.client = self.distributed.Client(self.address, timeout=self.connect_timeout,
-                                                  set_as_default=False)
+            self.client = self.distributed.Client(self.address, timeout=self.connect_timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ExecutorError(
                 f"cannot reach the Dask scheduler at {self.address}: no answer within {self.connect_timeout:g} s "
                 f"({type(exc).__name__}: {exc}). Check the address, that `dask scheduler` runs there and that "
-                "this machine can reach its port") from exc
+                "this machine can reach its port"
+            ) from exc
         try:
             workers = self.client.scheduler_info()["workers"]
         except BaseException:
@@ -298,8 +301,10 @@ class DaskExecutor(Executor):
         if not workers:
             self.log("dask: no worker has joined yet; jobs wait until workers connect")
         if any(w["nthreads"] > 1 for w in workers.values()):
-            self.log("dask: some workers have several threads but run one job at a time "
-                     "(start them with --nthreads 1 --nworkers N to use every core)")
+            self.log(
+                "dask: some workers have several threads but run one job at a time "
+                "(start them with --nthreads 1 --nworkers N to use every core)"
+            )
         return self
 
     def close(self, failed: bool = False) -> None:
@@ -367,20 +372,27 @@ class DaskExecutor(Executor):
             try:
                 payload = future.result()  # a job's own error is re-raised here, as the local pool does
             except self.distributed.KilledWorker as exc:
-                lost.append(f"{task.label}: its worker died {exc.allowed_failures + 1} time(s) while running it, "
-                            f"last {exc.last_worker.address}")
+                lost.append(
+                    f"{task.label}: its worker died {exc.allowed_failures + 1} time(s) while running it, "
+                    f"last {exc.last_worker.address}"
+                )
                 continue
             except ImportError as exc:
-                raise ExecutorError(f"a Dask worker could not run {task.label} ({exc}); install the project "
-                                    "on every worker: pip install '.[cluster]'") from exc
+                raise ExecutorError(
+                    f"a Dask worker could not run {task.label} ({exc}); install the project "
+                    "on every worker: pip install '.[cluster]'"
+                ) from exc
             _check_versions(payload, mine)
             yield task.key, payload["result"]
         if lost:
             more = f"; and {len(lost) - 5} more" if len(lost) > 5 else ""
-            raise ExecutorError(f"{len(lost)} job(s) lost on the Dask cluster at {self.address}: "
-                                + "; ".join(lost[:5]) + more
-                                + ". The workers' logs say why (often memory); finished jobs are cached, "
-                                "so running the build again retries only the lost ones")
+            raise ExecutorError(
+                f"{len(lost)} job(s) lost on the Dask cluster at {self.address}: "
+                + "; ".join(lost[:5])
+                + more
+                + ". The workers' logs say why (often memory); finished jobs are cached, "
+                "so running the build again retries only the lost ones"
+            )
 
     def _n_workers(self, unfinished: int) -> int:
         """How many worker processes the cluster has now."""
@@ -390,9 +402,11 @@ class DaskExecutor(Executor):
             raise self._disconnected(unfinished) from exc
 
     def _disconnected(self, unfinished: int) -> ExecutorError:
-        return ExecutorError(f"lost the connection to the Dask scheduler at {self.address} with {unfinished} "
-                             "job(s) unfinished; finished jobs are cached, so running the build again (with the "
-                             "scheduler back) finishes the others")
+        return ExecutorError(
+            f"lost the connection to the Dask scheduler at {self.address} with {unfinished} "
+            "job(s) unfinished; finished jobs are cached, so running the build again (with the "
+            "scheduler back) finishes the others"
+        )
 
     def _submit(self, task: Task, events: queue_module.Queue[tuple[Any, ...]]) -> str:
         """Send one job to the cluster; its future reports to ``events`` when done. Returns its Dask key."""
@@ -405,18 +419,23 @@ class DaskExecutor(Executor):
 def _check_versions(payload: dict[str, Any], mine: dict[str, str]) -> None:
     theirs = payload["versions"]
     if theirs != mine:
-        diff = ", ".join(f"{name} {theirs.get(name, 'absent')} (here {mine.get(name, 'absent')})"
-                         for name in sorted(set(mine) | set(theirs)) if theirs.get(name) != mine.get(name))
+        diff = ", ".join(
+            f"{name} {theirs.get(name, 'absent')} (here {mine.get(name, 'absent')})"
+            for name in sorted(set(mine) | set(theirs))
+            if theirs.get(name) != mine.get(name)
+        )
         raise ExecutorError(
             f"the Dask worker {payload['worker']} runs other package versions than this client: {diff}. "
-            "Its results would be cached under the wrong key; install the same versions on every worker")
+            "Its results would be cached under the wrong key; install the same versions on every worker"
+        )
 
 
 # -- choosing one -------------------------------------------------------------
 
 
-def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None = None,
-                  log: Log | None = None) -> Executor:
+def make_executor(
+    kind: str = "local", workers: int = 1, scheduler: str | None = None, log: Log | None = None
+) -> Executor:
     """The executor named ``kind``.
 
     Parameters

@@ -63,24 +63,37 @@ def presets_export(profile: Profile) -> dict[str, Any]:
         if preset.mixture.n_features == 2:
             g = preset.mixture.grid(preset.bounds, profile.grid_resolution)
             grid = {"x": g.axes[0].tolist(), "y": g.axes[1].tolist(), "density": pack(g.z, "float32")}
-        entries.append({
-            "name": name, "title": preset.title, "mixture": preset.mixture.to_dict(),
-            "bounds": preset.bounds.tolist(),
-            "samples": {"x": pack(X, "float32"), "labels": labels.tolist()},
-            "grid": grid,
-        })
+        entries.append(
+            {
+                "name": name,
+                "title": preset.title,
+                "mixture": preset.mixture.to_dict(),
+                "bounds": preset.bounds.tolist(),
+                "samples": {"x": pack(X, "float32"), "labels": labels.tolist()},
+                "grid": grid,
+            }
+        )
     return {"schema": "ggmm-presets", "version": EXPORT_VERSION, "presets": entries}
 
 
 def _run_row(job: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
     nll = res["nll"]
     return {
-        "dataset": job["dataset"], "method": job["method"], "seed": job["seed"],
-        "rmse_test": res["rmse_test"], "rmse_grid": res["rmse_grid"], "nll": nll,
+        "dataset": job["dataset"],
+        "method": job["method"],
+        "seed": job["seed"],
+        "rmse_test": res["rmse_test"],
+        "rmse_grid": res["rmse_grid"],
+        "nll": nll,
         "nll_gap": None if nll is None else nll - res["truth_nll"],
-        "nll_stderr": res["nll_stderr"], "truth_nll": res["truth_nll"], "n_params": res["n_params"],
-        "param_errors": res["param_errors"], "best_steps": res.get("best_steps"), "bandwidth": res.get("bandwidth"),
-        "stages": res.get("stages"), "param_errors_init": res.get("param_errors_init"),
+        "nll_stderr": res["nll_stderr"],
+        "truth_nll": res["truth_nll"],
+        "n_params": res["n_params"],
+        "param_errors": res["param_errors"],
+        "best_steps": res.get("best_steps"),
+        "bandwidth": res.get("bandwidth"),
+        "stages": res.get("stages"),
+        "param_errors_init": res.get("param_errors_init"),
     }
 
 
@@ -97,34 +110,59 @@ def comparison_export(profile: Profile, runs: Pairs) -> dict[str, Any]:
             if not mine:
                 continue
             normalized = all(r["nll"] is not None for r in mine)
-            summary.append({
-                "dataset": dataset, "method": method, "family": profile.method(method).family,
-                "n_params": int(np.median([r["n_params"] for r in mine])),
-                "rmse_test": bootstrap_interval([r["rmse_test"] for r in mine]),
-                "rmse_grid": bootstrap_interval([r["rmse_grid"] for r in mine]),
-                "nll": bootstrap_interval([r["nll"] for r in mine]) if normalized else None,
-                "nll_gap": bootstrap_interval([r["nll_gap"] for r in mine]) if normalized else None,
-            })
+            summary.append(
+                {
+                    "dataset": dataset,
+                    "method": method,
+                    "family": profile.method(method).family,
+                    "n_params": int(np.median([r["n_params"] for r in mine])),
+                    "rmse_test": bootstrap_interval([r["rmse_test"] for r in mine]),
+                    "rmse_grid": bootstrap_interval([r["rmse_grid"] for r in mine]),
+                    "nll": bootstrap_interval([r["nll"] for r in mine]) if normalized else None,
+                    "nll_gap": bootstrap_interval([r["nll_gap"] for r in mine]) if normalized else None,
+                }
+            )
     comparisons, correction = paired_comparisons(rows, profile.datasets, profile.comparisons, profile.correction)
     truth_nll = {}
     for dataset in profile.datasets:
         per_seed = {job["seed"]: res["truth_nll"] for job, res in runs if job["dataset"] == dataset}
         truth_nll[dataset] = bootstrap_interval([per_seed[s] for s in sorted(per_seed)])
     return {
-        "schema": "ggmm-comparison", "version": EXPORT_VERSION, "profile": profile.name,
-        "n_seeds": len(profile.seeds), "seeds": list(profile.seeds),
-        "datasets": [{"name": d, "title": PRESETS[d].title, "dim": PRESETS[d].mixture.n_features,
-                      "n_components": PRESETS[d].mixture.n_components} for d in profile.datasets],
-        "methods": [{"name": m, "family": profile.method(m).family, "label": profile.method(m).label,
-                     "normalized": profile.method(m).normalized} for m in profile.methods],
+        "schema": "ggmm-comparison",
+        "version": EXPORT_VERSION,
+        "profile": profile.name,
+        "n_seeds": len(profile.seeds),
+        "seeds": list(profile.seeds),
+        "datasets": [
+            {
+                "name": d,
+                "title": PRESETS[d].title,
+                "dim": PRESETS[d].mixture.n_features,
+                "n_components": PRESETS[d].mixture.n_components,
+            }
+            for d in profile.datasets
+        ],
+        "methods": [
+            {
+                "name": m,
+                "family": profile.method(m).family,
+                "label": profile.method(m).label,
+                "normalized": profile.method(m).normalized,
+            }
+            for m in profile.methods
+        ],
         "metrics": ["nll", "nll_gap", "rmse_test", "rmse_grid"],
-        "summary": summary, "runs": rows, "comparisons": comparisons, "correction": correction,
+        "summary": summary,
+        "runs": rows,
+        "comparisons": comparisons,
+        "correction": correction,
         "truth_nll": truth_nll,
     }
 
 
-def paired_comparisons(rows: list[dict[str, Any]], datasets: list[str], declared: list[Comparison],
-                       correction: Correction) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def paired_comparisons(
+    rows: list[dict[str, Any]], datasets: list[str], declared: list[Comparison], correction: Correction
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every declared comparison on every dataset, from the per-run rows, with Holm's adjustment.
 
     Parameters
@@ -157,11 +195,23 @@ def paired_comparisons(rows: list[dict[str, Any]], datasets: list[str], declared
             seeds = sorted(s for s in set(a) & set(b) if a[s][c.metric] is not None and b[s][c.metric] is not None)
             if len(seeds) < 2:
                 continue
-            diff = paired_difference([a[s][c.metric] for s in seeds], [b[s][c.metric] for s in seeds],
-                                     log=c.metric != "nll")
+            diff = paired_difference(
+                [a[s][c.metric] for s in seeds], [b[s][c.metric] for s in seeds], log=c.metric != "nll"
+            )
             family = c.role if correction.family == "all" else f"{c.role}:{c.name}"
-            out.append({"dataset": dataset, "name": c.name, "a": c.a, "b": c.b, "metric": c.metric,
-                        "label": c.label, "role": c.role, **diff, "family": family})
+            out.append(
+                {
+                    "dataset": dataset,
+                    "name": c.name,
+                    "a": c.a,
+                    "b": c.b,
+                    "metric": c.metric,
+                    "label": c.label,
+                    "role": c.role,
+                    **diff,
+                    "family": family,
+                }
+            )
     families = list(dict.fromkeys(x["family"] for x in out))
     for family in families:
         members = [x for x in out if x["family"] == family]
@@ -169,10 +219,20 @@ def paired_comparisons(rows: list[dict[str, Any]], datasets: list[str], declared
             x["p_adjusted"] = p_adjusted
             x["verdict_adjusted"] = adjusted_verdict(x, p_adjusted)
             x["borderline"] = x["verdict_adjusted"] != x["verdict"]
-    summary = {"method": correction.method, "family": correction.family, "level": LEVEL,
-               "families": [{"name": f, "role": next(x["role"] for x in out if x["family"] == f),
-                             "comparisons": list(dict.fromkeys(x["name"] for x in out if x["family"] == f)),
-                             "n_tests": sum(x["family"] == f for x in out)} for f in families]}
+    summary = {
+        "method": correction.method,
+        "family": correction.family,
+        "level": LEVEL,
+        "families": [
+            {
+                "name": f,
+                "role": next(x["role"] for x in out if x["family"] == f),
+                "comparisons": list(dict.fromkeys(x["name"] for x in out if x["family"] == f)),
+                "n_tests": sum(x["family"] == f for x in out),
+            }
+            for f in families
+        ],
+    }
     return out, summary
 
 
@@ -184,8 +244,9 @@ def refresh_comparisons(document: dict[str, Any], profile: Profile) -> dict[str,
     values, so a comparison already in the document keeps its exported numbers (a fresh
     computation could differ in the 7th digit); what it lacked is added.
     """
-    comparisons, correction = paired_comparisons(document["runs"], [d["name"] for d in document["datasets"]],
-                                                 profile.comparisons, profile.correction)
+    comparisons, correction = paired_comparisons(
+        document["runs"], [d["name"] for d in document["datasets"]], profile.comparisons, profile.correction
+    )
     before = {(x["dataset"], x["name"]): x for x in document["comparisons"]}
     for x in comparisons:
         x.update(before.get((x["dataset"], x["name"]), {}))
@@ -198,11 +259,18 @@ def refresh_comparisons(document: dict[str, Any], profile: Profile) -> dict[str,
 def tuning_export(profile: Profile, tunes: Pairs) -> dict[str, Any]:
     """Every tuning job: the candidates, their validation scores and the setting chosen."""
     return {
-        "schema": "ggmm-tuning", "version": EXPORT_VERSION, "profile": profile.name,
-        "tuning_seeds": list(profile.tuning_seeds), "n_validation": profile.n_validation,
+        "schema": "ggmm-tuning",
+        "version": EXPORT_VERSION,
+        "profile": profile.name,
+        "tuning_seeds": list(profile.tuning_seeds),
+        "n_validation": profile.n_validation,
         "candidates_budget": profile.candidates,
-        "scheme": {"name": "successive-halving", "rungs": profile.rungs, "keep": profile.keep,
-                   "extensions": profile.extensions},
+        "scheme": {
+            "name": "successive-halving",
+            "rungs": profile.rungs,
+            "keep": profile.keep,
+            "extensions": profile.extensions,
+        },
         "entries": _tuning_entries(tunes),
     }
 
@@ -219,14 +287,28 @@ def timings_export(profile: Profile, runs: Pairs, extra: Pairs) -> dict[str, Any
             secs = [res["seconds"] for job, res in runs if job["dataset"] == dataset and job["method"] == method]
             if secs:
                 summary.append({"dataset": dataset, "method": method, "seconds": bootstrap_interval(secs)})
-    symbolic = [{"dataset": job["dataset"], "method": job["method"], "seconds": res["symbolic"]["seconds"]}
-                for job, res in extra if job["kind"] in ("training", "original") and res.get("symbolic")]
+    symbolic = [
+        {"dataset": job["dataset"], "method": job["method"], "seconds": res["symbolic"]["seconds"]}
+        for job, res in extra
+        if job["kind"] in ("training", "original") and res.get("symbolic")
+    ]
     return {
-        "schema": "ggmm-timings", "version": EXPORT_VERSION, "profile": profile.name,
-        "summary": summary, "symbolic": symbolic,
+        "schema": "ggmm-timings",
+        "version": EXPORT_VERSION,
+        "profile": profile.name,
+        "summary": summary,
+        "symbolic": symbolic,
         "scaling": scaling_timings(profile, [p for p in extra if p[0]["kind"] in ("scaling_law", "scaling_cost")]),
-        "jobs": [{"kind": job["kind"], "dataset": job["dataset"], "method": job.get("method", job.get("init")),
-                  "seed": job.get("seed", -1), "seconds": res["seconds"]} for job, res in runs + extra],
+        "jobs": [
+            {
+                "kind": job["kind"],
+                "dataset": job["dataset"],
+                "method": job.get("method", job.get("init")),
+                "seed": job.get("seed", -1),
+                "seconds": res["seconds"],
+            }
+            for job, res in runs + extra
+        ],
     }
 
 
@@ -234,13 +316,21 @@ def em_history_export(histories: Pairs) -> dict[str, Any]:
     """Every EM iteration of the recorded EM fits."""
     out = []
     for job, res in histories:
-        out.append({
-            "dataset": job["dataset"], "init": job["init"], "seed": job["seed"], "truth": job["mixture"],
-            "samples": pack(np.asarray(res["samples"]), "float32"), "converged": res["converged"],
-            "warnings": res["warnings"],
-            "iterations": [{"iter": i, "log_likelihood": ll, "mixture": m}
-                           for i, (ll, m) in enumerate(zip(res["log_likelihood"], res["history"], strict=True))],
-        })
+        out.append(
+            {
+                "dataset": job["dataset"],
+                "init": job["init"],
+                "seed": job["seed"],
+                "truth": job["mixture"],
+                "samples": pack(np.asarray(res["samples"]), "float32"),
+                "converged": res["converged"],
+                "warnings": res["warnings"],
+                "iterations": [
+                    {"iter": i, "log_likelihood": ll, "mixture": m}
+                    for i, (ll, m) in enumerate(zip(res["log_likelihood"], res["history"], strict=True))
+                ],
+            }
+        )
     return {"schema": "ggmm-em-history", "version": EXPORT_VERSION, "runs": out}
 
 
@@ -265,8 +355,10 @@ def _across_seeds(profile: Profile, dataset: str, by: dict[tuple[str, str, int],
     moved = []
     for s in seeds:
         mixture = by[(dataset, "ka-kan", s)]["mixture"]
-        signed.append(float(np.mean(mixture["p"] if isinstance(mixture["p"], list) else [mixture["p"]]))
-                      - float(np.mean(truth.shapes)))
+        signed.append(
+            float(np.mean(mixture["p"] if isinstance(mixture["p"], list) else [mixture["p"]]))
+            - float(np.mean(truth.shapes))
+        )
         init = by[(dataset, "ka-kan", s)].get("weights_init")
         if init is not None:
             moved.append(float(np.max(np.abs(np.asarray(mixture["weights"]) - np.asarray(init)))))
@@ -280,27 +372,45 @@ def recovered_export(profile: Profile, runs: Pairs, trainings: Pairs, readbacks:
     """Parameters read back from the KA-structured KAN beside EM's and the truth."""
     first = profile.seeds[0]
     by = {(j["dataset"], j["method"], j["seed"]): r for j, r in runs}
-    symbolic = {j["dataset"]: {k: v for k, v in r["symbolic"].items() if k != "seconds"}
-                for j, r in trainings if r.get("symbolic")}
+    symbolic = {
+        j["dataset"]: {k: v for k, v in r["symbolic"].items() if k != "seconds"}
+        for j, r in trainings
+        if r.get("symbolic")
+    }
     datasets = []
     for dataset in profile.recovered:
         kan = by[(dataset, "ka-kan", first)]
         em = by[(dataset, "em-kmeans", first)]
         readback = kan["readback"] or {}
-        datasets.append({
-            "dataset": dataset, "seed": first, "truth": PRESETS[dataset].mixture.to_dict(),
-            "em": em["mixture"], "kan": kan["mixture"], "weights_init": kan.get("weights_init"),
-            "errors": {"em": em["param_errors"], "kan": kan["param_errors"]},
-            "curves": readback.get("curves", []),
-            "across_seeds": _across_seeds(profile, dataset, by),
-            "symbolic": symbolic.get(dataset),
-        })
+        datasets.append(
+            {
+                "dataset": dataset,
+                "seed": first,
+                "truth": PRESETS[dataset].mixture.to_dict(),
+                "em": em["mixture"],
+                "kan": kan["mixture"],
+                "weights_init": kan.get("weights_init"),
+                "errors": {"em": em["param_errors"], "kan": kan["param_errors"]},
+                "curves": readback.get("curves", []),
+                "across_seeds": _across_seeds(profile, dataset, by),
+                "symbolic": symbolic.get(dataset),
+            }
+        )
     generated = []
     for job, res in readbacks:
-        generated.append({"p": job["p"], "mixture_seed": job["mixture_seed"], "grid": job["params"]["grid"],
-                          "n_train": job["n_train"],
-                          "truth": res["truth"], "kan": res["kan"], "em": res["em"], "errors": res["errors"],
-                          "nll": res["nll"]})
+        generated.append(
+            {
+                "p": job["p"],
+                "mixture_seed": job["mixture_seed"],
+                "grid": job["params"]["grid"],
+                "n_train": job["n_train"],
+                "truth": res["truth"],
+                "kan": res["kan"],
+                "em": res["em"],
+                "errors": res["errors"],
+                "nll": res["nll"],
+            }
+        )
     return {"schema": "ggmm-recovered", "version": EXPORT_VERSION, "datasets": datasets, "generated": generated}
 
 
@@ -308,11 +418,20 @@ def original_export(originals: Pairs) -> dict[str, Any]:
     """The original coursework's method, reproduced: what it gets wrong, measured."""
     entries = []
     for job, res in originals:
-        entries.append({"dataset": job["dataset"], "method": job["method"], "seed": job["seed"],
-                        "n_train": job["n_train"], "n_test": job["n_test"], "params": job["params"],
-                        **{k: v for k, v in res.items() if k != "seconds"},
-                        "symbolic": None if res["symbolic"] is None
-                        else {k: v for k, v in res["symbolic"].items() if k != "seconds"}})
+        entries.append(
+            {
+                "dataset": job["dataset"],
+                "method": job["method"],
+                "seed": job["seed"],
+                "n_train": job["n_train"],
+                "n_test": job["n_test"],
+                "params": job["params"],
+                **{k: v for k, v in res.items() if k != "seconds"},
+                "symbolic": None
+                if res["symbolic"] is None
+                else {k: v for k, v in res["symbolic"].items() if k != "seconds"},
+            }
+        )
     return {"schema": "ggmm-original", "version": EXPORT_VERSION, "runs": entries}
 
 
@@ -322,11 +441,22 @@ def original_export(originals: Pairs) -> dict[str, Any]:
 
 
 def _tuning_entries(tunes: Pairs) -> list[dict[str, Any]]:
-    return [{"dataset": job["dataset"], "method": job["method"], "score": res["score"],
-             "candidates": res["candidates"], "scores": res["scores"], "chosen": res["chosen"],
-             "rung": res["rung"], "rungs": res["rungs"], "axes": res["axes"], "n_extended": res["n_extended"],
-             "failed": res["failed"]}
-            for job, res in tunes]
+    return [
+        {
+            "dataset": job["dataset"],
+            "method": job["method"],
+            "score": res["score"],
+            "candidates": res["candidates"],
+            "scores": res["scores"],
+            "chosen": res["chosen"],
+            "rung": res["rung"],
+            "rungs": res["rungs"],
+            "axes": res["axes"],
+            "n_extended": res["n_extended"],
+            "failed": res["failed"],
+        }
+        for job, res in tunes
+    ]
 
 
 def _paper_alpha(profile: Profile, method: str) -> int:
@@ -350,11 +480,20 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
     """The scaling law: per (family, size, seed) test RMSE and parameter count; the exponents."""
     law = profile.scaling_law
     assert law is not None
-    points = [{"method": job["method"], "family": profile.method(job["method"]).family, "seed": job["seed"],
-               "size": pt["size"], "n_params": pt["n_params"], "rmse_test": pt["rmse_test"],
-               "best_step": pt["best_step"], "ran_to_cap": _ran_to_cap(pt)}
-              for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"]))
-              for i, pt in enumerate(res["points"])]
+    points = [
+        {
+            "method": job["method"],
+            "family": profile.method(job["method"]).family,
+            "seed": job["seed"],
+            "size": pt["size"],
+            "n_params": pt["n_params"],
+            "rmse_test": pt["rmse_test"],
+            "best_step": pt["best_step"],
+            "ran_to_cap": _ran_to_cap(pt),
+        }
+        for job, res in sorted(laws, key=lambda p: (p[0]["method"], p[0]["seed"]))
+        for i, pt in enumerate(res["points"])
+    ]
     families, alphas = [], {}
     for method, size_name, sizes in ((law.kan, "grid", law.grids), (law.mlp, "width", law.mlp_widths)):
         mine = [p for p in points if p["method"] == method]
@@ -366,11 +505,27 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
         summary = []
         for size in sizes:
             at = [p for p in mine if p["size"] == size]
-            summary.append({"size": size, "n_params": int(np.median([p["n_params"] for p in at])),
-                            "rmse_test": bootstrap_interval([p["rmse_test"] for p in at])})
-        families.append({"method": method, "family": m.family, "label": m.label, "size_name": size_name,
-                         "sizes": list(sizes), "fit": fit, "alpha": _alpha(fit),
-                         "summary": summary, "fits": len(mine), "ran_to_cap": sum(p["ran_to_cap"] for p in mine)})
+            summary.append(
+                {
+                    "size": size,
+                    "n_params": int(np.median([p["n_params"] for p in at])),
+                    "rmse_test": bootstrap_interval([p["rmse_test"] for p in at]),
+                }
+            )
+        families.append(
+            {
+                "method": method,
+                "family": m.family,
+                "label": m.label,
+                "size_name": size_name,
+                "sizes": list(sizes),
+                "fit": fit,
+                "alpha": _alpha(fit),
+                "summary": summary,
+                "fits": len(mine),
+                "ran_to_cap": sum(p["ran_to_cap"] for p in mine),
+            }
+        )
     paper = _paper_alpha(profile, law.kan)
     for family in families:
         family["paper_position"] = position(family["alpha"], paper)
@@ -380,10 +535,20 @@ def _law_export(profile: Profile, tunes: Pairs, laws: Pairs) -> dict[str, Any]:
         seeds = sorted(set(alphas[law.kan]) & set(alphas[law.mlp]))
         if len(seeds) >= 2:
             paired = paired_difference([alphas[law.kan][s] for s in seeds], [alphas[law.mlp][s] for s in seeds])
-    return {"dataset": law.dataset, "title": PRESETS[law.dataset].title, "n_train": law.n_train,
-            "n_test": law.n_test, "seeds": list(law.seeds), "paper_alpha": paper, "kan": law.kan, "mlp": law.mlp,
-            "families": families, "points": points, "paired_alpha": paired,
-            "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in (law.kan, law.mlp)])}
+    return {
+        "dataset": law.dataset,
+        "title": PRESETS[law.dataset].title,
+        "n_train": law.n_train,
+        "n_test": law.n_test,
+        "seeds": list(law.seeds),
+        "paper_alpha": paper,
+        "kan": law.kan,
+        "mlp": law.mlp,
+        "families": families,
+        "points": points,
+        "paired_alpha": paired,
+        "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in (law.kan, law.mlp)]),
+    }
 
 
 def _alpha(fit: dict[str, Any]) -> dict[str, Any]:
@@ -417,8 +582,12 @@ def law_shape(points: list[dict[str, Any]], sizes: list[int], paper_alpha: float
         :func:`ggmm.stats.power_law_curvature` over every size (None when it cannot be fitted);
         ``ran_to_cap_by_size``: how many fits were still improving at their step limit, per size.
     """
-    local = local_exponents([p["size"] for p in points], [p["n_params"] for p in points],
-                            [p["rmse_test"] for p in points], [p["seed"] for p in points])
+    local = local_exponents(
+        [p["size"] for p in points],
+        [p["n_params"] for p in points],
+        [p["rmse_test"] for p in points],
+        [p["seed"] for p in points],
+    )
     start = floor_start(local)
     floor = fit = None
     if start is not None:
@@ -426,28 +595,43 @@ def law_shape(points: list[dict[str, Any]], sizes: list[int], paper_alpha: float
         at = [p for p in points if sizes.index(p["size"]) >= sizes.index(first)]
         seeds = sorted({p["seed"] for p in at})
         level = [float(np.exp(np.mean([np.log(p["rmse_test"]) for p in at if p["seed"] == s]))) for s in seeds]
-        floor = {"size": first, "n_params": int(np.median([p["n_params"] for p in at if p["size"] == first])),
-                 "rmse_test": bootstrap_interval(level), "fits": len(at),
-                 "ran_to_cap": sum(p["ran_to_cap"] for p in at)}
+        floor = {
+            "size": first,
+            "n_params": int(np.median([p["n_params"] for p in at if p["size"] == first])),
+            "rmse_test": bootstrap_interval(level),
+            "fits": len(at),
+            "ran_to_cap": sum(p["ran_to_cap"] for p in at),
+        }
         below = [p for p in points if sizes.index(p["size"]) <= sizes.index(first)]
         if len({p["size"] for p in below}) >= 2:
             try:
-                fit = power_law_fit([p["n_params"] for p in below], [p["rmse_test"] for p in below],
-                                    [p["seed"] for p in below])
+                fit = power_law_fit(
+                    [p["n_params"] for p in below], [p["rmse_test"] for p in below], [p["seed"] for p in below]
+                )
             except ValueError:
                 fit = None
     try:
-        curvature = power_law_curvature([p["n_params"] for p in points], [p["rmse_test"] for p in points],
-                                        [p["seed"] for p in points])
+        curvature = power_law_curvature(
+            [p["n_params"] for p in points], [p["rmse_test"] for p in points], [p["seed"] for p in points]
+        )
     except ValueError:
         curvature = None
-    return {"local_alpha": local, "floor": floor, "fit_below_floor": fit,
-            "alpha_below_floor": None if fit is None else _alpha(fit),
-            "paper_position_below_floor": None if fit is None else position(_alpha(fit), paper_alpha),
-            "curvature": curvature,
-            "ran_to_cap_by_size": [{"size": size, "fits": sum(p["size"] == size for p in points),
-                                    "ran_to_cap": sum(p["ran_to_cap"] for p in points if p["size"] == size)}
-                                   for size in sizes]}
+    return {
+        "local_alpha": local,
+        "floor": floor,
+        "fit_below_floor": fit,
+        "alpha_below_floor": None if fit is None else _alpha(fit),
+        "paper_position_below_floor": None if fit is None else position(_alpha(fit), paper_alpha),
+        "curvature": curvature,
+        "ran_to_cap_by_size": [
+            {
+                "size": size,
+                "fits": sum(p["size"] == size for p in points),
+                "ran_to_cap": sum(p["ran_to_cap"] for p in points if p["size"] == size),
+            }
+            for size in sizes
+        ],
+    }
 
 
 def refresh_scaling(document: dict[str, Any]) -> dict[str, Any]:
@@ -458,8 +642,15 @@ def refresh_scaling(document: dict[str, Any]) -> dict[str, Any]:
     law = document.get("law")
     if law is None:
         return document
-    families = [{**family, **law_shape([p for p in law["points"] if p["method"] == family["method"]],
-                                       family["sizes"], law["paper_alpha"])} for family in law["families"]]
+    families = [
+        {
+            **family,
+            **law_shape(
+                [p for p in law["points"] if p["method"] == family["method"]], family["sizes"], law["paper_alpha"]
+            ),
+        }
+        for family in law["families"]
+    ]
     return {**document, "law": {**law, "families": families}}
 
 
@@ -468,12 +659,24 @@ def _cost_export(profile: Profile, tunes: Pairs, costs: Pairs) -> dict[str, Any]
     cost = profile.scaling_cost
     assert cost is not None
     points = []
-    for job, res in sorted(costs, key=lambda p: (cost.methods.index(p[0]["method"]), p[0]["dim"],
-                                                 p[0]["n_train"], p[0]["seed"])):
-        points.append({"method": job["method"], "dim": job["dim"], "n_train": job["n_train"], "seed": job["seed"],
-                       "feasible": res["feasible"], "limit": res["limit"], "work": res["work"],
-                       "nll_gap": res["nll_gap"], "rmse_rel": res["rmse_rel"], "n_params": res["n_params"],
-                       "n_steps": res["n_steps"]})
+    for job, res in sorted(
+        costs, key=lambda p: (cost.methods.index(p[0]["method"]), p[0]["dim"], p[0]["n_train"], p[0]["seed"])
+    ):
+        points.append(
+            {
+                "method": job["method"],
+                "dim": job["dim"],
+                "n_train": job["n_train"],
+                "seed": job["seed"],
+                "feasible": res["feasible"],
+                "limit": res["limit"],
+                "work": res["work"],
+                "nll_gap": res["nll_gap"],
+                "rmse_rel": res["rmse_rel"],
+                "n_params": res["n_params"],
+                "n_steps": res["n_steps"],
+            }
+        )
     cells = []
     for method in cost.methods:
         for dim, n in sorted(cost.cells()):
@@ -481,25 +684,53 @@ def _cost_export(profile: Profile, tunes: Pairs, costs: Pairs) -> dict[str, Any]
             if not at:
                 continue
             ok = [p for p in at if p["feasible"]]
-            cells.append({
-                "method": method, "dim": dim, "n_train": n, "feasible": bool(ok),
-                "limit": None if ok else at[0]["limit"],
-                "n_params": int(np.median([p["n_params"] for p in ok])) if ok else None,
-                "nll_gap": bootstrap_interval([p["nll_gap"] for p in ok]) if ok and ok[0]["nll_gap"] is not None
-                else None,
-                "rmse_rel": bootstrap_interval([p["rmse_rel"] for p in ok]) if ok else None,
-            })
-    mixtures = [{"dim": dim, "dataset": cost_dataset(cost, dim),
-                 "mixture": random_mixture(dim, cost.n_components, cost.p, cost.mixture_seed).to_dict()}
-                for dim in cost.dims]
-    return {"p": cost.p, "n_components": cost.n_components, "mixture_seed": cost.mixture_seed,
-            "dims": list(cost.dims), "dim_samples": cost.dim_samples, "sample_dim": cost.sample_dim,
-            "sample_sizes": sorted({*cost.sample_sizes, cost.dim_samples}), "seeds": list(cost.seeds),
-            "n_test": cost.n_test, "limits": dict(cost.limits),
-            "methods": [{"name": m, "family": profile.method(m).family, "label": profile.method(m).label,
-                         "normalized": profile.method(m).normalized} for m in cost.methods],
-            "mixtures": mixtures, "points": points, "cells": cells,
-            "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in cost.methods and "dim" in j])}
+            cells.append(
+                {
+                    "method": method,
+                    "dim": dim,
+                    "n_train": n,
+                    "feasible": bool(ok),
+                    "limit": None if ok else at[0]["limit"],
+                    "n_params": int(np.median([p["n_params"] for p in ok])) if ok else None,
+                    "nll_gap": bootstrap_interval([p["nll_gap"] for p in ok])
+                    if ok and ok[0]["nll_gap"] is not None
+                    else None,
+                    "rmse_rel": bootstrap_interval([p["rmse_rel"] for p in ok]) if ok else None,
+                }
+            )
+    mixtures = [
+        {
+            "dim": dim,
+            "dataset": cost_dataset(cost, dim),
+            "mixture": random_mixture(dim, cost.n_components, cost.p, cost.mixture_seed).to_dict(),
+        }
+        for dim in cost.dims
+    ]
+    return {
+        "p": cost.p,
+        "n_components": cost.n_components,
+        "mixture_seed": cost.mixture_seed,
+        "dims": list(cost.dims),
+        "dim_samples": cost.dim_samples,
+        "sample_dim": cost.sample_dim,
+        "sample_sizes": sorted({*cost.sample_sizes, cost.dim_samples}),
+        "seeds": list(cost.seeds),
+        "n_test": cost.n_test,
+        "limits": dict(cost.limits),
+        "methods": [
+            {
+                "name": m,
+                "family": profile.method(m).family,
+                "label": profile.method(m).label,
+                "normalized": profile.method(m).normalized,
+            }
+            for m in cost.methods
+        ],
+        "mixtures": mixtures,
+        "points": points,
+        "cells": cells,
+        "tuning": _tuning_entries([(j, r) for j, r in tunes if j["method"] in cost.methods and "dim" in j]),
+    }
 
 
 def scaling_export(profile: Profile, tunes: Pairs, laws: Pairs, costs: Pairs) -> dict[str, Any]:
@@ -508,9 +739,13 @@ def scaling_export(profile: Profile, tunes: Pairs, laws: Pairs, costs: Pairs) ->
     Deterministic like every export but timings: the fit times of the cost study and their
     exponents are in ``timings.json`` (``scaling``), attached by ``ggmm_build.documents.exports.load_export``.
     """
-    return {"schema": "ggmm-scaling", "version": EXPORT_VERSION, "profile": profile.name,
-            "law": _law_export(profile, tunes, laws) if profile.scaling_law is not None and laws else None,
-            "cost": _cost_export(profile, tunes, costs) if profile.scaling_cost is not None and costs else None}
+    return {
+        "schema": "ggmm-scaling",
+        "version": EXPORT_VERSION,
+        "profile": profile.name,
+        "law": _law_export(profile, tunes, laws) if profile.scaling_law is not None and laws else None,
+        "cost": _cost_export(profile, tunes, costs) if profile.scaling_cost is not None and costs else None,
+    }
 
 
 #: The cost study's two sweeps: name -> the axis that varies.
@@ -524,11 +759,24 @@ def scaling_timings(profile: Profile, pairs: Pairs) -> dict[str, Any]:
     ``dim_samples``), over the cells the method ran in (:func:`ggmm.stats.power_law_fit`);
     ``fit`` is None with a ``reason`` when fewer than two sizes ran.
     """
-    law = [{"method": job["method"], "seed": job["seed"], "seconds": res["seconds"],
-            "cpu_seconds": res["cpu_seconds"]} for job, res in pairs if job["kind"] == "scaling_law"]
-    points = [{"method": job["method"], "dim": job["dim"], "n_train": job["n_train"], "seed": job["seed"],
-               "feasible": res["feasible"], "seconds": res["seconds"], "cpu_seconds": res["cpu_seconds"]}
-              for job, res in pairs if job["kind"] == "scaling_cost"]
+    law = [
+        {"method": job["method"], "seed": job["seed"], "seconds": res["seconds"], "cpu_seconds": res["cpu_seconds"]}
+        for job, res in pairs
+        if job["kind"] == "scaling_law"
+    ]
+    points = [
+        {
+            "method": job["method"],
+            "dim": job["dim"],
+            "n_train": job["n_train"],
+            "seed": job["seed"],
+            "feasible": res["feasible"],
+            "seconds": res["seconds"],
+            "cpu_seconds": res["cpu_seconds"],
+        }
+        for job, res in pairs
+        if job["kind"] == "scaling_cost"
+    ]
     fits = []
     cost = profile.scaling_cost
     if cost is not None and points:
@@ -541,9 +789,11 @@ def scaling_timings(profile: Profile, pairs: Pairs) -> dict[str, Any]:
                     entry["reason"] = "fewer than two sizes ran"
                 else:
                     try:
-                        entry["fit"] = power_law_fit([p[axis] for p in mine],
-                                                     [max(p["cpu_seconds"], 1e-6) for p in mine],
-                                                     [p["seed"] for p in mine])
+                        entry["fit"] = power_law_fit(
+                            [p[axis] for p in mine],
+                            [max(p["cpu_seconds"], 1e-6) for p in mine],
+                            [p["seed"] for p in mine],
+                        )
                     except ValueError as exc:
                         entry["reason"] = str(exc)
                 fits.append(entry)

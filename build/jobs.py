@@ -55,8 +55,9 @@ def data_seed(dataset: str, seed: int) -> int:
     return zlib.crc32(f"{dataset}/{seed}".encode())
 
 
-def draw_samples(mixture: GeneralizedGaussianMixture, n_first: int, n_second: int,
-                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+def draw_samples(
+    mixture: GeneralizedGaussianMixture, n_first: int, n_second: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Two independent samples of ``mixture`` (training, then test or validation samples).
 
     They come from independent streams of one ``numpy.random.SeedSequence(seed)``.
@@ -82,8 +83,14 @@ def build_estimator(estimator: str, params: dict[str, Any], n_components: int) -
     return cls(**kwargs)
 
 
-def fit(model: Any, X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int,
-        progress: Progress | None = None, recorder: Any = None) -> float:
+def fit(
+    model: Any,
+    X: np.ndarray,
+    truth: GeneralizedGaussianMixture,
+    seed: int,
+    progress: Progress | None = None,
+    recorder: Any = None,
+) -> float:
     """Fit ``model`` on samples ``X`` (regressors also get ``truth.pdf`` as target); return the seconds.
 
     ``progress`` reaches estimators tagged to report it (the neural ones); the others report
@@ -177,13 +184,21 @@ def _halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float
             failed.append({"candidate": candidate, "error": str(exc)})
             return math.inf
 
-    ext = bracket(candidates[res["chosen"]], scores[res["chosen"]], ordered_axes(candidates), full,
-                  job.get("extensions", 0))
+    ext = bracket(
+        candidates[res["chosen"]], scores[res["chosen"]], ordered_axes(candidates), full, job.get("extensions", 0)
+    )
     last = len(res["rungs"]) - 1
     finite = [x if math.isfinite(x) else None for x in scores + ext["scores"]]  # JSON has no inf or NaN
-    return {"candidates": candidates + ext["candidates"], "scores": finite,
-            "rung": rung + [last] * len(ext["candidates"]), "rungs": res["rungs"], "chosen": ext["chosen"],
-            "axes": ext["axes"], "n_extended": len(ext["candidates"]), "failed": failed}
+    return {
+        "candidates": candidates + ext["candidates"],
+        "scores": finite,
+        "rung": rung + [last] * len(ext["candidates"]),
+        "rungs": res["rungs"],
+        "chosen": ext["chosen"],
+        "axes": ext["axes"],
+        "n_extended": len(ext["candidates"]),
+        "failed": failed,
+    }
 
 
 def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -223,19 +238,22 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     return result
 
 
-def _symbolic_measures(model: Any, report: FitReport, truth: GeneralizedGaussianMixture, X_train: np.ndarray,
-                       X_test: np.ndarray) -> dict[str, Any] | None:
+def _symbolic_measures(
+    model: Any, report: FitReport, truth: GeneralizedGaussianMixture, X_train: np.ndarray, X_test: np.ndarray
+) -> dict[str, Any] | None:
     """The symbolic formula's test RMSE against the best constant fitted on the training samples;
     None without a symbolic formula."""
     if not report.symbolic or report.symbolic_density is None:
         return None
     target = truth.pdf(X_test)
     constant = float(np.mean(truth.pdf(X_train)))  # minimizes the squared error over the training samples
-    return {**report.symbolic,
-            "rmse": density_rmse(report.symbolic_density(X_test), target),
-            "rmse_spline": density_rmse(model.density(X_test), target),
-            "rmse_constant": density_rmse(np.full_like(target, constant), target),
-            "constant": constant}
+    return {
+        **report.symbolic,
+        "rmse": density_rmse(report.symbolic_density(X_test), target),
+        "rmse_spline": density_rmse(model.density(X_test), target),
+        "rmse_constant": density_rmse(np.full_like(target, constant), target),
+        "constant": constant,
+    }
 
 
 def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -261,10 +279,12 @@ def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
     seconds = fit(model, X_train, truth, job["seed"], progress, recorder=recorder)
     report: FitReport = model.fit_report()
     if report.n_steps != probe_steps:
-        raise RuntimeError(f"the recorded run took {report.n_steps} steps, the probe {probe_steps}: "
-                           "recording changed the training")
-    snapshots = recorder.to_dict({"dataset": job["dataset"], "method": job["method"],
-                                  "task": tags.snapshots, "seed": job["seed"]})
+        raise RuntimeError(
+            f"the recorded run took {report.n_steps} steps, the probe {probe_steps}: recording changed the training"
+        )
+    snapshots = recorder.to_dict(
+        {"dataset": job["dataset"], "method": job["method"], "task": tags.snapshots, "seed": job["seed"]}
+    )
     validate_snapshots(snapshots)
     symbolic = _symbolic_measures(model, report, truth, X_train, X_test)
     return {"snapshots": snapshots, "symbolic": symbolic, "seconds": seconds}
@@ -340,8 +360,11 @@ def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
         "kan": kan.to_dict(),
         "em": em_mixture.to_dict(),
         "errors": {"kan": parameter_errors(truth, kan), "em": parameter_errors(truth, em_mixture)},
-        "nll": {"kan": heldout_nll(model.logpdf(X_test))[0], "em": heldout_nll(em.logpdf(X_test))[0],
-                "truth": heldout_nll(truth.logpdf(X_test))[0]},
+        "nll": {
+            "kan": heldout_nll(model.logpdf(X_test))[0],
+            "em": heldout_nll(em.logpdf(X_test))[0],
+            "truth": heldout_nll(truth.logpdf(X_test))[0],
+        },
         "seconds": seconds,
     }
 
@@ -353,8 +376,9 @@ def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
 Density = Callable[[np.ndarray], np.ndarray]
 
 
-def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: GeneralizedGaussianMixture,
-             seed: int) -> list[dict[str, Any]]:
+def law_fits(
+    job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int
+) -> list[dict[str, Any]]:
     """Fit one family of the scaling law along its sizes.
 
     A KAN regressor is fitted once with grid extension over ``job["sizes"]`` (the grids);
@@ -370,8 +394,16 @@ def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: 
     if scaling == "grid":
         model = build_estimator(job["estimator"], {**params, "grid_schedule": list(job["sizes"])}, K)
         fit(model, X, truth, seed)
-        return [{"size": g["grid"], "n_params": g["n_parameters"], "best_step": g["best_step"], "stage": g["stage"],
-                 "density": g["density"]} for g in model.fit_report().grid_path or []]
+        return [
+            {
+                "size": g["grid"],
+                "n_params": g["n_parameters"],
+                "best_step": g["best_step"],
+                "stage": g["stage"],
+                "density": g["density"],
+            }
+            for g in model.fit_report().grid_path or []
+        ]
     if scaling != "width":
         raise ValueError(f"{job['estimator']} has no scaling family")
     out = []
@@ -381,8 +413,15 @@ def law_fits(job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: 
         fit(model, X, truth, seed)
         report: FitReport = model.fit_report()
         best_steps, stages = report.best_steps or {}, report.stages or {}
-        out.append({"size": width, "n_params": report.n_parameters, "best_step": best_steps["train"],
-                    "stage": stages["train"], "density": model.density})
+        out.append(
+            {
+                "size": width,
+                "n_params": report.n_parameters,
+                "best_step": best_steps["train"],
+                "stage": stages["train"],
+                "density": model.density,
+            }
+        )
     return out
 
 
@@ -404,8 +443,9 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
             params = budget_params({**job["params"], **candidate}, fraction, estimator_tags(job["estimator"]).budget)
             if job["sizes"] is not None:
                 target = truth.pdf(X_val)
-                mine += [math.log(density_rmse(f["density"](X_val), target))
-                         for f in law_fits(job, params, X, truth, seed)]
+                mine += [
+                    math.log(density_rmse(f["density"](X_val), target)) for f in law_fits(job, params, X, truth, seed)
+                ]
             else:
                 model = build_estimator(job["estimator"], params, truth.n_components)
                 fit(model, X, truth, seed)
@@ -415,8 +455,12 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
         return float(np.mean(mine))
 
     out = _halving(job, score)
-    return {**out, "score": "nll" if job["normalized"] else "log_rmse", "seconds": time.perf_counter() - start,
-            "cpu_seconds": time.process_time() - cpu}
+    return {
+        **out,
+        "score": "nll" if job["normalized"] else "log_rmse",
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu,
+    }
 
 
 def warm_up(estimator: str) -> None:
@@ -449,8 +493,15 @@ def scaling_law_job(job: dict[str, Any], progress: Progress | None = None) -> di
         density = np.asarray(f["density"](X_test), dtype=float)
         if not np.all(np.isfinite(density)) or np.any(density < 0):
             raise RuntimeError(f"{where}: the estimated density has negative or non-finite values")
-        points.append({"size": f["size"], "n_params": f["n_params"], "best_step": f["best_step"],
-                       "stage": f["stage"], "rmse_test": density_rmse(density, target)})
+        points.append(
+            {
+                "size": f["size"],
+                "n_params": f["n_params"],
+                "best_step": f["best_step"],
+                "stage": f["stage"],
+                "rmse_test": density_rmse(density, target),
+            }
+        )
     if progress:
         progress(1, 1)
     return {"points": points, "seconds": seconds, "cpu_seconds": cpu_seconds}
@@ -476,9 +527,19 @@ def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> d
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
     model = build_estimator(job["estimator"], job["params"], truth.n_components)
     work = {k: int(v) for k, v in model.fit_work(job["n_train"], job["dim"]).items()}
-    result: dict[str, Any] = {"feasible": True, "limit": over_limit(work, job["limits"]), "work": work,
-                              "nll": None, "truth_nll": None, "nll_gap": None, "rmse_rel": None, "n_params": None,
-                              "n_steps": None, "seconds": 0.0, "cpu_seconds": 0.0}
+    result: dict[str, Any] = {
+        "feasible": True,
+        "limit": over_limit(work, job["limits"]),
+        "work": work,
+        "nll": None,
+        "truth_nll": None,
+        "nll_gap": None,
+        "rmse_rel": None,
+        "n_params": None,
+        "n_steps": None,
+        "seconds": 0.0,
+        "cpu_seconds": 0.0,
+    }
     if result["limit"] is not None:
         result["feasible"] = False
         if progress:
@@ -492,7 +553,8 @@ def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> d
     where = f"{job['method']} on {job['dataset']}, N = {job['n_train']} (seed {job['seed']})"
     target = truth.pdf(X_test)
     result["rmse_rel"] = density_rmse(_finite_density(model, X_test, where), target) / float(
-        np.sqrt(np.mean(target ** 2)))
+        np.sqrt(np.mean(target**2))
+    )
     result["truth_nll"] = heldout_nll(truth.logpdf(X_test))[0]
     if model.tags.normalized:
         result["nll"] = heldout_nll(model.logpdf(X_test))[0]

@@ -37,8 +37,15 @@ from .export import (
 )
 from .plan import job_label, matches, plan_jobs, plan_tuning
 
-__all__ = ["Outcome", "build_documents", "exports_up_to_date", "plan_digest", "plan_jobs", "plan_tuning",
-           "run_pipeline"]
+__all__ = [
+    "Outcome",
+    "build_documents",
+    "exports_up_to_date",
+    "plan_digest",
+    "plan_jobs",
+    "plan_tuning",
+    "run_pipeline",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT / "report" / "data"
@@ -55,6 +62,7 @@ class Outcome:
     exports: list[Path] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     up_to_date: bool = False
+
 
 MANIFEST = "manifest.json"
 
@@ -83,10 +91,20 @@ def plan_digest(jobs: list[dict[str, Any]], tree: SourceTree | None = None) -> s
 
 def manifest_document(profile: Profile, jobs: list[dict[str, Any]], files: list[str]) -> dict[str, Any]:
     """The export folder's provenance: profile, plan digest, code hash, files and package versions."""
-    return {"schema": "ggmm-manifest", "version": EXPORT_VERSION, "profile": profile.name, "plan": plan_digest(jobs),
-            "code": code_digest(jobs), "n_jobs": len(jobs), "files": sorted(files),
-            "versions": {"python": platform.python_version(), **package_versions(),
-                         **{name: _version(name) for name in ("plotly", "kaleido")}}}
+    return {
+        "schema": "ggmm-manifest",
+        "version": EXPORT_VERSION,
+        "profile": profile.name,
+        "plan": plan_digest(jobs),
+        "code": code_digest(jobs),
+        "n_jobs": len(jobs),
+        "files": sorted(files),
+        "versions": {
+            "python": platform.python_version(),
+            **package_versions(),
+            **{name: _version(name) for name in ("plotly", "kaleido")},
+        },
+    }
 
 
 def _version(name: str) -> str:
@@ -118,10 +136,9 @@ def exports_up_to_date(data_dir: Path, profile: Profile, jobs: list[dict[str, An
     return all((data_dir / name).is_file() for name in manifest.get("files", [])) and bool(manifest.get("files"))
 
 
-
-
-def build_documents(profile: Profile, jobs: list[dict[str, Any]],
-                    results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def build_documents(
+    profile: Profile, jobs: list[dict[str, Any]], results: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
     """All export documents, keyed by their path under the data folder."""
     pairs = [(job, results[job_key(job)]) for job in jobs]
 
@@ -140,18 +157,26 @@ def build_documents(profile: Profile, jobs: list[dict[str, Any]],
     if kind("original"):
         documents["original.json"] = original_export(kind("original"))
     if kind("scaling_law") or kind("scaling_cost"):
-        documents["scaling.json"] = scaling_export(profile, kind("scaling_tune"), kind("scaling_law"),
-                                                   kind("scaling_cost"))
+        documents["scaling.json"] = scaling_export(
+            profile, kind("scaling_tune"), kind("scaling_law"), kind("scaling_cost")
+        )
     for job, res in trainings:
         documents[f"training/{job['dataset']}-{job['method']}.json"] = res["snapshots"]
     return documents
 
 
-def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
-                 cache_dir: Path | str = DEFAULT_CACHE_DIR, config: Path | str = DEFAULT_CONFIG,
-                 only: list[str] | None = None, force: bool = False, quiet: bool = False,
-                 workers: int | None = None, executor: str | Executor = "local",
-                 scheduler: str | None = None) -> Outcome:
+def run_pipeline(
+    profile: str = "full",
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    cache_dir: Path | str = DEFAULT_CACHE_DIR,
+    config: Path | str = DEFAULT_CONFIG,
+    only: list[str] | None = None,
+    force: bool = False,
+    quiet: bool = False,
+    workers: int | None = None,
+    executor: str | Executor = "local",
+    scheduler: str | None = None,
+) -> Outcome:
     """Bring the exports of ``profile`` up to date.
 
     Parameters
@@ -193,17 +218,31 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     outcome = Outcome()
     if not force and not only and exports_up_to_date(Path(data_dir), prof, template):
         outcome.up_to_date = True
-        console.print(f"exports in {data_dir} are up to date with the {prof.name} profile and the code; "
-                      "nothing to train (--force recomputes them)")
+        console.print(
+            f"exports in {data_dir} are up to date with the {prof.name} profile and the code; "
+            "nothing to train (--force recomputes them)"
+        )
         return outcome
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     n_workers = max(1, workers or prof.workers)
-    runner = executor if isinstance(executor, Executor) else make_executor(
-        executor, n_workers, scheduler, log=lambda message: console.print(message, highlight=False))
-    with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                        TimeElapsedColumn(), console=console, transient=False,
-                                        disable=quiet) as bar:
+    runner = (
+        executor
+        if isinstance(executor, Executor)
+        else make_executor(executor, n_workers, scheduler, log=lambda message: console.print(message, highlight=False))
+    )
+    with (
+        ExitStack() as stack,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+            disable=quiet,
+        ) as bar,
+    ):
         entered: list[Executor] = []
 
         def start() -> Executor:
@@ -212,12 +251,23 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
                 entered.append(stack.enter_context(runner))
             return entered[0]
 
-        phase = _Phase(cache, results, outcome, only, force, bar, bar.add_task(f"[bold]{prof.name}", total=None),
-                       console, quiet, start)
+        phase = _Phase(
+            cache,
+            results,
+            outcome,
+            only,
+            force,
+            bar,
+            bar.add_task(f"[bold]{prof.name}", total=None),
+            console,
+            quiet,
+            start,
+        )
         tune_jobs = plan_tuning(prof)
         phase.resolve(tune_jobs)
-        chosen = {(j["dataset"], j["method"]): results[job_key(j)]["chosen"]
-                  for j in tune_jobs if job_key(j) in results}
+        chosen = {
+            (j["dataset"], j["method"]): results[job_key(j)]["chosen"] for j in tune_jobs if job_key(j) in results
+        }
         jobs = plan_jobs(prof, chosen)
         phase.resolve(jobs)
     outcome.recovered = list(cache.recovered)
@@ -225,8 +275,10 @@ def run_pipeline(profile: str = "full", data_dir: Path | str = DEFAULT_DATA_DIR,
     waiting = len(template) - len(tune_jobs) - len(jobs)  # runs whose tuning has no result yet
     if missing or waiting:
         first = missing[0] if missing else "a run whose tuning has no result yet"
-        console.print(f"[yellow]exports not written: {len(missing) + waiting} job(s) have no result yet "
-                      f"(first: {first}); run without --only to finish them")
+        console.print(
+            f"[yellow]exports not written: {len(missing) + waiting} job(s) have no result yet "
+            f"(first: {first}); run without --only to finish them"
+        )
     else:
         documents = build_documents(prof, tune_jobs + jobs, results)
         documents[MANIFEST] = manifest_document(prof, template, list(documents))
@@ -264,9 +316,11 @@ class _Phase:
                 todo.append(Task(job, key, job_label(job)))
         todo.sort(key=lambda task: task.job["kind"] not in ("training", "tune"))  # the longest jobs first
         total = (self.bar.tasks[self.overall].total or 0) + len(todo)
-        self.bar.update(self.overall, total=total,
-                        description=f"[bold]{len(self.outcome.trained) + len(todo)} to train, "
-                                    f"{len(self.outcome.cached)} cached")
+        self.bar.update(
+            self.overall,
+            total=total,
+            description=f"[bold]{len(self.outcome.trained) + len(todo)} to train, {len(self.outcome.cached)} cached",
+        )
         if not todo:
             return
         queued = {task.key: task for task in todo}
@@ -286,8 +340,11 @@ class _Phase:
             self.outcome.seconds[task.label] = float(result.get("seconds", 0.0))
             self.bar.advance(self.overall)
             if not self.console.is_terminal and not self.quiet:  # logs and CI: one line per finished job
-                self.console.print(f"[{len(self.outcome.trained)}/{n_before + len(todo)}] {task.label}: "
-                                   f"{self.outcome.seconds[task.label]:.1f} s", highlight=False)
+                self.console.print(
+                    f"[{len(self.outcome.trained)}/{n_before + len(todo)}] {task.label}: "
+                    f"{self.outcome.seconds[task.label]:.1f} s",
+                    highlight=False,
+                )
             if key in bars:
                 self.bar.remove_task(bars.pop(key))
 

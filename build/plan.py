@@ -59,25 +59,51 @@ def plan_scaling_tuning(profile: Profile) -> list[dict[str, Any]]:
     method once, at ``(sample_dim, dim_samples)``, and uses the setting in every cell.
     """
     jobs = []
-    common = {"kind": "scaling_tune", "experiment": "scaling", "seeds": profile.tuning_seeds,
-              "n_validation": profile.n_validation, "rungs": profile.rungs, "keep": profile.keep,
-              "extensions": profile.extensions}
+    common = {
+        "kind": "scaling_tune",
+        "experiment": "scaling",
+        "seeds": profile.tuning_seeds,
+        "n_validation": profile.n_validation,
+        "rungs": profile.rungs,
+        "keep": profile.keep,
+        "extensions": profile.extensions,
+    }
     law = profile.scaling_law
     if law is not None:
         for method, sizes in ((law.kan, law.grids), (law.mlp, law.mlp_widths)):
             m = profile.method(method)
             if m.tune:
-                jobs.append({**common, **_dataset_entry(law.dataset), "method": method, "estimator": m.estimator,
-                             "params": m.params, "candidates": m.candidates(), "sizes": sizes,
-                             "n_train": law.n_train, "normalized": False})
+                jobs.append(
+                    {
+                        **common,
+                        **_dataset_entry(law.dataset),
+                        "method": method,
+                        "estimator": m.estimator,
+                        "params": m.params,
+                        "candidates": m.candidates(),
+                        "sizes": sizes,
+                        "n_train": law.n_train,
+                        "normalized": False,
+                    }
+                )
     cost = profile.scaling_cost
     if cost is not None:
         for method in cost.methods:
             m = profile.method(method)
             if m.tune:
-                jobs.append({**common, **_cost_entry(cost, cost.sample_dim), "method": method,
-                             "estimator": m.estimator, "params": m.params, "candidates": m.candidates(),
-                             "sizes": None, "n_train": cost.dim_samples, "normalized": m.normalized})
+                jobs.append(
+                    {
+                        **common,
+                        **_cost_entry(cost, cost.sample_dim),
+                        "method": method,
+                        "estimator": m.estimator,
+                        "params": m.params,
+                        "candidates": m.candidates(),
+                        "sizes": None,
+                        "n_train": cost.dim_samples,
+                        "normalized": m.normalized,
+                    }
+                )
     return jobs
 
 
@@ -86,11 +112,23 @@ def plan_tuning(profile: Profile) -> list[dict[str, Any]]:
     jobs = []
     for dataset, method in tuned_pairs(profile):
         m = profile.method(method)
-        jobs.append({"kind": "tune", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
-                     "params": m.params, "candidates": m.candidates(), "seeds": profile.tuning_seeds,
-                     "n_train": profile.n_train, "n_validation": profile.n_validation,
-                     "normalized": m.normalized, "rungs": profile.rungs, "keep": profile.keep,
-                     "extensions": profile.extensions})
+        jobs.append(
+            {
+                "kind": "tune",
+                **_dataset_entry(dataset),
+                "method": method,
+                "estimator": m.estimator,
+                "params": m.params,
+                "candidates": m.candidates(),
+                "seeds": profile.tuning_seeds,
+                "n_train": profile.n_train,
+                "n_validation": profile.n_validation,
+                "normalized": m.normalized,
+                "rungs": profile.rungs,
+                "keep": profile.keep,
+                "extensions": profile.extensions,
+            }
+        )
     return jobs + plan_scaling_tuning(profile)
 
 
@@ -122,9 +160,16 @@ def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, 
         p = params(dataset, method)
         if p is None:
             return None
-        return {"kind": "run", **_dataset_entry(dataset), "method": method,
-                "estimator": profile.method(method).estimator, **p, "seed": seed, **sizes,
-                "grid_resolution": _resolution(profile, dataset)}
+        return {
+            "kind": "run",
+            **_dataset_entry(dataset),
+            "method": method,
+            "estimator": profile.method(method).estimator,
+            **p,
+            "seed": seed,
+            **sizes,
+            "grid_resolution": _resolution(profile, dataset),
+        }
 
     for dataset in profile.datasets:
         for method in profile.methods:
@@ -133,29 +178,57 @@ def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, 
                     jobs.append(job)
     for dataset, method in profile.training:
         if (p := params(dataset, method)) is not None:
-            jobs.append({"kind": "training", **_dataset_entry(dataset), "method": method,
-                         "estimator": profile.method(method).estimator, **p, "seed": profile.seeds[0], **sizes,
-                         "grid_resolution": profile.grid_resolution})
+            jobs.append(
+                {
+                    "kind": "training",
+                    **_dataset_entry(dataset),
+                    "method": method,
+                    "estimator": profile.method(method).estimator,
+                    **p,
+                    "seed": profile.seeds[0],
+                    **sizes,
+                    "grid_resolution": profile.grid_resolution,
+                }
+            )
     for dataset, init in profile.em_history:
-        jobs.append({"kind": "em_history", **_dataset_entry(dataset), "init": init,
-                     "seed": profile.seeds[0], **sizes})
+        jobs.append({"kind": "em_history", **_dataset_entry(dataset), "init": init, "seed": profile.seeds[0], **sizes})
     if profile.original is not None:
         dataset, method = profile.original
         m = profile.method(method)
-        jobs.append({"kind": "original", **_dataset_entry(dataset), "method": method, "estimator": m.estimator,
-                     "params": m.params, "seed": profile.seeds[0], **sizes,
-                     "grid_resolution": profile.grid_resolution})
+        jobs.append(
+            {
+                "kind": "original",
+                **_dataset_entry(dataset),
+                "method": method,
+                "estimator": m.estimator,
+                "params": m.params,
+                "seed": profile.seeds[0],
+                **sizes,
+                "grid_resolution": profile.grid_resolution,
+            }
+        )
     if profile.readback is not None:
         rb = profile.readback
         m = profile.method(rb.method)
         for p in rb.p:
             for mixture_seed in rb.seeds:
                 for grid in rb.grids:
-                    jobs.append({"kind": "readback", "dataset": f"generated-p{p:g}-{mixture_seed}",
-                                 "method": f"{rb.method}-grid{grid}", "estimator": m.estimator,
-                                 "params": {**m.params, "grid": grid}, "dim": 2, "n_components": 3, "p": p,
-                                 "mixture_seed": mixture_seed, "seed": 0, "n_train": rb.n_train,
-                                 "n_test": rb.n_test})
+                    jobs.append(
+                        {
+                            "kind": "readback",
+                            "dataset": f"generated-p{p:g}-{mixture_seed}",
+                            "method": f"{rb.method}-grid{grid}",
+                            "estimator": m.estimator,
+                            "params": {**m.params, "grid": grid},
+                            "dim": 2,
+                            "n_components": 3,
+                            "p": p,
+                            "mixture_seed": mixture_seed,
+                            "seed": 0,
+                            "n_train": rb.n_train,
+                            "n_test": rb.n_test,
+                        }
+                    )
     return jobs + _plan_scaling(profile, params)
 
 
@@ -168,9 +241,20 @@ def _plan_scaling(profile: Profile, params: Callable[[str, str], dict[str, Any] 
             if (p := params(law.dataset, method)) is None:
                 continue
             for seed in law.seeds:
-                jobs.append({"kind": "scaling_law", "experiment": "scaling", **_dataset_entry(law.dataset),
-                             "method": method, "estimator": profile.method(method).estimator, **p, "sizes": sizes,
-                             "seed": seed, "n_train": law.n_train, "n_test": law.n_test})
+                jobs.append(
+                    {
+                        "kind": "scaling_law",
+                        "experiment": "scaling",
+                        **_dataset_entry(law.dataset),
+                        "method": method,
+                        "estimator": profile.method(method).estimator,
+                        **p,
+                        "sizes": sizes,
+                        "seed": seed,
+                        "n_train": law.n_train,
+                        "n_test": law.n_test,
+                    }
+                )
     cost = profile.scaling_cost
     if cost is not None:
         tuned_on = cost_dataset(cost, cost.sample_dim)
@@ -180,9 +264,20 @@ def _plan_scaling(profile: Profile, params: Callable[[str, str], dict[str, Any] 
                 continue
             for dim, n in cost.cells():
                 for seed in cost.seeds:
-                    jobs.append({"kind": "scaling_cost", "experiment": "scaling", **entries[dim], "method": method,
-                                 "estimator": profile.method(method).estimator, **p, "n_train": n,
-                                 "n_test": cost.n_test, "seed": seed, "limits": cost.limits})
+                    jobs.append(
+                        {
+                            "kind": "scaling_cost",
+                            "experiment": "scaling",
+                            **entries[dim],
+                            "method": method,
+                            "estimator": profile.method(method).estimator,
+                            **p,
+                            "n_train": n,
+                            "n_test": cost.n_test,
+                            "seed": seed,
+                            "limits": cost.limits,
+                        }
+                    )
     return jobs
 
 

@@ -39,12 +39,18 @@ def budget_params(params: dict[str, Any], fraction: float, budget: tuple[str, ..
     """
     if not 0 < fraction <= 1:
         raise ValueError(f"The parameter 'fraction' must be in (0, 1], but got {fraction!r}.")
-    return {k: (max(1, math.ceil(v * fraction)) if k in budget and isinstance(v, int) else v)
-            for k, v in params.items()}
+    return {
+        k: (max(1, math.ceil(v * fraction)) if k in budget and isinstance(v, int) else v) for k, v in params.items()
+    }
 
 
-def successive_halving(candidates: list[dict[str, Any]], score: Callable[[dict[str, Any], float], float],
-                       rungs: list[float], keep: float, budgeted: bool = True) -> dict[str, Any]:
+def successive_halving(
+    candidates: list[dict[str, Any]],
+    score: Callable[[dict[str, Any], float], float],
+    rungs: list[float],
+    keep: float,
+    budgeted: bool = True,
+) -> dict[str, Any]:
     """Score ``candidates`` rung by rung, keeping the best ``keep`` share after each rung but the last.
 
     Parameters
@@ -79,7 +85,7 @@ def successive_halving(candidates: list[dict[str, Any]], score: Callable[[dict[s
             scores[i], reached[i] = float(score(candidates[i], fraction)), r
         alive.sort(key=lambda i: (scores[i], i))
         if r < len(plan) - 1:
-            alive = alive[:max(1, math.ceil(keep * len(alive)))]
+            alive = alive[: max(1, math.ceil(keep * len(alive)))]
     return {"scores": scores, "rung": reached, "chosen": alive[0], "rungs": list(plan)}
 
 
@@ -124,8 +130,13 @@ def extend_value(values: list[float], end: str) -> float | int | None:
     return float(f"{new:.6g}")
 
 
-def bracket(chosen: dict[str, Any], chosen_score: float, axes: dict[str, list[float]],
-            score: Callable[[dict[str, Any]], float], extensions: int) -> dict[str, Any]:
+def bracket(
+    chosen: dict[str, Any],
+    chosen_score: float,
+    axes: dict[str, list[float]],
+    score: Callable[[dict[str, Any]], float],
+    extensions: int,
+) -> dict[str, Any]:
     """Extend every ordered axis on whose end ``chosen`` sits until the choice lies inside it.
 
     Parameters
@@ -177,5 +188,10 @@ def bracket(chosen: dict[str, Any], chosen_score: float, axes: dict[str, list[fl
             new_scores.append(value_score)
             if value_score < best_score:
                 best, best_score = candidate, value_score
-    return {"candidates": new_candidates, "scores": new_scores, "chosen": best, "score": best_score,
-            "axes": {name: {"values": tried[name], "status": status[name]} for name in sorted(tried)}}
+    return {
+        "candidates": new_candidates,
+        "scores": new_scores,
+        "chosen": best,
+        "score": best_score,
+        "axes": {name: {"values": tried[name], "status": status[name]} for name in sorted(tried)},
+    }

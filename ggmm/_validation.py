@@ -10,9 +10,7 @@ import numpy as np
 
 
 def _fmt(value: object) -> str:
-    text = np.array2string(np.asarray(value), precision=5, threshold=12) if not isinstance(
-        value, str
-    ) else repr(value)
+    text = np.array2string(np.asarray(value), precision=5, threshold=12) if not isinstance(value, str) else repr(value)
     return text
 
 
@@ -37,10 +35,7 @@ def as_float_array(value: object, name: str, ndim: int) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"The parameter '{name}' must be numeric, but got {value!r}.") from exc
     if array.ndim != ndim:
-        raise ValueError(
-            f"The parameter '{name}' should have {ndim} dimension(s), "
-            f"but got shape {array.shape}."
-        )
+        raise ValueError(f"The parameter '{name}' should have {ndim} dimension(s), but got shape {array.shape}.")
     if array.size == 0:
         raise ValueError(f"The parameter '{name}' must not be empty, but got shape {array.shape}.")
     if not np.all(np.isfinite(array)):
@@ -68,19 +63,16 @@ def check_samples(X: object, n_features: int | None = None, name: str = "X", min
         array = array[:, None]
     if array.ndim != 2:
         raise ValueError(
-            f"The parameter '{name}' should have shape (n_samples, n_features), "
-            f"but got shape {array.shape}."
+            f"The parameter '{name}' should have shape (n_samples, n_features), but got shape {array.shape}."
         )
     if n_features is not None and array.shape[1] != n_features:
         raise ValueError(
-            f"The parameter '{name}' should have {n_features} feature column(s), "
-            f"but got {array.shape[1]}."
+            f"The parameter '{name}' should have {n_features} feature column(s), but got {array.shape[1]}."
         )
     if array.shape[0] == 0:
         raise ValueError(f"The parameter '{name}' must hold at least one sample, but got none.")
     if array.shape[0] < min_samples:
-        raise ValueError(f"The parameter '{name}' must hold at least {min_samples} samples, "
-                         f"but got {array.shape[0]}.")
+        raise ValueError(f"The parameter '{name}' must hold at least {min_samples} samples, but got {array.shape[0]}.")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"The parameter '{name}' must be finite, but it holds NaN or inf.")
     return array

@@ -72,8 +72,9 @@ class Checker:
             self.fail(path, f"expected an object, got {type(value).__name__} {self._short(value)}")
         return value
 
-    def number(self, obj: Any, key: str, path: str, nullable: bool = False, minimum: float | None = None
-               ) -> float | None:
+    def number(
+        self, obj: Any, key: str, path: str, nullable: bool = False, minimum: float | None = None
+    ) -> float | None:
         """A finite number ``obj[key]``, optionally at least ``minimum``."""
         value = self.get(obj, key, path, (int, float), nullable)
         if value is not None and minimum is not None and value < minimum:
@@ -128,9 +129,15 @@ class Checker:
 
     # -- arrays and domain objects --------------------------------------------
 
-    def packed(self, obj: Any, path: str, shape: Sequence[int | None] | None = None,
-               dtypes: Sequence[str] = tuple(PACKED_DTYPES), non_negative: bool = False,
-               ndim: int | None = None) -> np.ndarray:
+    def packed(
+        self,
+        obj: Any,
+        path: str,
+        shape: Sequence[int | None] | None = None,
+        dtypes: Sequence[str] = tuple(PACKED_DTYPES),
+        non_negative: bool = False,
+        ndim: int | None = None,
+    ) -> np.ndarray:
         """A packed array (:mod:`ggmm.packing`), its shape, dtype, finiteness and sign checked."""
         self.table(obj, path)
         for key in ("dtype", "shape", "data"):
@@ -139,8 +146,9 @@ class Checker:
         if obj["dtype"] not in dtypes:
             self.fail(_join(path, "dtype"), f"expected one of {list(dtypes)}, got {obj['dtype']!r}")
         got = self.integers(obj["shape"], _join(path, "shape"), minimum=0)
-        if shape is not None and (len(got) != len(shape)
-                                  or any(w is not None and w != n for w, n in zip(shape, got, strict=False))):
+        if shape is not None and (
+            len(got) != len(shape) or any(w is not None and w != n for w, n in zip(shape, got, strict=False))
+        ):
             self.fail(_join(path, "shape"), f"expected {[('*' if s is None else s) for s in shape]}, got {got}")
         if ndim is not None and len(got) != ndim:
             self.fail(_join(path, "shape"), f"expected {ndim} dimensions, got {got}")
@@ -186,8 +194,14 @@ class Checker:
     @staticmethod
     def _name(kind: Kind) -> str:
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        names = {"int": "an integer", "float": "a number", "str": "a string", "dict": "an object",
-                 "list": "an array", "bool": "a boolean"}
+        names = {
+            "int": "an integer",
+            "float": "a number",
+            "str": "a string",
+            "dict": "an object",
+            "list": "an array",
+            "bool": "a boolean",
+        }
         if set(kinds) == {int, float}:
             return "a number"
         return " or ".join(names.get(k.__name__, k.__name__) for k in kinds)

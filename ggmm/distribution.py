@@ -55,9 +55,7 @@ def component_log_norm(scales: np.ndarray, p: np.ndarray) -> np.ndarray:
     return log_eta
 
 
-def estimate_component_logpdf(
-    X: np.ndarray, centers: np.ndarray, scales: np.ndarray, p: np.ndarray
-) -> np.ndarray:
+def estimate_component_logpdf(X: np.ndarray, centers: np.ndarray, scales: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Log density of every sample under every component.
 
     Parameters
@@ -167,14 +165,12 @@ class GeneralizedGaussianMixture:
         weights = as_float_array(weights, "weights", 1)
         if scales.shape != centers.shape:
             raise ValueError(
-                f"The parameter 'scales' should have the shape of 'centers' {centers.shape}, "
-                f"but got {scales.shape}."
+                f"The parameter 'scales' should have the shape of 'centers' {centers.shape}, but got {scales.shape}."
             )
         K = centers.shape[0]
         if weights.shape != (K,):
             raise ValueError(
-                f"The parameter 'weights' should have shape ({K},) to match 'centers', "
-                f"but got {weights.shape}."
+                f"The parameter 'weights' should have shape ({K},) to match 'centers', but got {weights.shape}."
             )
         check_positive(scales, "scales")
         if np.any(weights < 0):
@@ -194,9 +190,7 @@ class GeneralizedGaussianMixture:
         if p_scalar:
             p_arr = np.full(K, p_arr[0])
         elif p_arr.shape != (K,):
-            raise ValueError(
-                f"The parameter 'p' should be a number or have shape ({K},), but got {p_arr.shape}."
-            )
+            raise ValueError(f"The parameter 'p' should be a number or have shape ({K},), but got {p_arr.shape}.")
         check_positive(p_arr, "p")
         for name, arr in (("centers", centers), ("scales", scales), ("weights", weights), ("p", p_arr)):
             arr.setflags(write=False)
@@ -349,9 +343,7 @@ class GeneralizedGaussianMixture:
 
     # -- sampling -----------------------------------------------------------
 
-    def sample(
-        self, n: int, seed: int | np.random.Generator | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, seed: int | np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Draw samples with the Gamma construction.
 
         For each coordinate, ``|x - c| / alpha = G ** (1/p)`` with ``G ~ Gamma(1/p, 1)``,
@@ -411,9 +403,7 @@ class GeneralizedGaussianMixture:
         D = self.n_features
         bounds = self.default_bounds() if bounds is None else as_float_array(bounds, "bounds", 2)
         if bounds.shape != (D, 2) or np.any(bounds[:, 1] <= bounds[:, 0]):
-            raise ValueError(
-                f"The parameter 'bounds' should have shape ({D}, 2) with low < high, but got {bounds}."
-            )
+            raise ValueError(f"The parameter 'bounds' should have shape ({D}, 2) with low < high, but got {bounds}.")
         given = (resolution,) * D if isinstance(resolution, int) or np.ndim(resolution) == 0 else tuple(resolution)
         if len(given) != D:
             raise ValueError(f"The parameter 'resolution' should give {D} sizes, but got {resolution}.")

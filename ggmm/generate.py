@@ -39,8 +39,9 @@ def _separated(centers: np.ndarray, scales: np.ndarray, separation: float) -> bo
     return True
 
 
-def random_mixture(n_features: int, n_components: int, p: Any, seed: int, separation: float = 2.0,
-                   max_tries: int = 10_000) -> GeneralizedGaussianMixture:
+def random_mixture(
+    n_features: int, n_components: int, p: Any, seed: int, separation: float = 2.0, max_tries: int = 10_000
+) -> GeneralizedGaussianMixture:
     """A random, well-separated generalized Gaussian mixture (see the module notes).
 
     Parameters
@@ -74,8 +75,10 @@ def random_mixture(n_features: int, n_components: int, p: Any, seed: int, separa
         if _separated(centers, scales, separation):
             break
     else:
-        raise ValueError(f"No mixture with separation {separation} found in {max_tries} draws "
-                         f"(D = {D}, K = {K}); lower 'separation'.")
+        raise ValueError(
+            f"No mixture with separation {separation} found in {max_tries} draws "
+            f"(D = {D}, K = {K}); lower 'separation'."
+        )
     while True:
         weights = rng.dirichlet(np.full(K, 4.0))
         if weights.min() >= _MIN_WEIGHT or K * _MIN_WEIGHT > 1:

@@ -48,8 +48,7 @@ def heldout_nll(log_density: Any) -> tuple[float, float]:
     """
     values = -np.asarray(log_density, dtype=float)
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"The parameter 'log_density' should be a non-empty 1-D array, "
-                         f"but got shape {values.shape}.")
+        raise ValueError(f"The parameter 'log_density' should be a non-empty 1-D array, but got shape {values.shape}.")
     stderr = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else float("nan")
     return float(values.mean()), stderr
 
@@ -59,8 +58,9 @@ def density_rmse(estimate: Any, truth: Any) -> float:
     estimate = np.asarray(estimate, dtype=float)
     truth = np.asarray(truth, dtype=float)
     if estimate.shape != truth.shape:
-        raise ValueError(f"The parameter 'estimate' should have the shape of 'truth' {truth.shape}, "
-                         f"but got {estimate.shape}.")
+        raise ValueError(
+            f"The parameter 'estimate' should have the shape of 'truth' {truth.shape}, but got {estimate.shape}."
+        )
     return float(np.sqrt(np.mean((estimate - truth) ** 2)))
 
 
@@ -80,8 +80,7 @@ def match_components(true_centers: Any, estimated_centers: Any) -> np.ndarray:
     a = np.asarray(true_centers, dtype=float)
     b = np.asarray(estimated_centers, dtype=float)
     if a.shape != b.shape:
-        raise ValueError(f"The parameter 'estimated_centers' should have shape {a.shape}, "
-                         f"but got {b.shape}.")
+        raise ValueError(f"The parameter 'estimated_centers' should have shape {a.shape}, but got {b.shape}.")
     cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
     rows, cols = linear_sum_assignment(cost)
     order = np.empty(len(rows), dtype=int)
@@ -89,8 +88,7 @@ def match_components(true_centers: Any, estimated_centers: Any) -> np.ndarray:
     return order
 
 
-def parameter_errors(truth: GeneralizedGaussianMixture,
-                     estimate: GeneralizedGaussianMixture) -> dict[str, float]:
+def parameter_errors(truth: GeneralizedGaussianMixture, estimate: GeneralizedGaussianMixture) -> dict[str, float]:
     """Errors of an estimated mixture's parameters after matching components.
 
     Returns

@@ -49,9 +49,7 @@ def pack(array: Any, dtype: str = "float16") -> dict[str, Any]:
     with np.errstate(over="ignore"):
         cast = np.ascontiguousarray(values.astype(PACKED_DTYPES[dtype]))
     if not np.all(np.isfinite(cast)):
-        raise ValueError(
-            f"The parameter 'array' overflows {dtype}: largest magnitude {np.abs(values).max():.6g}."
-        )
+        raise ValueError(f"The parameter 'array' overflows {dtype}: largest magnitude {np.abs(values).max():.6g}.")
     return {
         "dtype": dtype,
         "shape": [int(n) for n in values.shape],

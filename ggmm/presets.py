@@ -47,33 +47,25 @@ PRESETS: dict[str, Preset] = {
     for preset in [
         Preset(
             "original",
-            GeneralizedGaussianMixture(
-                _ORIGINAL_CENTERS, _diag([0.3, 0.2, 0.4], 2), [0.3, 0.4, 0.3], p=2.0
-            ),
+            GeneralizedGaussianMixture(_ORIGINAL_CENTERS, _diag([0.3, 0.2, 0.4], 2), [0.3, 0.4, 0.3], p=2.0),
             np.array([[-4.0, 4.0], [-4.0, 4.0]]),
             {"en": "Original example (p = 2)", "zh": "原始示例（p = 2）"},
         ),
         Preset(
             "laplace",
-            GeneralizedGaussianMixture(
-                _ORIGINAL_CENTERS, _diag([0.3, 0.2, 0.4], 2), [0.3, 0.4, 0.3], p=1.0
-            ),
+            GeneralizedGaussianMixture(_ORIGINAL_CENTERS, _diag([0.3, 0.2, 0.4], 2), [0.3, 0.4, 0.3], p=1.0),
             np.array([[-4.0, 4.0], [-4.0, 4.0]]),
             {"en": "Laplace-like (p = 1)", "zh": "类拉普拉斯（p = 1）"},
         ),
         Preset(
             "flat",
-            GeneralizedGaussianMixture(
-                _ORIGINAL_CENTERS, _diag([0.6, 0.5, 0.7], 2), [0.3, 0.4, 0.3], p=4.0
-            ),
+            GeneralizedGaussianMixture(_ORIGINAL_CENTERS, _diag([0.6, 0.5, 0.7], 2), [0.3, 0.4, 0.3], p=4.0),
             np.array([[-4.0, 4.0], [-4.0, 4.0]]),
             {"en": "Flat-topped (p = 4)", "zh": "平顶（p = 4）"},
         ),
         Preset(
             "close",
-            GeneralizedGaussianMixture(
-                [[-0.6, 0.0], [0.6, 0.3]], [[0.5, 0.6], [0.4, 0.5]], [0.6, 0.4], p=2.0
-            ),
+            GeneralizedGaussianMixture([[-0.6, 0.0], [0.6, 0.3]], [[0.5, 0.6], [0.4, 0.5]], [0.6, 0.4], p=2.0),
             np.array([[-3.0, 3.0], [-3.0, 3.0]]),
             {"en": "Two close, overlapping clusters", "zh": "两个相近且重叠的簇"},
         ),
@@ -108,6 +100,4 @@ def get_preset(name: str) -> Preset:
     try:
         return PRESETS[name]
     except KeyError:
-        raise ValueError(
-            f"The parameter 'name' must be one of {preset_names()}, but got {name!r}."
-        ) from None
+        raise ValueError(f"The parameter 'name' must be one of {preset_names()}, but got {name!r}.") from None

@@ -102,20 +102,31 @@ class SnapshotRecorder:
     payload is passed as a callable, evaluated only when a frame is kept.
     """
 
-    def __init__(self, grid_x: Any, grid_y: Any, truth: Any, cadence: int | None = None,
-                 target_frames: int = 100, curve_samples: int = 48) -> None:
+    def __init__(
+        self,
+        grid_x: Any,
+        grid_y: Any,
+        truth: Any,
+        cadence: int | None = None,
+        target_frames: int = 100,
+        curve_samples: int = 48,
+    ) -> None:
         self.grid_x = np.asarray(grid_x, dtype=float)
         self.grid_y = np.asarray(grid_y, dtype=float)
         if self.grid_x.ndim != 1 or self.grid_x.size < 2:
-            raise ValueError(f"The parameter 'grid_x' should be 1-D with >= 2 points, "
-                             f"but got shape {self.grid_x.shape}.")
+            raise ValueError(
+                f"The parameter 'grid_x' should be 1-D with >= 2 points, but got shape {self.grid_x.shape}."
+            )
         if self.grid_y.ndim != 1 or self.grid_y.size < 2:
-            raise ValueError(f"The parameter 'grid_y' should be 1-D with >= 2 points, "
-                             f"but got shape {self.grid_y.shape}.")
+            raise ValueError(
+                f"The parameter 'grid_y' should be 1-D with >= 2 points, but got shape {self.grid_y.shape}."
+            )
         self.truth = np.asarray(truth, dtype=float)
         if self.truth.shape != (self.grid_y.size, self.grid_x.size):
-            raise ValueError(f"The parameter 'truth' should have shape (ny, nx) = "
-                             f"{(self.grid_y.size, self.grid_x.size)}, but got {self.truth.shape}.")
+            raise ValueError(
+                f"The parameter 'truth' should have shape (ny, nx) = "
+                f"{(self.grid_y.size, self.grid_x.size)}, but got {self.truth.shape}."
+            )
         if cadence is not None and (isinstance(cadence, bool) or not isinstance(cadence, int) or cadence < 1):
             raise ValueError(f"The parameter 'cadence' must be None or an integer >= 1, but got {cadence!r}.")
         for name, value, low in (("target_frames", target_frames, 1), ("curve_samples", curve_samples, 2)):
@@ -142,8 +153,9 @@ class SnapshotRecorder:
 
     # -- recording ----------------------------------------------------------
 
-    def start(self, total_steps: int, layers: Sequence[int], edges: Sequence[tuple[int, int, int]],
-              loss_name: str) -> None:
+    def start(
+        self, total_steps: int, layers: Sequence[int], edges: Sequence[tuple[int, int, int]], loss_name: str
+    ) -> None:
         """Begin a run (clears anything recorded before).
 
         Parameters
@@ -171,8 +183,14 @@ class SnapshotRecorder:
         """Whether :meth:`step` will keep a frame at this step."""
         return step % self.cadence == 0
 
-    def step(self, step: int, stage: str, train_loss: float, validation_loss: float | Callable[[], float],
-             state: Callable[[], FrameState]) -> None:
+    def step(
+        self,
+        step: int,
+        stage: str,
+        train_loss: float,
+        validation_loss: float | Callable[[], float],
+        state: Callable[[], FrameState],
+    ) -> None:
         """Record one optimizer step, and a frame if the cadence says so.
 
         Parameters
@@ -193,8 +211,15 @@ class SnapshotRecorder:
         if self.wants_frame(step):
             self._add_frame(step, stage, float(train_loss), validation, state())
 
-    def boundary(self, step: int, stage: str, train_loss: float, validation_loss: float, state: FrameState,
-                 start: int | None = None) -> None:
+    def boundary(
+        self,
+        step: int,
+        stage: str,
+        train_loss: float,
+        validation_loss: float,
+        state: FrameState,
+        start: int | None = None,
+    ) -> None:
         """Record a stage boundary: the frame at the end of ``stage`` (or the initial frame).
 
         Parameters
@@ -219,37 +244,36 @@ class SnapshotRecorder:
         if not self._started:
             raise ValueError("SnapshotRecorder.start(...) must be called before recording.")
 
-    def _add_frame(self, step: int, stage: str, train_loss: float, validation_loss: float,
-                   state: FrameState) -> None:
+    def _add_frame(self, step: int, stage: str, train_loss: float, validation_loss: float, state: FrameState) -> None:
         E, S = len(self.edges), self.curve_samples
         density = np.asarray(state.density, dtype=float)
         if density.shape != self.truth.shape:
-            raise ValueError(f"The frame density should have shape {self.truth.shape}, "
-                             f"but got {density.shape}.")
+            raise ValueError(f"The frame density should have shape {self.truth.shape}, but got {density.shape}.")
         if not np.all(np.isfinite(density)) or density.min() < 0:
             raise ValueError("The frame density must be finite and >= 0.")
         ex, ey = np.asarray(state.edge_x, dtype=float), np.asarray(state.edge_y, dtype=float)
         if ex.shape != (E, S) or ey.shape != (E, S):
-            raise ValueError(f"The frame edge curves should have shape {(E, S)}, "
-                             f"but got {ex.shape}, {ey.shape}.")
+            raise ValueError(f"The frame edge curves should have shape {(E, S)}, but got {ex.shape}, {ey.shape}.")
         importance = np.nan_to_num(np.asarray(state.importance, dtype=float), nan=0.0, posinf=0.0)
         importance = np.clip(importance, 0.0, None)
         top = importance.max() if importance.size else 0.0
         importance = importance / top if top > 0 else importance
-        self.frames.append({
-            "step": int(step),
-            "stage": stage,
-            "train_loss": _sig(train_loss),
-            "validation_loss": _sig(validation_loss),
-            "width": [int(n) for n in state.width],
-            "density": pack(np.clip(density, 0.0, _F16_MAX), "float16"),
-            "edges": {
-                "x": pack(np.clip(np.nan_to_num(ex), -_F16_MAX, _F16_MAX), "float16"),
-                "y": pack(np.clip(np.nan_to_num(ey), -_F16_MAX, _F16_MAX), "float16"),
-                "importance": [round(float(v), 4) for v in importance],
-                "live": [int(bool(v)) for v in np.asarray(state.live).ravel()],
-            },
-        })
+        self.frames.append(
+            {
+                "step": int(step),
+                "stage": stage,
+                "train_loss": _sig(train_loss),
+                "validation_loss": _sig(validation_loss),
+                "width": [int(n) for n in state.width],
+                "density": pack(np.clip(density, 0.0, _F16_MAX), "float16"),
+                "edges": {
+                    "x": pack(np.clip(np.nan_to_num(ex), -_F16_MAX, _F16_MAX), "float16"),
+                    "y": pack(np.clip(np.nan_to_num(ey), -_F16_MAX, _F16_MAX), "float16"),
+                    "importance": [round(float(v), 4) for v in importance],
+                    "live": [int(bool(v)) for v in np.asarray(state.live).ravel()],
+                },
+            }
+        )
 
     # -- export -------------------------------------------------------------
 
@@ -383,8 +407,7 @@ def validate_snapshots(obj: Any) -> None:
         c.get(frame, "train_loss", where, (int, float))
         c.get(frame, "validation_loss", where, (int, float))
         c.integers(c.get(frame, "width", where, list), f"{where}.width", len(layers), minimum=0)
-        c.packed(c.get(frame, "density", where, dict), f"{where}.density", (ny, nx), ("float16",),
-                 non_negative=True)
+        c.packed(c.get(frame, "density", where, dict), f"{where}.density", (ny, nx), ("float16",), non_negative=True)
         fe = c.get(frame, "edges", where, dict)
         x = c.packed(c.get(fe, "x", f"{where}.edges", dict), f"{where}.edges.x", (E, samples), ("float16",))
         samples = x.shape[1]

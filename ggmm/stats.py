@@ -38,15 +38,27 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-__all__ = ["adjusted_verdict", "bootstrap_interval", "floor_start", "holm", "local_exponents", "paired_difference",
-           "position", "power_law_curvature", "power_law_fit", "verdict", "LEVEL"]
+__all__ = [
+    "adjusted_verdict",
+    "bootstrap_interval",
+    "floor_start",
+    "holm",
+    "local_exponents",
+    "paired_difference",
+    "position",
+    "power_law_curvature",
+    "power_law_fit",
+    "verdict",
+    "LEVEL",
+]
 
 #: Confidence level of every interval in the report.
 LEVEL = 0.95
 
 
-def bootstrap_interval(values: Sequence[float], level: float = LEVEL, n_boot: int = 10_000,
-                       seed: int = 0) -> dict[str, float | int]:
+def bootstrap_interval(
+    values: Sequence[float], level: float = LEVEL, n_boot: int = 10_000, seed: int = 0
+) -> dict[str, float | int]:
     """Mean and percentile-bootstrap interval of the mean.
 
     Parameters
@@ -76,8 +88,9 @@ def bootstrap_interval(values: Sequence[float], level: float = LEVEL, n_boot: in
     return {"mean": mean, "lo": float(min(lo, mean)), "hi": float(max(hi, mean)), "n": int(x.size)}
 
 
-def paired_difference(a: Sequence[float], b: Sequence[float], log: bool = False,
-                      level: float = LEVEL) -> dict[str, Any]:
+def paired_difference(
+    a: Sequence[float], b: Sequence[float], log: bool = False, level: float = LEVEL
+) -> dict[str, Any]:
     """The paired comparison of per-seed values ``a`` and ``b`` (lower is better).
 
     Parameters
@@ -99,8 +112,10 @@ def paired_difference(a: Sequence[float], b: Sequence[float], log: bool = False,
     """
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"The parameters 'a' and 'b' should be 1-D arrays of the same length, "
-                         f"but got shapes {x.shape} and {y.shape}.")
+        raise ValueError(
+            f"The parameters 'a' and 'b' should be 1-D arrays of the same length, "
+            f"but got shapes {x.shape} and {y.shape}."
+        )
     if log:
         if np.any(x <= 0) or np.any(y <= 0):
             raise ValueError("log=True needs positive values in 'a' and 'b'.")
@@ -112,9 +127,16 @@ def paired_difference(a: Sequence[float], b: Sequence[float], log: bool = False,
     mean = float(d.mean())
     se = float(d.std(ddof=1) / np.sqrt(d.size))
     half = float(stats.t.ppf(0.5 + level / 2.0, d.size - 1) * se)
-    out: dict[str, Any] = {"mean": mean, "lo": mean - half, "hi": mean + half, "n": int(d.size),
-                           "wins_a": int(np.sum(d < 0)), "wins_b": int(np.sum(d > 0)), "ties": int(np.sum(d == 0)),
-                           "log": bool(log)}
+    out: dict[str, Any] = {
+        "mean": mean,
+        "lo": mean - half,
+        "hi": mean + half,
+        "n": int(d.size),
+        "wins_a": int(np.sum(d < 0)),
+        "wins_b": int(np.sum(d > 0)),
+        "ties": int(np.sum(d == 0)),
+        "log": bool(log),
+    }
     if log:
         out.update(ratio=float(np.exp(mean)), ratio_lo=float(np.exp(mean - half)), ratio_hi=float(np.exp(mean + half)))
     out["verdict"] = verdict(out)
@@ -173,7 +195,7 @@ def adjusted_verdict(difference: dict[str, Any], p_adjusted: float, level: float
 
 
 def verdict(difference: dict[str, Any]) -> str:
-    """"better" (a is lower), "worse" (a is higher) or "tied", from the interval of the mean difference."""
+    """ "better" (a is lower), "worse" (a is higher) or "tied", from the interval of the mean difference."""
     if difference["hi"] < 0:
         return "better"
     if difference["lo"] > 0:
@@ -181,8 +203,9 @@ def verdict(difference: dict[str, Any]) -> str:
     return "tied"
 
 
-def power_law_fit(x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
-                  level: float = LEVEL) -> dict[str, Any]:
+def power_law_fit(
+    x: Sequence[float], y: Sequence[float], groups: Sequence[Any], level: float = LEVEL
+) -> dict[str, Any]:
     """The exponent of ``y ~ C_g * x ** slope`` by least squares in log-log, one intercept per group.
 
     The model is ``log y = a_g + slope * log x + e`` with independent errors, ``a_g`` one
@@ -214,8 +237,10 @@ def power_law_fit(x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
     lx, ly = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     g = list(groups)
     if lx.shape != ly.shape or lx.ndim != 1 or len(g) != lx.size:
-        raise ValueError(f"The parameters 'x', 'y' and 'groups' should be 1-D of one length, but got "
-                         f"{lx.shape}, {ly.shape} and {len(g)}.")
+        raise ValueError(
+            f"The parameters 'x', 'y' and 'groups' should be 1-D of one length, but got "
+            f"{lx.shape}, {ly.shape} and {len(g)}."
+        )
     if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(ly)) and np.all(lx > 0) and np.all(ly > 0)):
         raise ValueError("The parameters 'x' and 'y' should hold positive finite numbers.")
     lx, ly = np.log(lx), np.log(ly)
@@ -232,37 +257,53 @@ def power_law_fit(x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
         if sxx > 0:
             per_group.append({"group": name, "slope": float(np.sum(dx[mine] * dy[mine]) / sxx)})
         intercepts.append((mx, my))
-    sxx = float(np.sum(dx ** 2))
+    sxx = float(np.sum(dx**2))
     df = lx.size - len(names) - 1
     if sxx <= 0 or df < 1:
-        raise ValueError(f"A slope with an interval needs two distinct x within a group and a degree of freedom "
-                         f"left, but got {lx.size} points in {len(names)} group(s).")
+        raise ValueError(
+            f"A slope with an interval needs two distinct x within a group and a degree of freedom "
+            f"left, but got {lx.size} points in {len(names)} group(s)."
+        )
     slope = float(np.sum(dx * dy) / sxx)
     residual = dy - slope * dx
-    stderr = float(np.sqrt(np.sum(residual ** 2) / df / sxx))
+    stderr = float(np.sqrt(np.sum(residual**2) / df / sxx))
     half = float(stats.t.ppf(0.5 + level / 2.0, df) * stderr)
     intercept = float(np.mean([my - slope * mx for mx, my in intercepts]))
-    return {"slope": slope, "lo": slope - half, "hi": slope + half, "stderr": stderr, "df": int(df),
-            "n": int(lx.size), "n_groups": len(names), "intercept": intercept,
-            "x_min": float(np.exp(lx.min())), "x_max": float(np.exp(lx.max())), "groups": per_group}
+    return {
+        "slope": slope,
+        "lo": slope - half,
+        "hi": slope + half,
+        "stderr": stderr,
+        "df": int(df),
+        "n": int(lx.size),
+        "n_groups": len(names),
+        "intercept": intercept,
+        "x_min": float(np.exp(lx.min())),
+        "x_max": float(np.exp(lx.max())),
+        "groups": per_group,
+    }
 
 
-def _groups(x: Sequence[float], y: Sequence[float], groups: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, list[Any],
-                                                                                    np.ndarray]:
+def _groups(
+    x: Sequence[float], y: Sequence[float], groups: Sequence[Any]
+) -> tuple[np.ndarray, np.ndarray, list[Any], np.ndarray]:
     """``log x``, ``log y``, the group names in order of appearance and every point's group index."""
     lx, ly = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     g = list(groups)
     if lx.shape != ly.shape or lx.ndim != 1 or len(g) != lx.size:
-        raise ValueError(f"The parameters 'x', 'y' and 'groups' should be 1-D of one length, but got "
-                         f"{lx.shape}, {ly.shape} and {len(g)}.")
+        raise ValueError(
+            f"The parameters 'x', 'y' and 'groups' should be 1-D of one length, but got "
+            f"{lx.shape}, {ly.shape} and {len(g)}."
+        )
     if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(ly)) and np.all(lx > 0) and np.all(ly > 0)):
         raise ValueError("The parameters 'x' and 'y' should hold positive finite numbers.")
     names = list(dict.fromkeys(g))
     return np.log(lx), np.log(ly), names, np.array([names.index(v) for v in g])
 
 
-def local_exponents(sizes: Sequence[Any], x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
-                    level: float = LEVEL) -> list[dict[str, Any]]:
+def local_exponents(
+    sizes: Sequence[Any], x: Sequence[float], y: Sequence[float], groups: Sequence[Any], level: float = LEVEL
+) -> list[dict[str, Any]]:
     """The exponent of ``y ~ x ** -alpha`` between each pair of consecutive sizes, paired over groups.
 
     For sizes ``s_i`` and ``s_(i+1)`` and every group (seed) that has both, the local exponent
@@ -302,17 +343,24 @@ def local_exponents(sizes: Sequence[Any], x: Sequence[float], y: Sequence[float]
         both = [g for g in names if g in at[s0] and g in at[s1] and at[s1][g][0] != at[s0][g][0]]
         values = [-(at[s1][g][1] - at[s0][g][1]) / (at[s1][g][0] - at[s0][g][0]) for g in both]
         entry: dict[str, Any] = {
-            "from_size": s0, "to_size": s1,
+            "from_size": s0,
+            "to_size": s1,
             "from_x": float(np.median([v[2] for v in at[s0].values()])),
             "to_x": float(np.median([v[2] for v in at[s1].values()])),
-            "mean": float(np.mean(values)) if values else None, "lo": None, "hi": None, "n": len(values),
-            "p_value": None, "values": [{"group": g, "alpha": float(v)} for g, v in zip(both, values, strict=True)]}
+            "mean": float(np.mean(values)) if values else None,
+            "lo": None,
+            "hi": None,
+            "n": len(values),
+            "p_value": None,
+            "values": [{"group": g, "alpha": float(v)} for g, v in zip(both, values, strict=True)],
+        }
         if len(values) >= 2:
             d = np.asarray(values)
             se = float(d.std(ddof=1) / np.sqrt(d.size))
             half = float(stats.t.ppf(0.5 + level / 2.0, d.size - 1) * se)
-            entry.update(lo=entry["mean"] - half, hi=entry["mean"] + half,
-                         p_value=_t_p_value(entry["mean"], se, d.size - 1))
+            entry.update(
+                lo=entry["mean"] - half, hi=entry["mean"] + half, p_value=_t_p_value(entry["mean"], se, d.size - 1)
+            )
         out.append(entry)
     return out
 
@@ -339,8 +387,9 @@ def floor_start(local: Sequence[dict[str, Any]]) -> int | None:
     return None
 
 
-def power_law_curvature(x: Sequence[float], y: Sequence[float], groups: Sequence[Any],
-                        level: float = LEVEL) -> dict[str, Any]:
+def power_law_curvature(
+    x: Sequence[float], y: Sequence[float], groups: Sequence[Any], level: float = LEVEL
+) -> dict[str, Any]:
     """Is ``log y`` straight in ``log x``? The quadratic term of ``log y = a_g + b log x + c (log x)^2``.
 
     Least squares with one intercept per group (as :func:`power_law_fit`); ``c`` with its
@@ -362,9 +411,11 @@ def power_law_curvature(x: Sequence[float], y: Sequence[float], groups: Sequence
     lx, ly, names, index = _groups(x, y, groups)
     df = lx.size - len(names) - 2
     if len(np.unique(lx)) < 3 or df < 1:
-        raise ValueError(f"A quadratic term with an interval needs three distinct x and a degree of freedom left, "
-                         f"but got {len(np.unique(lx))} distinct x in {lx.size} points and {len(names)} group(s).")
-    design = np.column_stack([lx, lx ** 2])
+        raise ValueError(
+            f"A quadratic term with an interval needs three distinct x and a degree of freedom left, "
+            f"but got {len(np.unique(lx))} distinct x in {lx.size} points and {len(names)} group(s)."
+        )
+    design = np.column_stack([lx, lx**2])
     response = ly.copy()
     for k in range(len(names)):
         mine = index == k
@@ -372,14 +423,22 @@ def power_law_curvature(x: Sequence[float], y: Sequence[float], groups: Sequence
         response[mine] -= response[mine].mean()
     coef, *_ = np.linalg.lstsq(design, response, rcond=None)
     residual = response - design @ coef
-    sigma2 = float(np.sum(residual ** 2) / df)
+    sigma2 = float(np.sum(residual**2) / df)
     cov = sigma2 * np.linalg.inv(design.T @ design)
     c, se = float(coef[1]), float(np.sqrt(cov[1, 1]))
     half = float(stats.t.ppf(0.5 + level / 2.0, df) * se)
     t_stat = c / se if se > 0 else (np.inf if c != 0 else 0.0)
     p = _t_p_value(c, se, df)
-    return {"quadratic": c, "lo": c - half, "hi": c + half, "stderr": se, "t": float(t_stat), "df": int(df),
-            "p_value": p, "curved": bool(p < 1.0 - level)}
+    return {
+        "quadratic": c,
+        "lo": c - half,
+        "hi": c + half,
+        "stderr": se,
+        "t": float(t_stat),
+        "df": int(df),
+        "p_value": p,
+        "curved": bool(p < 1.0 - level),
+    }
 
 
 def position(interval: dict[str, Any], value: float) -> str:

@@ -25,14 +25,23 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         names.remove("browser")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, str(RUN), "--smoke", *names], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--smoke", *names],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     report = done.stdout + done.stderr
     assert "FAILED" not in done.stdout and done.returncode == 0, report
     # each benchmark printed its header, then at least one figure before its own run time
     sections = {block.split("\n", 1)[0]: block for block in ("\n" + done.stdout).split("\n== ")[1:]}
     for name in names:
         assert f"{name} (smoke)" in sections, f"benchmark {name} did not run:\n{report}"
-        rows = [line for line in sections[f"{name} (smoke)"].splitlines()[1:]
-                if line.startswith("   ") and not re.fullmatch(r"   \(\d+\.\d s\)", line)]
+        rows = [
+            line
+            for line in sections[f"{name} (smoke)"].splitlines()[1:]
+            if line.startswith("   ") and not re.fullmatch(r"   \(\d+\.\d s\)", line)
+        ]
         assert rows, f"benchmark {name} printed no figure:\n{report}"

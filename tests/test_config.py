@@ -78,14 +78,16 @@ def test_every_shipped_profile_is_valid_and_defaults_apply(tmp_path: Path) -> No
         (("n_train = 300", "n_train = true"), "profiles.p.n_train", "expected an integer, got a boolean"),
         (("n_train = 300", "n_train = 300.0"), "profiles.p.n_train", "expected an integer"),
         (('datasets = ["original"]', 'datasets = "original"'), "profiles.p.datasets", "expected an array"),
-        (('params = { hidden = [8] }', 'params = 8'), "methods.mlp.params", "expected a table"),
-        (('label = { en = "MLP", zh = "MLP" }', 'label = { en = "MLP", zh = 3 }'), "methods.mlp.label.zh",
-         "expected a string"),
+        (("params = { hidden = [8] }", "params = 8"), "methods.mlp.params", "expected a table"),
+        (
+            ('label = { en = "MLP", zh = "MLP" }', 'label = { en = "MLP", zh = 3 }'),
+            "methods.mlp.label.zh",
+            "expected a string",
+        ),
         # unknown keys
         (("candidates = 4", "candidates = 4\nbudget = 9"), "tuning.budget", "unknown key"),
         (('family = "MLP"', 'family = "MLP"\nfamilly = "MLP"'), "methods.mlp.familly", "unknown key"),
-        (("grid_resolution = 20", "grid_resolution = 20\n[profiles.p.overides]"), "profiles.p.overides",
-         "unknown key"),
+        (("grid_resolution = 20", "grid_resolution = 20\n[profiles.p.overides]"), "profiles.p.overides", "unknown key"),
         # out-of-range values
         (("candidates = 4", "candidates = 0"), "tuning.candidates", "must be >= 1, got 0"),
         (("candidates = 4", "candidates = 4\nkeep = 1.5"), "tuning.keep", "must be <= 1"),
@@ -95,19 +97,37 @@ def test_every_shipped_profile_is_valid_and_defaults_apply(tmp_path: Path) -> No
         (("n_validation = 200", "n_validation = 5"), "profiles.p.n_validation", "must be >= 10, got 5"),
         (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003] }"), "methods.mlp.tune.lr", "at least 2 candidate"),
         (('family = "MLP"', 'family = "mlp"'), "methods.mlp.family", "must be one of KAN, MLP, classical"),
-        (("grid_resolution = 20", 'grid_resolution = 20\nrecovered = ["original", "original"]'),
-         "profiles.p.recovered", "lists a name twice"),
+        (
+            ("grid_resolution = 20", 'grid_resolution = 20\nrecovered = ["original", "original"]'),
+            "profiles.p.recovered",
+            "lists a name twice",
+        ),
         # cross references
         (('methods = ["em", "mlp"]', 'methods = ["em", "kan"]'), "profiles.p.methods", "unknown method 'kan'"),
-        (("grid_resolution = 20", "grid_resolution = 20\noverrides = { mlp = { width = 3 } }"),
-         "profiles.p.overrides.mlp.width", "has no parameter 'width'"),
-        (("grid_resolution = 20", "grid_resolution = 20\noverrides = { kde = { bandwidth = 3 } }"),
-         "profiles.p.overrides.kde", "unknown method 'kde'"),
-        (('params = { init = "kmeans" }', 'params = { init = "kmeans", n_components = 3 }'),
-         "methods.em.params.n_components", "set by the pipeline"),
-        (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01] }\n[[comparisons]]\nname = 'x'\na = 'em'\n"
-          "b = 'mlp'\nmetric = 'nll'\nlabel = { en = 'x', zh = 'x' }"), "comparisons[0].metric",
-         "nll needs two density estimators"),
+        (
+            ("grid_resolution = 20", "grid_resolution = 20\noverrides = { mlp = { width = 3 } }"),
+            "profiles.p.overrides.mlp.width",
+            "has no parameter 'width'",
+        ),
+        (
+            ("grid_resolution = 20", "grid_resolution = 20\noverrides = { kde = { bandwidth = 3 } }"),
+            "profiles.p.overrides.kde",
+            "unknown method 'kde'",
+        ),
+        (
+            ('params = { init = "kmeans" }', 'params = { init = "kmeans", n_components = 3 }'),
+            "methods.em.params.n_components",
+            "set by the pipeline",
+        ),
+        (
+            (
+                "tune = { lr = [0.003, 0.01] }",
+                "tune = { lr = [0.003, 0.01] }\n[[comparisons]]\nname = 'x'\na = 'em'\n"
+                "b = 'mlp'\nmetric = 'nll'\nlabel = { en = 'x', zh = 'x' }",
+            ),
+            "comparisons[0].metric",
+            "nll needs two density estimators",
+        ),
     ],
 )
 def test_malformed_config_names_the_field(tmp_path: Path, edit: tuple[str, str], path: str, problem: str) -> None:
@@ -132,8 +152,9 @@ def test_missing_section_is_named(tmp_path: Path, section: str) -> None:
 
 def test_every_problem_is_reported_at_once_and_unknown_profiles_are_named(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
-    config.write_text(MINIMAL.replace("n_train = 300", "n_train = 3").replace("n_test = 400", 'n_test = "x"'),
-                      encoding="utf-8")
+    config.write_text(
+        MINIMAL.replace("n_train = 300", "n_train = 3").replace("n_test = 400", 'n_test = "x"'), encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as err:
         load_config("p", config)
     lines = str(err.value).splitlines()

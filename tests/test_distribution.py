@@ -22,8 +22,9 @@ def test_pdf_integrates_to_one_in_1d(p: float) -> None:
     m = one_d(p)
     f = lambda x: float(m.pdf([[x]])[0])  # noqa: E731
     # split at the centers, where the density has a kink for p <= 1
-    total = sum(integrate.quad(f, a, b, limit=200, epsabs=1e-12)[0]
-                for a, b in [(-np.inf, -1.0), (-1.0, 1.5), (1.5, np.inf)])
+    total = sum(
+        integrate.quad(f, a, b, limit=200, epsabs=1e-12)[0] for a, b in [(-np.inf, -1.0), (-1.0, 1.5), (1.5, np.inf)]
+    )
     assert total == pytest.approx(1.0, abs=1e-7)
 
 
@@ -42,8 +43,7 @@ def graded_rule(lo: float, hi: float, kinks: list[float], n_panels: int = 20, or
 
 @pytest.mark.parametrize("p", SHAPES)
 def test_pdf_integrates_to_one_in_2d(p: float) -> None:
-    m = GeneralizedGaussianMixture([[-1.0, 0.5], [1.0, -0.5]], [[0.6, 0.4], [0.5, 0.8]],
-                                   [0.3, 0.7], p=p)
+    m = GeneralizedGaussianMixture([[-1.0, 0.5], [1.0, -0.5]], [[0.6, 0.4], [0.5, 0.8]], [0.3, 0.7], p=p)
     # A tensor-product quadrature over a box holding all but 1e-12 of each component's mass.
     (x_lo, x_hi), (y_lo, y_hi) = m.default_bounds(mass=1 - 1e-12)
     xs, wx = graded_rule(x_lo, x_hi, [-1.0, 1.0])
@@ -98,8 +98,7 @@ def test_component_logpdf_shape_and_values() -> None:
     comp = m.component_logpdf(X)
     assert comp.shape == (10, 3)
     k = 1
-    expected = sum(stats.gennorm.logpdf(X[:, d], m.shapes[k], m.centers[k, d], m.scales[k, d])
-                   for d in range(3))
+    expected = sum(stats.gennorm.logpdf(X[:, d], m.shapes[k], m.centers[k, d], m.scales[k, d]) for d in range(3))
     np.testing.assert_allclose(comp[:, k], expected, rtol=1e-12)
 
 
@@ -129,8 +128,7 @@ def test_save_load_round_trip(tmp_path) -> None:
         assert again == preset.mixture
         np.testing.assert_array_equal(again.centers, preset.mixture.centers)
         assert json.loads(path.read_text()) == preset.mixture.to_dict()
-    per_component = GeneralizedGaussianMixture([[0.1], [2.0 / 3.0]], [[0.3], [1e-3]], [0.25, 0.75],
-                                               p=[1.1, 7.3])
+    per_component = GeneralizedGaussianMixture([[0.1], [2.0 / 3.0]], [[0.3], [1e-3]], [0.25, 0.75], p=[1.1, 7.3])
     assert GeneralizedGaussianMixture.from_dict(per_component.to_dict()) == per_component
     assert isinstance(per_component.p, np.ndarray)
 

@@ -28,6 +28,7 @@ Z = 5.0
 
 def shape_stderr(p: float, n_coordinates: int) -> float:
     """Standard error of p from the Fisher information of a unit generalized Gaussian."""
+
     def score_sq(z: float) -> float:
         h = 1e-5
         d = (stats.gennorm.logpdf(z, p + h) - stats.gennorm.logpdf(z, p - h)) / (2 * h)
@@ -38,8 +39,9 @@ def shape_stderr(p: float, n_coordinates: int) -> float:
 
 
 def separated(p: float) -> GeneralizedGaussianMixture:
-    return GeneralizedGaussianMixture([[-3.0, -3.0], [0.0, 0.0], [3.0, 3.0]],
-                                      [[0.5, 0.5], [0.3, 0.4], [0.6, 0.5]], [0.3, 0.4, 0.3], p=p)
+    return GeneralizedGaussianMixture(
+        [[-3.0, -3.0], [0.0, 0.0], [3.0, 3.0]], [[0.5, 0.5], [0.3, 0.4], [0.6, 0.5]], [0.3, 0.4, 0.3], p=p
+    )
 
 
 @pytest.mark.parametrize("p", [1.0, 2.0, 4.0])
@@ -50,7 +52,7 @@ def test_em_recovers_parameters(p: float) -> None:
     fit = result.model
     order = match_components(truth.centers, fit.centers)
     nk = N * truth.weights[:, None]
-    var = truth.scales ** 2 * gamma(3 / p) / gamma(1 / p)
+    var = truth.scales**2 * gamma(3 / p) / gamma(1 / p)
     center_err = np.abs(fit.centers[order] - truth.centers)
     assert np.all(center_err < Z * np.sqrt(var / nk)), center_err
     scale_err = np.abs(fit.scales[order] - truth.scales)
@@ -80,8 +82,16 @@ def test_agrees_with_scikit_learn_at_p2() -> None:
     variances = np.tile(X.var(axis=0), (2, 1))
     weights = np.array([0.5, 0.5])
     ours = fit_em(X, 2, p=2.0, init_params=(means, np.sqrt(2 * variances), weights), tol=1e-10, max_iter=2000)
-    gm = GaussianMixture(2, covariance_type="diag", means_init=means, weights_init=weights,
-                         precisions_init=1 / variances, tol=1e-10, max_iter=2000, reg_covar=0.0).fit(X)
+    gm = GaussianMixture(
+        2,
+        covariance_type="diag",
+        means_init=means,
+        weights_init=weights,
+        precisions_init=1 / variances,
+        tol=1e-10,
+        max_iter=2000,
+        reg_covar=0.0,
+    ).fit(X)
     assert abs(ours.model.logpdf(X).mean() - gm.score(X)) < 1e-3
     order = match_components(gm.means_, ours.model.centers)
     np.testing.assert_allclose(ours.model.centers[order], gm.means_, atol=1e-3)

@@ -32,9 +32,13 @@ TINY: dict[str, dict[str, Any]] = {
     "MLPRegressor": {"hidden": [8], "steps": 20},
 }
 
-CLASSES = sorted(name for name in estimators.__all__
-                 if isinstance(getattr(estimators, name), type) and issubclass(getattr(estimators, name), BaseEstimator)
-                 and getattr(estimators, name) is not BaseEstimator)
+CLASSES = sorted(
+    name
+    for name in estimators.__all__
+    if isinstance(getattr(estimators, name), type)
+    and issubclass(getattr(estimators, name), BaseEstimator)
+    and getattr(estimators, name) is not BaseEstimator
+)
 
 
 def make(name: str) -> Any:
@@ -99,12 +103,16 @@ def test_unfitted_use_is_refused(name: str) -> None:
         make(name).fit_report()
 
 
-@pytest.mark.parametrize("bad, problem", [
-    (X[None], "shape"),
-    (X[:, 0], "shape"),
-    (np.where(np.arange(len(X))[:, None] == 5, np.nan, X), "finite"),
-    (X[:1], "sample"),
-], ids=["3-D", "1-D", "NaN", "one sample"])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        (X[None], "shape"),
+        (X[:, 0], "shape"),
+        (np.where(np.arange(len(X))[:, None] == 5, np.nan, X), "finite"),
+        (X[:1], "sample"),
+    ],
+    ids=["3-D", "1-D", "NaN", "one sample"],
+)
 @pytest.mark.parametrize("name", CLASSES)
 def test_bad_samples_raise_a_clear_error(name: str, bad: np.ndarray, problem: str) -> None:
     est = make(name)

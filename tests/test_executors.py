@@ -65,14 +65,18 @@ label = { en = "KDE", zh = "核密度" }
 """
 
 #: The small config with a KAN regressor (long enough to be killed mid-job, a few seconds in all).
-TINY_KAN = TINY.replace('methods = ["em", "gmm", "kde"]', 'methods = ["em", "gmm", "kde", "kan-small"]').replace(
-    'datasets = ["original", "trivariate"]', 'datasets = ["original"]') + """
+TINY_KAN = (
+    TINY.replace('methods = ["em", "gmm", "kde"]', 'methods = ["em", "gmm", "kde", "kan-small"]').replace(
+        'datasets = ["original", "trivariate"]', 'datasets = ["original"]'
+    )
+    + """
 [methods.kan-small]
 estimator = "KANRegressor"
 family = "KAN"
 label = { en = "KAN regression", zh = "KAN 回归" }
 params = { hidden = [3], stages = ["train"], steps = 120, patience = 120 }
 """
+)
 #: Generous bound for "within seconds" (slow, busy CI machines): the executor's own timeout is 10 s.
 UNREACHABLE_BOUND = 60.0
 
@@ -112,8 +116,9 @@ def tiny_config(tmp_path: Path) -> Path:
 def cluster() -> Iterator[Any]:
     """A LocalCluster of 2 worker processes with one thread each (as ``dask worker --nthreads 1``)."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as local:
         yield local
 
 
@@ -192,10 +197,24 @@ def dask_run(cluster: Any, client: Any, tmp_path_factory: pytest.TempPathFactory
     victim = next(job for job in recomputed if job.get("method") == "kan-small")
     wait_for_two_workers(client)
     with WorkerKiller(client, victim) as killer:
-        outcome = run_pipeline("tiny", base / "data", base / "cache", config, quiet=True, executor="dask",
-                               scheduler=cluster.scheduler_address)
-    return {"outcome": outcome, "local": base / "local", "data": base / "data", "cache": cache,
-            "recomputed": recomputed, "victim": victim, "killed": killer.killed}
+        outcome = run_pipeline(
+            "tiny",
+            base / "data",
+            base / "cache",
+            config,
+            quiet=True,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
+    return {
+        "outcome": outcome,
+        "local": base / "local",
+        "data": base / "data",
+        "cache": cache,
+        "recomputed": recomputed,
+        "victim": victim,
+        "killed": killer.killed,
+    }
 
 
 def test_dask_exports_match_the_local_pool(dask_run: dict[str, Any]) -> None:
@@ -227,8 +246,15 @@ def test_job_whose_worker_keeps_dying_is_reported(cluster: Any, client: Any, tmp
     cluster.scheduler.allowed_failures = 0
     try:
         with WorkerKiller(client, jobs[0]) as killer, pytest.raises(ExecutorError) as err:
-            run_pipeline("quick", tmp_path / "data", tmp_path / "cache", only=["kan-small"], quiet=True,
-                         executor="dask", scheduler=cluster.scheduler_address)
+            run_pipeline(
+                "quick",
+                tmp_path / "data",
+                tmp_path / "cache",
+                only=["kan-small"],
+                quiet=True,
+                executor="dask",
+                scheduler=cluster.scheduler_address,
+            )
     finally:
         cluster.scheduler.allowed_failures = allowed
     assert killer.killed is not None
@@ -245,10 +271,25 @@ def test_job_whose_worker_keeps_dying_is_reported(cluster: Any, client: Any, tmp
 
 
 def test_cli_on_dask_logs_each_job_and_matches_inline(cluster: Any, tiny_config: Path, tmp_path: Path) -> None:
-    proc = subprocess.run(cli("--profile", "tiny", "--config", str(tiny_config), "--cache-dir", str(tmp_path / "c1"),
-                              "--data-dir", str(tmp_path / "d1"), "--executor", "dask",
-                              "--scheduler", cluster.scheduler_address),
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        cli(
+            "--profile",
+            "tiny",
+            "--config",
+            str(tiny_config),
+            "--cache-dir",
+            str(tmp_path / "c1"),
+            "--data-dir",
+            str(tmp_path / "d1"),
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     jobs = plan_jobs(load_config("tiny", tiny_config))
     assert f"dask: scheduler {cluster.scheduler_address}, 2 workers" in proc.stderr
@@ -262,10 +303,27 @@ def test_ctrl_c_on_dask_exits_cleanly_and_resumes(cluster: Any, tiny_config: Pat
     text = tiny_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 1200")
     tiny_config.write_text(text, encoding="utf-8")
     cache_dir, data_dir = tmp_path / "cache", tmp_path / "data"
-    proc = subprocess.Popen(cli("--profile", "tiny", "--config", str(tiny_config), "--cache-dir", str(cache_dir),
-                                "--data-dir", str(data_dir), "--quiet", "--executor", "dask",
-                                "--scheduler", cluster.scheduler_address),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
+    proc = subprocess.Popen(
+        cli(
+            "--profile",
+            "tiny",
+            "--config",
+            str(tiny_config),
+            "--cache-dir",
+            str(cache_dir),
+            "--data-dir",
+            str(data_dir),
+            "--quiet",
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_interruptible,
+    )
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline and proc.poll() is None and not list(cache_dir.rglob("*.json.gz")):
         time.sleep(0.05)
@@ -276,8 +334,9 @@ def test_ctrl_c_on_dask_exits_cleanly_and_resumes(cluster: Any, tiny_config: Pat
     assert "interrupted" in err and not data_dir.exists()
     assert not list(cache_dir.rglob("*.tmp"))
     finished = len(list(cache_dir.rglob("*.json.gz")))
-    resumed = run_pipeline("tiny", data_dir, cache_dir, tiny_config, quiet=True, executor="dask",
-                           scheduler=cluster.scheduler_address)
+    resumed = run_pipeline(
+        "tiny", data_dir, cache_dir, tiny_config, quiet=True, executor="dask", scheduler=cluster.scheduler_address
+    )
     assert len(resumed.cached) >= finished >= 1 and not resumed.recovered
     assert resumed.exports
 
@@ -290,9 +349,25 @@ def test_unreachable_scheduler_is_named_within_seconds(tiny_config: Path, tmp_pa
         probe.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
     started = time.monotonic()
-    proc = subprocess.run(cli("--profile", "tiny", "--config", str(tiny_config), "--cache-dir", str(tmp_path / "c"),
-                              "--data-dir", str(tmp_path / "d"), "--executor", "dask", "--scheduler", address),
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        cli(
+            "--profile",
+            "tiny",
+            "--config",
+            str(tiny_config),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--executor",
+            "dask",
+            "--scheduler",
+            address,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     elapsed = time.monotonic() - started
     assert proc.returncode == 1, proc.stderr
     assert f"ggmm-build: cannot reach the Dask scheduler at {address}: no answer within 10 s" in proc.stderr
@@ -313,12 +388,20 @@ def test_scheduler_address_comes_from_the_environment(monkeypatch: pytest.Monkey
         make_executor("dask", scheduler="scheduler-without-port")
 
 
-def test_missing_dask_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch, tiny_config: Path,
-                                                  tmp_path: Path) -> None:
+def test_missing_dask_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, tiny_config: Path, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(ExecutorError, match=r"pip install '\.\[cluster\]'"):
-        run_pipeline("tiny", tmp_path / "d", tmp_path / "c", tiny_config, quiet=True, executor="dask",
-                     scheduler="tcp://127.0.0.1:8786")
+        run_pipeline(
+            "tiny",
+            tmp_path / "d",
+            tmp_path / "c",
+            tiny_config,
+            quiet=True,
+            executor="dask",
+            scheduler="tcp://127.0.0.1:8786",
+        )
     assert not (tmp_path / "c").exists() or not list((tmp_path / "c").rglob("*.json.gz"))
 
 

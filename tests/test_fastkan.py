@@ -39,6 +39,7 @@ def warped(model, U: torch.Tensor):
 
 # -- basis ------------------------------------------------------------------------------------
 
+
 def knot_grid(G: int, k: int, dtype: torch.dtype) -> torch.Tensor:
     """pykan's extended grid of 2 inputs: one uniform, one non-uniform."""
     from kan.spline import extend_grid
@@ -66,6 +67,7 @@ def test_basis_equals_pykan(k: int, G: int, dtype: torch.dtype) -> None:
 
 # -- forward, penalty, gradients --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("width,grid", NETS)
 @pytest.mark.parametrize("double", [False, True])
 def test_forward_and_penalty_equal_pykan(width: list, grid: int, double: bool) -> None:
@@ -86,7 +88,7 @@ def test_forward_and_penalty_equal_pykan(width: list, grid: int, double: bool) -
 @pytest.mark.parametrize("width,grid", NETS)
 def test_gradients_equal_pykan(width: list, grid: int) -> None:
     U = inputs(600, 2, seed=2)
-    target = torch.exp(-(U ** 2).sum(dim=1, keepdim=True))
+    target = torch.exp(-(U**2).sum(dim=1, keepdim=True))
     model = warped(build(width, grid), U)
     twin = copy.deepcopy(model)
     (torch.mean((model(U) - target) ** 2) + 0.1 * reg_of(model)).backward()
@@ -109,7 +111,7 @@ def test_training_path_equals_pykan() -> None:
     """
     steps, lamb, every = 200, 1e-3, 200 // 20
     U = inputs(200, 2, seed=3, dtype=torch.float64)
-    target = torch.exp(-2 * (U ** 2).sum(dim=1)) + 0.5 * torch.sin(3 * U[:, 0])
+    target = torch.exp(-2 * (U**2).sum(dim=1)) + 0.5 * torch.sin(3 * U[:, 0])
     old = build([2, 5, 1], 5, double=True)
     new = copy.deepcopy(old)
     paths = []
@@ -137,6 +139,7 @@ def test_training_path_equals_pykan() -> None:
 
 
 # -- models the fast path refuses -------------------------------------------------------------
+
 
 def test_multiplication_nodes_are_refused() -> None:
     model = build([2, [3, 2], 1], 5)

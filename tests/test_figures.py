@@ -51,8 +51,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="session")
 def exports(report_exports: Path) -> dict[str, Any]:
-    data = {name: load_export(report_exports / f"{name}.json")
-            for name in ("presets", "comparison", "em_history", "recovered")}
+    data = {
+        name: load_export(report_exports / f"{name}.json")
+        for name in ("presets", "comparison", "em_history", "recovered")
+    }
     data["snapshots"] = [load_export(p) for p in sorted((report_exports / "training").glob("*.json"))]
     assert data["snapshots"], "the profile exports at least one training run"
     return data
@@ -131,8 +133,9 @@ def test_comparison_opens_on_the_density_estimators_nll_and_keys_the_oracles(exp
     comparison = exports["comparison"]
     for lang in LANGS:
         fig = comparison_figure(comparison, lang)
-        assert fig.layout.updatemenus[1].buttons[fig.layout.updatemenus[1].active].label == t("metric.nll_gap.short",
-                                                                                             lang)
+        assert fig.layout.updatemenus[1].buttons[fig.layout.updatemenus[1].active].label == t(
+            "metric.nll_gap.short", lang
+        )
         legend = [tr.name for tr in fig.data if tr.meta.get("role") == "legend"]
         assert t("comparison.oracle", lang) in legend
         shown = [tr for tr in fig.data if tr.meta.get("role") == "method" and tr.visible is True]
@@ -164,8 +167,10 @@ def test_comparison_controls_are_consistent(exports: dict[str, Any]) -> None:
     assert all(len(tr.hovertext) == len(tr.x) for tr in method)
     # marker size grows with the parameter count
     sizes = {(tr.y[i], tr.marker.size[i]) for tr in method for i in range(len(tr.x))}
-    counts = {method_label(p, "en"): p["n_params"]
-              for p in comparison_points(comparison, comparison["datasets"][0]["name"], "nll_gap")}
+    counts = {
+        method_label(p, "en"): p["n_params"]
+        for p in comparison_points(comparison, comparison["datasets"][0]["name"], "nll_gap")
+    }
     ordered = sorted(sizes, key=lambda item: counts[item[0]])
     assert [s for _, s in ordered] == sorted(s for _, s in ordered)
 
@@ -200,12 +205,19 @@ def test_paired_figure_has_a_row_per_comparison_and_dataset(exports: dict[str, A
             assert tr["x"][i] + tr["error_x"]["array"][i] == pytest.approx(hi)
             assert str(c["wins_a"]) in tr["hovertext"][i] and f"{c['p_adjusted']:.2g}" in tr["hovertext"][i]
     # borderline rows, and only they, are ringed
-    ringed = {(tr["meta"]["comparison"], d) for tr in spec["data"] if tr.get("meta", {}).get("role") == "borderline"
-              for d in tr["meta"]["datasets"]}
+    ringed = {
+        (tr["meta"]["comparison"], d)
+        for tr in spec["data"]
+        if tr.get("meta", {}).get("role") == "borderline"
+        for d in tr["meta"]["datasets"]
+    }
     assert ringed == {k for k, c in entries.items() if c["borderline"]}
     # every panel has its no-difference line: 0 for NLL, a ratio of 1 (on a log axis) for RMSE
-    references = {tr["meta"]["comparison"]: tr["meta"]["x"] for tr in spec["data"]
-                  if tr.get("meta", {}).get("role") == "reference"}
+    references = {
+        tr["meta"]["comparison"]: tr["meta"]["x"]
+        for tr in spec["data"]
+        if tr.get("meta", {}).get("role") == "reference"
+    }
     assert references == {c["name"]: 1.0 if c["log"] else 0.0 for c in comparison["comparisons"]}
     axes = {k: v for k, v in spec["layout"].items() if k.startswith("xaxis")}
     assert {v.get("type") for v in axes.values()} == {"log", "linear"}
@@ -221,8 +233,9 @@ def test_paired_figure_selects_and_refuses(exports: dict[str, Any]) -> None:
     comparison = exports["comparison"]
     primary = paired_rows(comparison, roles=("primary",), datasets=["original"])
     assert {r["role"] for r in primary} == {"primary"} and {r["dataset"] for r in primary} == {"original"}
-    assert [r["name"] for r in primary] == list(dict.fromkeys(c["name"] for c in comparison["comparisons"]
-                                                             if c["role"] == "primary"))
+    assert [r["name"] for r in primary] == list(
+        dict.fromkeys(c["name"] for c in comparison["comparisons"] if c["role"] == "primary")
+    )
     fig = paired_figure(comparison, "en", roles=("primary",), datasets=["original"], cols=1)
     assert len([tr for tr in fig.data if tr.meta.get("role") == "reference"]) == len(primary)
     printed = paired_print_figure(comparison, "zh", cols=3, width=1180)
@@ -265,10 +278,10 @@ def test_posterior_table_values(exports: dict[str, Any]) -> None:
     K, D = mixture.n_components, mixture.n_features
     for i, row in enumerate(rows):
         cells = [float(re.sub(r"<.*?>", "", c)) for c in re.findall(r"<td>(.*?)</td>", row)]
-        assert cells[1:1 + D] == pytest.approx(X[i], abs=6e-4)
-        assert cells[1 + D] == pytest.approx(mixture.pdf(X[i:i + 1])[0], rel=1e-3)
-        post = cells[2 + D:2 + D + K]
-        assert post == pytest.approx(mixture.posterior(X[i:i + 1])[0], abs=6e-4)
+        assert cells[1 : 1 + D] == pytest.approx(X[i], abs=6e-4)
+        assert cells[1 + D] == pytest.approx(mixture.pdf(X[i : i + 1])[0], rel=1e-3)
+        post = cells[2 + D : 2 + D + K]
+        assert post == pytest.approx(mixture.posterior(X[i : i + 1])[0], abs=6e-4)
         assert sum(post) == pytest.approx(1.0, abs=3e-3)
     assert "<caption>" in posterior_table(preset, "zh") and CJK.search(posterior_table(preset, "zh"))
     with pytest.raises(ValueError, match="'n'"):
@@ -284,7 +297,7 @@ def test_formula_holds_the_parameters(exports: dict[str, Any]) -> None:
         lines = latex.split(r" \\ ")[1:]
         for line, k in zip(lines, range(mixture.n_components), strict=True):
             coef = float(re.search(r"(?:&= |\+ )([0-9.e+-]+)\\,", line).group(1))
-            value = mixture.pdf(mixture.centers[k:k + 1])[0]  # upper bound of pi_k * eta_k
+            value = mixture.pdf(mixture.centers[k : k + 1])[0]  # upper bound of pi_k * eta_k
             assert 0 < coef <= value * 1.001
         text = formula_html(preset["mixture"])
         assert text.count('class="ggmm-formula-line"') == mixture.n_components
@@ -302,8 +315,11 @@ def test_training_figure(exports: dict[str, Any], lang: str) -> None:
             fig = training_figure(snap, lang, frame)
             spec = _check(fig, lang)
             fr = snap["frames"][frame]
-            marker = next(tr for tr in spec["data"] if tr.get("name") and "hovertext" in tr and tr["mode"] == "markers"
-                          and tr.get("xaxis", "x") == "x3")
+            marker = next(
+                tr
+                for tr in spec["data"]
+                if tr.get("name") and "hovertext" in tr and tr["mode"] == "markers" and tr.get("xaxis", "x") == "x3"
+            )
             assert marker["x"] == [fr["step"], fr["step"]]
             assert spec["layout"]["yaxis3"]["type"] == "log"
             bands = [s for s in spec["layout"]["shapes"] if s.get("xref") == "x3"]
@@ -371,11 +387,11 @@ def test_select_iterations() -> None:
 def test_cox_de_boor_matches_scipy(grid_size: int, order: int) -> None:
     knots = extended_knots(grid_size, order)
     x = -1.0 + 2.0 * (np.arange(300) + 0.37) / 300  # no point on a knot: scipy's single elements close
-    basis = bspline_basis(x, knots, order)           # their last interval, Cox-de Boor's are half-open
+    basis = bspline_basis(x, knots, order)  # their last interval, Cox-de Boor's are half-open
     assert basis.shape == (300, grid_size + order)
     assert basis.sum(axis=1) == pytest.approx(1.0)  # partition of unity on [-1, 1)
     for i in range(grid_size + order):
-        ref = BSpline.basis_element(knots[i:i + order + 2], extrapolate=False)(x)
+        ref = BSpline.basis_element(knots[i : i + order + 2], extrapolate=False)(x)
         assert basis[:, i] == pytest.approx(np.nan_to_num(ref), abs=1e-12)
 
 
@@ -388,8 +404,11 @@ def test_bspline_figure(lang: str) -> None:
     for g, step in enumerate(slider["steps"]):
         visible = step["args"][0]["visible"]
         assert len(visible) == n
-        curves = sum(1 for v, tr in zip(visible, spec["data"], strict=True) if v and tr["mode"] == "lines"
-                     and tr.get("legendgroup") != "sum")
+        curves = sum(
+            1
+            for v, tr in zip(visible, spec["data"], strict=True)
+            if v and tr["mode"] == "lines" and tr.get("legendgroup") != "sum"
+        )
         assert curves == sum(GRID_SIZES[g] + k for k in ORDERS)  # every basis function, every order
     buttons = spec["layout"]["updatemenus"][0]["buttons"]
     assert len(buttons) == len(ORDERS) + 1
@@ -440,12 +459,14 @@ def test_widget_containers(exports: dict[str, Any]) -> None:
     strings = json.loads(html.unescape(re.search(r'data-strings="([^"]*)"', viewer).group(1)))
     assert strings["viewer.play"] == "播放"
     inline = training_viewer_html("x.json", "en", inline=snap)
-    payload = re.search(r'<script type="application/json" class="ggmm-snapshots-data">(.*?)</script>', inline,
-                        re.S).group(1)
+    payload = re.search(
+        r'<script type="application/json" class="ggmm-snapshots-data">(.*?)</script>', inline, re.S
+    ).group(1)
     assert json.loads(payload)["frames"][0]["step"] == snap["frames"][0]["step"]
     explorer = explorer_html(exports["presets"]["presets"][0], "en", "ex")
-    body = re.search(r'<script type="application/json" class="ggmm-explorer-data">(.*?)</script>', explorer,
-                     re.S).group(1)
+    body = re.search(
+        r'<script type="application/json" class="ggmm-explorer-data">(.*?)</script>', explorer, re.S
+    ).group(1)
     entry = json.loads(body)["presets"][0]
     assert entry["mixture"] == exports["presets"]["presets"][0]["mixture"]
     every = json.loads(re.search(r">(\{.*\})</script>", explorer_html(exports["presets"], "zh")).group(1))

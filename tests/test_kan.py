@@ -59,9 +59,14 @@ def test_fit_leaves_no_folders_and_no_global_state(original: Data, tmp_path, mon
     torch.manual_seed(789)
     before = _rng_states()
     threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
-    est = KANRegressor(steps=20, retrain_steps=10, refine_grid=8,
-                       stages=["train", "prune", "refine", "retrain", "symbolic"],
-                       symbolic_lib=["x", "x^2", "exp", "abs"], symbolic_points=50)
+    est = KANRegressor(
+        steps=20,
+        retrain_steps=10,
+        refine_grid=8,
+        stages=["train", "prune", "refine", "retrain", "symbolic"],
+        symbolic_lib=["x", "x^2", "exp", "abs"],
+        symbolic_points=50,
+    )
     est.fit(original.X_train, target=original.target, seed=3)
     KANDensityEstimator(steps=5, grid=5, quad_points=16).fit(original.X_train, seed=3)
     KAMixtureKAN(steps=5, grid=10, quad_points=50).fit(original.X_train, seed=3)
@@ -96,7 +101,8 @@ def test_progress_is_called_sparingly_reaches_the_end_and_is_not_muted(original:
         print(f"progress {done}/{total}", file=sys.stderr)
 
     KANRegressor(steps=120, retrain_steps=80, refine_grid=8, patience=10_000).fit(
-        original.X_train, target=original.target, seed=0, progress=progress)
+        original.X_train, target=original.target, seed=0, progress=progress
+    )
     assert 1 <= len(calls) <= 55
     assert calls[-1][0] == calls[-1][1] == 200
     err = capsys.readouterr().err
@@ -116,7 +122,8 @@ def test_original_failure_and_remedy_measured_on_a_fine_grid(original: Data) -> 
     off_data = truth < 1e-3 * peak
     # The original's setting: density values at the samples (inside the blobs) only, linear output.
     plain = KANRegressor(**QUICK_REG, output="linear", domain_points=0.0, log_weight=0.0).fit(
-        original.X_train, target=original.target, seed=0)
+        original.X_train, target=original.target, seed=0
+    )
     raw = plain.predict_raw(X)
     # The remedy: exp output (log-density network) and fitting points over the whole domain.
     remedy = KANRegressor(**QUICK_REG).fit(original.X_train, target=original.target, seed=0)
@@ -135,8 +142,7 @@ def test_original_failure_and_remedy_measured_on_a_fine_grid(original: Data) -> 
 
 
 def test_regressor_is_not_normalized_and_needs_its_target(original: Data) -> None:
-    est = KANRegressor(steps=5, retrain_steps=5, refine_grid=6).fit(original.X_train, target=original.target,
-                                                                    seed=0)
+    est = KANRegressor(steps=5, retrain_steps=5, refine_grid=6).fit(original.X_train, target=original.target, seed=0)
     assert not est.tags.normalized and not hasattr(est, "logpdf") and not hasattr(est, "mixture_")
     with pytest.raises(TypeError, match="target"):
         KANRegressor(steps=5).fit(original.X_train, seed=0)
@@ -151,16 +157,20 @@ def test_parameter_count_is_live_edges_times_coefficients_plus_scales(original: 
 
 
 def test_symbolic_step_gives_a_formula_and_its_density(original: Data) -> None:
-    est = KANRegressor(**QUICK_REG, stages=["train", "prune", "refine", "retrain", "symbolic"],
-                       symbolic_lib=["x", "x^2", "exp", "abs"], symbolic_points=100).fit(
-        original.X_train, target=original.target, seed=0)
+    est = KANRegressor(
+        **QUICK_REG,
+        stages=["train", "prune", "refine", "retrain", "symbolic"],
+        symbolic_lib=["x", "x^2", "exp", "abs"],
+        symbolic_points=100,
+    ).fit(original.X_train, target=original.target, seed=0)
     assert set(est.symbolic_) == {"formula_latex", "seconds"}
     assert isinstance(est.symbolic_["formula_latex"], str) and est.symbolic_["formula_latex"]
     formula = est.symbolic_density(original.X_test)
     assert formula.shape == (500,) and np.all(np.isfinite(formula)) and np.all(formula >= 0)
     with pytest.raises(ValueError, match="symbolic"):
-        KANRegressor(steps=5, retrain_steps=5).fit(original.X_train, target=original.target,
-                                                   seed=0).symbolic_density(original.X_test)
+        KANRegressor(steps=5, retrain_steps=5).fit(original.X_train, target=original.target, seed=0).symbolic_density(
+            original.X_test
+        )
 
 
 def test_stage_names_are_checked() -> None:

@@ -26,8 +26,7 @@ def test_density_rmse() -> None:
 def test_matching_undoes_a_permutation() -> None:
     truth = get_preset("original").mixture
     perm = [2, 0, 1]
-    shuffled = GeneralizedGaussianMixture(truth.centers[perm] + 0.01, truth.scales[perm],
-                                          truth.weights[perm], truth.p)
+    shuffled = GeneralizedGaussianMixture(truth.centers[perm] + 0.01, truth.scales[perm], truth.weights[perm], truth.p)
     order = match_components(truth.centers, shuffled.centers)
     np.testing.assert_allclose(shuffled.centers[order] - 0.01, truth.centers, atol=1e-12)
     errors = parameter_errors(truth, shuffled)

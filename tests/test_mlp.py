@@ -30,8 +30,9 @@ def test_parameter_counts_of_the_two_recommended_sizes() -> None:
     assert mlp_parameter_count(2, [12, 12]) == 205
     assert mlp_parameter_count(2, [44, 44]) == 2157
     small = Data(50, seed=0)
-    assert MLPRegressor(hidden=[12, 12], steps=5).fit(small.X_train, target=small.mixture.pdf,
-                                                      seed=0).n_parameters_ == 205
+    assert (
+        MLPRegressor(hidden=[12, 12], steps=5).fit(small.X_train, target=small.mixture.pdf, seed=0).n_parameters_ == 205
+    )
 
 
 def test_fits_the_density_and_stays_non_negative(data: Data) -> None:
@@ -51,6 +52,7 @@ def test_same_seed_same_result_and_no_global_state(data: Data) -> None:
     random.seed(2)
     torch.manual_seed(3)
     before = (np.random.get_state()[1].copy(), random.getstate(), torch.get_rng_state())
+
     def fit(seed: int):
         return MLPRegressor(hidden=[8], steps=30).fit(data.X_train, target=data.mixture.pdf, seed=seed)
 

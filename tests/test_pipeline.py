@@ -100,37 +100,55 @@ def test_real_config_profiles_load() -> None:
 @pytest.mark.parametrize(
     "edit, key, problem",
     [
-        (('methods = ["em", "gmm", "kde", "mlp"]', 'methods = ["em", "svm"]'), "profiles.tiny.methods",
-         "unknown method 'svm'"),
+        (
+            ('methods = ["em", "gmm", "kde", "mlp"]', 'methods = ["em", "svm"]'),
+            "profiles.tiny.methods",
+            "unknown method 'svm'",
+        ),
         (('"original", "trivariate"]', '"original", "moon"]'), "profiles.tiny.datasets", "unknown dataset 'moon'"),
         (("n_train = 300\n", ""), "profiles.tiny.n_train", "missing"),
         (("n_test = 400", 'n_test = "many"'), "profiles.tiny.n_test", "expected an integer"),
         (("n_test = 400", "n_test = 0"), "profiles.tiny.n_test", "must be >= 10"),
         (("seeds = [0, 1]", "seeds = []"), "profiles.tiny.seeds", "non-empty list"),
-        (('family = "classical"\nlabel = { en = "KDE"', 'family = "bayes"\nlabel = { en = "KDE"'),
-         "methods.kde.family", "must be one of"),
-        (('params = { covariance_type = "full" }', 'params = { covariance = "full" }'),
-         "methods.gmm.params.covariance", "has no parameter 'covariance'"),
+        (
+            ('family = "classical"\nlabel = { en = "KDE"', 'family = "bayes"\nlabel = { en = "KDE"'),
+            "methods.kde.family",
+            "must be one of",
+        ),
+        (
+            ('params = { covariance_type = "full" }', 'params = { covariance = "full" }'),
+            "methods.gmm.params.covariance",
+            "has no parameter 'covariance'",
+        ),
         (('estimator = "KDEBaseline"', 'estimator = "KDE"'), "methods.kde.estimator", "unknown estimator"),
         (('zh = "核密度" }', 'zh = "" }'), "methods.kde.label.zh", "is empty"),
-        (('[["original", "random"]]', '[["original", "spectral"]]'), "profiles.tiny.em_history",
-         "must be one of kmeans, random"),
+        (
+            ('[["original", "random"]]', '[["original", "spectral"]]'),
+            "profiles.tiny.em_history",
+            "must be one of kmeans, random",
+        ),
         (("tuning_seeds = [100]", "tuning_seeds = [1]"), "profiles.tiny.tuning_seeds", "are also evaluated"),
-        (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], activation = ['tanh', 'silu', 'relu'] }"),
-         "methods.mlp.tune", "exceed the tuning budget of 4"),
-        (("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], depth = [1, 2] }"),
-         "methods.mlp.tune.depth", "has no parameter 'depth'"),
+        (
+            ("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], activation = ['tanh', 'silu', 'relu'] }"),
+            "methods.mlp.tune",
+            "exceed the tuning budget of 4",
+        ),
+        (
+            ("tune = { lr = [0.003, 0.01] }", "tune = { lr = [0.003, 0.01], depth = [1, 2] }"),
+            "methods.mlp.tune.depth",
+            "has no parameter 'depth'",
+        ),
         (("workers = 1", "workers = 1\nspeed = 3"), "profiles.tiny.speed", "unknown key"),
     ],
 )
-def test_malformed_config_stops_before_training(small_config: Path, tmp_path: Path, edit: tuple[str, str],
-                                                key: str, problem: str) -> None:
+def test_malformed_config_stops_before_training(
+    small_config: Path, tmp_path: Path, edit: tuple[str, str], key: str, problem: str
+) -> None:
     text = small_config.read_text(encoding="utf-8")
     assert edit[0] in text
     small_config.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        run_pipeline("tiny", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", config=small_config,
-                     quiet=True)
+        run_pipeline("tiny", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", config=small_config, quiet=True)
     message = str(err.value)
     assert str(small_config) in message and key in message and problem in message
     assert not (tmp_path / "cache").exists() and not (tmp_path / "data").exists()
@@ -139,9 +157,23 @@ def test_malformed_config_stops_before_training(small_config: Path, tmp_path: Pa
 def test_cli_reports_config_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[profiles.x]\nseeds = [0]\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "ggmm_build.cli", "--profile", "x", "--config", str(bad),
-                           "--cache-dir", str(tmp_path / "c"), "--data-dir", str(tmp_path / "d")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ggmm_build.cli",
+            "--profile",
+            "x",
+            "--config",
+            str(bad),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--data-dir",
+            str(tmp_path / "d"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "bad.toml: tuning: missing" in proc.stderr
 
@@ -167,8 +199,9 @@ def test_only_and_force(small_config: Path, tmp_path: Path) -> None:
     assert not partial.exports  # incomplete: nothing half-exported
     full = run_pipeline("tiny", tmp_path / "d", tmp_path / "cache", small_config, quiet=True)
     assert full.exports and not any("/kde/" in label for label in full.trained)
-    forced = run_pipeline("tiny", tmp_path / "d", tmp_path / "cache", small_config, only=["gmm"], force=True,
-                          quiet=True)
+    forced = run_pipeline(
+        "tiny", tmp_path / "d", tmp_path / "cache", small_config, only=["gmm"], force=True, quiet=True
+    )
     assert forced.trained and all("/gmm/" in label for label in forced.trained)
     assert len(forced.cached) == len(full.cached) + len(full.trained) - len(forced.trained)
 
@@ -208,8 +241,20 @@ def test_interrupted_build_resumes(small_config: Path, tmp_path: Path) -> None:
     cache_dir, data_dir = tmp_path / "cache", tmp_path / "data"
     text = small_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 1200")
     small_config.write_text(text, encoding="utf-8")
-    cmd = [sys.executable, "-m", "ggmm_build.cli", "--profile", "tiny", "--config", str(small_config),
-           "--cache-dir", str(cache_dir), "--data-dir", str(data_dir), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ggmm_build.cli",
+        "--profile",
+        "tiny",
+        "--config",
+        str(small_config),
+        "--cache-dir",
+        str(cache_dir),
+        "--data-dir",
+        str(data_dir),
+        "--quiet",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # generous: a busy machine may take minutes to import torch and train the first jobs
     deadline = time.monotonic() + 900
@@ -233,10 +278,21 @@ def test_ctrl_c_exits_cleanly(small_config: Path, tmp_path: Path) -> None:
     text = small_config.read_text(encoding="utf-8").replace("n_train = 300", "n_train = 3000")
     small_config.write_text(text, encoding="utf-8")
     cache_dir = tmp_path / "cache"
-    cmd = [sys.executable, "-m", "ggmm_build.cli", "--profile", "tiny", "--config", str(small_config),
-           "--cache-dir", str(cache_dir), "--data-dir", str(tmp_path / "data"), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_interruptible)
+    cmd = [
+        sys.executable,
+        "-m",
+        "ggmm_build.cli",
+        "--profile",
+        "tiny",
+        "--config",
+        str(small_config),
+        "--cache-dir",
+        str(cache_dir),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
     # interrupt once the build is training (the first entry is cached), not while it imports
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline and proc.poll() is None and not list(cache_dir.rglob("*.json.gz")):
@@ -259,8 +315,16 @@ REPRODUCED = ["em-kmeans", "em-random", "gmm", "kde"]
 
 def test_report_exports_validate(report_exports: Path) -> None:
     names = {p.name for p in report_exports.rglob("*.json")}
-    assert {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
-            "original.json", "scaling.json"} <= names
+    assert {
+        "presets.json",
+        "comparison.json",
+        "em_history.json",
+        "recovered.json",
+        "timings.json",
+        "tuning.json",
+        "original.json",
+        "scaling.json",
+    } <= names
     assert list((report_exports / "training").glob("*.json"))
     for path in report_exports.rglob("*.json"):
         load_export(path)
@@ -302,6 +366,7 @@ def test_jobs_run_with_one_blas_thread_whatever_the_caller_allows(monkeypatch: p
     """A job's result must not depend on the machine's core count or the executor: EM's last digits
     change with the number of BLAS threads (measured: nll_gap -3.332782e-4 with one thread,
     -3.332780e-4 with two, at N = 16000), so every job runs with one."""
+
     def threads() -> list[int]:
         return sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
 
@@ -322,8 +387,14 @@ def test_published_runs_are_recomputed_from_nothing(report_exports: Path) -> Non
     tuning = load_export(report_exports / "tuning.json")
     chosen = {(e["dataset"], e["method"]): e["chosen"] for e in tuning["entries"]}
     published = {(r["dataset"], r["method"], r["seed"]): r for r in doc["runs"]}
-    jobs = [job for job in plan_jobs(profile, chosen) if job["kind"] == "run" and job["seed"] == profile.seeds[0]
-            and job["method"] in REPRODUCED and job["dataset"] in ("close", "trivariate")]
+    jobs = [
+        job
+        for job in plan_jobs(profile, chosen)
+        if job["kind"] == "run"
+        and job["seed"] == profile.seeds[0]
+        and job["method"] in REPRODUCED
+        and job["dataset"] in ("close", "trivariate")
+    ]
     assert len(jobs) == 2 * len(REPRODUCED)
     for job in jobs:
         result = execute(job)
@@ -372,8 +443,9 @@ def test_committed_exports_of_the_same_plan_are_not_retrained(small_config: Path
     fresh = run_pipeline("tiny", tmp_path / "data", tmp_path / "no-cache", small_config, quiet=True)
     assert fresh.up_to_date and not fresh.trained
     # a changed experiment makes them stale
-    small_config.write_text(small_config.read_text(encoding="utf-8").replace("n_test = 400", "n_test = 500"),
-                            encoding="utf-8")
+    small_config.write_text(
+        small_config.read_text(encoding="utf-8").replace("n_test = 400", "n_test = 500"), encoding="utf-8"
+    )
     changed = run_pipeline("tiny", tmp_path / "data", tmp_path / "no-cache", small_config, quiet=True)
     assert not changed.up_to_date and changed.trained
     # so does a missing export

@@ -33,14 +33,31 @@ console.log(JSON.stringify({ trace, validation: s.computeValidation() }));
 def test_python_port_trains_the_pages_run(task: str, tmp_path: Path) -> None:
     """Same settings -> the same samples, split, initial parameters and shifts: pykan's loss
     curve equals the page's session to 1e-9."""
-    settings = {"mixture": {"centers": [[-1, 0], [1.5, 1]], "scales": [[0.5, 0.4], [0.3, 0.6]], "weights": [0.6, 0.4],
-                            "p": [1, 1.5]},
-                "samples": 300, "seed": 7, "task": task, "width": [2, 3, 1], "grid": 5, "k": 3, "lr": 0.02,
-                "lamb": 0.001, "batch": 0, "gridUpdate": True, "steps": 12, "quad": 48}
+    settings = {
+        "mixture": {
+            "centers": [[-1, 0], [1.5, 1]],
+            "scales": [[0.5, 0.4], [0.3, 0.6]],
+            "weights": [0.6, 0.4],
+            "p": [1, 1.5],
+        },
+        "samples": 300,
+        "seed": 7,
+        "task": task,
+        "width": [2, 3, 1],
+        "grid": 5,
+        "k": 3,
+        "lr": 0.02,
+        "lamb": 0.001,
+        "batch": 0,
+        "gridUpdate": True,
+        "steps": 12,
+        "quad": 48,
+    }
     script = tmp_path / "session.mjs"
     script.write_text(SESSION % (ROOT / "assets" / "js" / "playground" / "tasks.js").as_uri())
-    out = subprocess.run([NODE, str(script), json.dumps(settings)], capture_output=True, text=True, check=True,
-                         timeout=120)
+    out = subprocess.run(
+        [NODE, str(script), json.dumps(settings)], capture_output=True, text=True, check=True, timeout=120
+    )
     js = json.loads(out.stdout)
     py = train_page_run(settings, record_every=1)
     trace = np.array([loss for _, loss in py["trace"]])
@@ -59,7 +76,8 @@ def test_export_is_valid_and_current() -> None:
     doc = json.loads(EXPORT.read_text(encoding="utf-8"))
     assert validate_export(doc) == "ggmm-playground"
     assert doc["code"] == source_digest(), (
-        "report/data/playground.json is stale: run `python -m ggmm_build.pages.playground` (about a minute of CPU)")
+        "report/data/playground.json is stale: run `python -m ggmm_build.pages.playground` (about a minute of CPU)"
+    )
 
 
 def _flip(doc: dict, experiment: str, variant: int, key: str, value: float) -> dict:

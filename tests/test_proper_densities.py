@@ -61,8 +61,8 @@ def integral(logpdf, box: np.ndarray, inner: np.ndarray, cusps: np.ndarray) -> f
     (x, wx), (y, wy) = (axis_rule(*box[d], inner[d], cusps[:, d]) for d in range(2))
     total = 0.0
     for i in range(0, len(x), 200):  # in slabs, to keep memory small
-        X = np.stack(np.meshgrid(x[i:i + 200], y, indexing="ij"), axis=-1).reshape(-1, 2)
-        total += float((np.exp(logpdf(X)).reshape(-1, len(y)) * wx[i:i + 200, None] * wy[None, :]).sum())
+        X = np.stack(np.meshgrid(x[i : i + 200], y, indexing="ij"), axis=-1).reshape(-1, 2)
+        total += float((np.exp(logpdf(X)).reshape(-1, len(y)) * wx[i : i + 200, None] * wy[None, :]).sum())
     return total
 
 
@@ -76,10 +76,13 @@ def estimator_integral(est, X: np.ndarray) -> float:
 def test_the_check_quadrature_is_exact_enough_on_the_truth(p: float) -> None:
     truth, X = mixture(p), samples(p)
     box = triple_box(X)
-    cdf = [[stats.gennorm(p, loc=truth.centers[k, d], scale=truth.scales[k, d]).cdf for d in range(2)]
-           for k in range(2)]
-    exact = sum(w * np.prod([cdf[k][d](box[d, 1]) - cdf[k][d](box[d, 0]) for d in range(2)])
-                for k, w in enumerate(truth.weights))
+    cdf = [
+        [stats.gennorm(p, loc=truth.centers[k, d], scale=truth.scales[k, d]).cdf for d in range(2)] for k in range(2)
+    ]
+    exact = sum(
+        w * np.prod([cdf[k][d](box[d, 1]) - cdf[k][d](box[d, 0]) for d in range(2)])
+        for k, w in enumerate(truth.weights)
+    )
     inner = np.stack([X.min(axis=0), X.max(axis=0)], axis=1)
     assert abs(integral(truth.logpdf, box, inner, truth.centers) - exact) < 1e-5
 

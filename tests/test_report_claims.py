@@ -48,8 +48,14 @@ def _counts(comparison: dict, name: str) -> dict[str, int]:
 def _twin(comparison: dict, name: str) -> str | None:
     """The grid-RMSE comparison of the same two methods as ``name``."""
     first = next(c for c in comparison["comparisons"] if c["name"] == name)
-    return next((c["name"] for c in comparison["comparisons"]
-                 if c["metric"] == "rmse_grid" and c["a"] == first["a"] and c["b"] == first["b"]), None)
+    return next(
+        (
+            c["name"]
+            for c in comparison["comparisons"]
+            if c["metric"] == "rmse_grid" and c["a"] == first["a"] and c["b"] == first["b"]
+        ),
+        None,
+    )
 
 
 def _per_seed(comparison: dict, dataset: str, method: str, key) -> dict[int, float]:
@@ -128,8 +134,10 @@ def _write(folder: Path, name: str, doc: dict) -> None:
 # Verdict records and the overview's three sentences
 # ---------------------------------------------------------------------------
 
-RECORD_WORDS = {"en": {"better": "better", "tied": "indistinguishable", "worse": "worse"},
-                "zh": {"better": "更好", "tied": "无法区分", "worse": "更差"}}
+RECORD_WORDS = {
+    "en": {"better": "better", "tied": "indistinguishable", "worse": "worse"},
+    "zh": {"better": "更好", "tied": "无法区分", "worse": "更差"},
+}
 
 
 def test_every_record_sentence_states_the_exported_verdicts(data: Path, say: Prose) -> None:
@@ -143,8 +151,13 @@ def test_every_record_sentence_states_the_exported_verdicts(data: Path, say: Pro
         if sum(1 for v in counts.values() if v) == 1:
             assert all(p in zh for p in _phrase_zh(counts, RECORD_WORDS["zh"])), (name, zh)
         assert "在 0 个" not in zh and "0 个上" not in zh, zh
-        borderline = [c for c in comparison["comparisons"] if c["name"] == name and _final(c) != c["verdict"]
-                      and not (c["verdict"] in ("tie", "tied") and _final(c) == "tied")]
+        borderline = [
+            c
+            for c in comparison["comparisons"]
+            if c["name"] == name
+            and _final(c) != c["verdict"]
+            and not (c["verdict"] in ("tie", "tied") and _final(c) == "tied")
+        ]
         assert ("Holm" in en) == bool(borderline), (name, en)
 
 
@@ -248,7 +261,7 @@ def test_readback_on_every_preset_counts_the_ratios_above_one(data: Path, say: P
         verdicts = _paired_verdicts(comparison, "ka-kan", "em-kmeans", key, log=True)
         worse = sum(v == "worse" for v in verdicts.values())
         en = say.en("readback_all")
-        clause = en[en.index(word):]
+        clause = en[en.index(word) :]
         expected = f"on all {n}" if worse == n else f"on {worse} of {n}"
         assert expected in clause.split(";")[0], (field, expected, en)
     assert "preset" in say.en("readback_all") and "预设" in say.zh("readback_all")
@@ -271,10 +284,25 @@ def test_random_start_control_is_worded_from_the_nll(data: Path, say: Prose) -> 
         if v == "tied":
             assert titles[d]["en"] in en.split("cannot be told apart")[0].split("; on ")[-1] and titles[d]["zh"] in zh
     if worse:
-        gaps = [np.mean(np.array([r["nll"] for r in sorted(comparison["runs"], key=lambda r: r["seed"])
-                                  if r["dataset"] == d and r["method"] == "ka-kan-random"])
-                        - np.array([r["nll"] for r in sorted(comparison["runs"], key=lambda r: r["seed"])
-                                    if r["dataset"] == d and r["method"] == "ka-kan"])) for d in worse]
+        gaps = [
+            np.mean(
+                np.array(
+                    [
+                        r["nll"]
+                        for r in sorted(comparison["runs"], key=lambda r: r["seed"])
+                        if r["dataset"] == d and r["method"] == "ka-kan-random"
+                    ]
+                )
+                - np.array(
+                    [
+                        r["nll"]
+                        for r in sorted(comparison["runs"], key=lambda r: r["seed"])
+                        if r["dataset"] == d and r["method"] == "ka-kan"
+                    ]
+                )
+            )
+            for d in worse
+        ]
         assert f"by {fmt(min(gaps))} to {fmt(max(gaps))} nats" in en, en
 
 
@@ -324,8 +352,11 @@ def test_kept_steps_name_the_presets_that_barely_train(data: Path, say: Prose) -
     comparison = _json(data, "comparison.json")
     few = []
     for d in comparison["datasets"]:
-        steps = [r["best_steps"]["train"] for r in comparison["runs"] if r["dataset"] == d["name"]
-                 and r["method"] == "ka-kan"]
+        steps = [
+            r["best_steps"]["train"]
+            for r in comparison["runs"]
+            if r["dataset"] == d["name"] and r["method"] == "ka-kan"
+        ]
         if np.median(steps) < 50:
             few.append(d["title"]["en"])
     en = say.en("readback_steps")
@@ -367,8 +398,14 @@ def test_pruning_and_final_losses_come_from_the_snapshots(data: Path, say: Prose
 
 def test_training_page_states_no_pruning_or_loss_by_hand() -> None:
     text = (ROOT / "report/results/training.qmd").read_text(encoding="utf-8")
-    for phrase in ("faded edges were pruned", "Pruning removed", "The final train loss", "颜色变淡的边已被剪除",
-                   "s.final_train", "s.live_edges"):
+    for phrase in (
+        "faded edges were pruned",
+        "Pruning removed",
+        "The final train loss",
+        "颜色变淡的边已被剪除",
+        "s.final_train",
+        "s.live_edges",
+    ):
         assert phrase not in text, phrase
 
 
@@ -381,8 +418,11 @@ def test_fit_time_is_per_fit_and_claims_no_early_stop(data: Path, say: Prose) ->
     comparison = _json(data, "comparison.json")
     en, zh = say.en("claims_time", "original"), say.zh("claims_time", "original")
     assert "both with early stopping" not in en and "两者都使用早停" not in zh
-    has_steps = all(r.get("n_steps") or r.get("stages") for r in comparison["runs"]
-                    if r["method"] in ("kan-small", "mlp-small") and r["dataset"] == "original")
+    has_steps = all(
+        r.get("n_steps") or r.get("stages")
+        for r in comparison["runs"]
+        if r["method"] in ("kan-small", "mlp-small") and r["dataset"] == "original"
+    )
     assert ("per optimizer step the KAN is" in en) == has_steps
     assert ("these times are per fit" in en) == (not has_steps)
 
@@ -421,7 +461,8 @@ def test_scaling_shape_names_the_floor_and_the_fit_below_it(data: Path, say: Pro
     if below:
         position = "above" if 4 > below["hi"] else "below" if 4 < below["lo"] else "inside"
         assert {"inside": "consistent with the claim", "above": "falls short", "below": "faster than claimed"}[
-            position] in en
+            position
+        ] in en
     assert "converge" not in en
 
 
@@ -445,10 +486,27 @@ def test_multiplicity_note_lists_the_borderline_verdicts(data: Path, say: Prose)
 # Hand-written prose: words the data contradict stay out of the pages
 # ---------------------------------------------------------------------------
 
-BANNED = ["two sizes", "5 and 10 hidden", "10 个节点", "never saw", "unseen mixtures", "从未见过的生成",
-          "未见过的混合", "测试集似然", "严格评分规则", "the proper scoring rule", "both with early stopping",
-          "to convergence", "训练到收敛", "faded edges were pruned", "barely better", "barely below",
-          "几乎不比", "`_freeze/` are committed", "All of them can be\nexplored"]
+BANNED = [
+    "two sizes",
+    "5 and 10 hidden",
+    "10 个节点",
+    "never saw",
+    "unseen mixtures",
+    "从未见过的生成",
+    "未见过的混合",
+    "测试集似然",
+    "严格评分规则",
+    "the proper scoring rule",
+    "both with early stopping",
+    "to convergence",
+    "训练到收敛",
+    "faded edges were pruned",
+    "barely better",
+    "barely below",
+    "几乎不比",
+    "`_freeze/` are committed",
+    "All of them can be\nexplored",
+]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -460,8 +518,15 @@ def test_pages_hold_no_contradicted_phrase(page: Path) -> None:
 
 def test_templates_hold_no_contradicted_phrase() -> None:
     text = (ROOT / "build/pages/sentences.j2").read_text(encoding="utf-8")
-    for phrase in ("never saw", "unseen", "未见过", "0.05", "both with early stopping", "两者都使用早停",
-                   "在 {{ f.n }} 个随机种子中，"):
+    for phrase in (
+        "never saw",
+        "unseen",
+        "未见过",
+        "0.05",
+        "both with early stopping",
+        "两者都使用早停",
+        "在 {{ f.n }} 个随机种子中，",
+    ):
         assert phrase not in text, phrase
 
 
@@ -488,8 +553,9 @@ def test_flipping_a_verdict_changes_the_headline(copy: Path) -> None:
     counts = _counts(doc, HEADLINE["samples"])
     assert after.en("headline_samples") != before
     word = {"better": "better than", "worse": "worse than", "tied": "as well as"}[flipped]
-    assert f"{word} the classical EM algorithm on {counts[flipped]}" in after.en("headline_samples") or \
-        f"on all {sum(counts.values())}" in after.en("headline_samples")
+    assert f"{word} the classical EM algorithm on {counts[flipped]}" in after.en(
+        "headline_samples"
+    ) or f"on all {sum(counts.values())}" in after.en("headline_samples")
     assert mirror in {"better", "worse"}
 
 
@@ -507,8 +573,9 @@ def test_a_removed_edge_is_reported_as_pruned(copy: Path) -> None:
     removed, _, _ = _training_truth(doc)
     after = Prose(copy)
     assert after.en("training_prune", "original-kan-staged") != before
-    assert f"Pruning removed {removed} of the {len(doc['edges'])} edges" in after.en("training_prune",
-                                                                                        "original-kan-staged")
+    assert f"Pruning removed {removed} of the {len(doc['edges'])} edges" in after.en(
+        "training_prune", "original-kan-staged"
+    )
     assert f"剪枝去掉了 {len(doc['edges'])} 条边中的 {removed} 条" in after.zh("training_prune", "original-kan-staged")
     assert "pruned edges are drawn faded" in after.en("training_caption", "original-kan-staged")
 
@@ -574,8 +641,9 @@ def _capped_by_family(comparison: dict) -> dict[str, tuple[int, int]]:
     out: dict[str, list[int]] = {}
     for run in comparison["runs"]:
         if run.get("stages"):
-            capped = any(s["best_step"] > s["limit"] - s["patience"] and s["steps"] == s["limit"]
-                         for s in run["stages"].values())
+            capped = any(
+                s["best_step"] > s["limit"] - s["patience"] and s["steps"] == s["limit"] for s in run["stages"].values()
+            )
             out.setdefault(run["method"], []).append(int(capped))
     return {m: (sum(v), len(v)) for m, v in out.items()}
 
@@ -656,8 +724,16 @@ def test_recorded_steps_turn_the_cost_into_a_per_step_ratio(copy: Path) -> None:
     steps = {"kan-small": 1000, "mlp-small": 4000}
     for r in doc["runs"]:
         if r["method"] in steps:
-            r["stages"] = {"train": {"steps": steps[r["method"]], "limit": 5000, "patience": 200, "reason": "early",
-                                     "optimizer": "adam", "best_step": steps[r["method"]] - 200}}
+            r["stages"] = {
+                "train": {
+                    "steps": steps[r["method"]],
+                    "limit": 5000,
+                    "patience": 200,
+                    "reason": "early",
+                    "optimizer": "adam",
+                    "best_step": steps[r["method"]] - 200,
+                }
+            }
     _write(copy, "comparison.json", doc)
     en = Prose(copy).en("claims_time", "original")
     assert "per optimizer step the KAN is" in en and "these times are per fit" not in en
@@ -669,7 +745,8 @@ def test_the_kmeans_start_becomes_a_third_column_when_recorded(copy: Path) -> No
 
     doc = _json(copy, "comparison.json")
     assert "k-means start" not in readback_table(doc, "en") or all(
-        r.get("param_errors_init") for r in doc["runs"] if r["method"] == "ka-kan")
+        r.get("param_errors_init") for r in doc["runs"] if r["method"] == "ka-kan"
+    )
     for r in doc["runs"]:
         if r["method"] == "ka-kan" and r.get("param_errors"):
             r["param_errors_init"] = {k: 1.5 * v for k, v in r["param_errors"].items()}
@@ -698,7 +775,7 @@ def test_every_glossary_link_has_its_term_in_both_languages() -> None:
 
 
 def test_grids_bracket_their_choice_exactly_when_the_tuning_export_says_so(tmp_path: Path) -> None:
-    """"Every chosen value now lies between two tried values" only when no axis of tuning.json is
+    """ "Every chosen value now lies between two tried values" only when no axis of tuning.json is
     still open, and then every choice has a tried value on either side (or sits on a hard bound);
     opening one axis makes the sentence name it and say its grid does not bracket the choice."""
     data = ROOT / "report" / "data"
@@ -795,7 +872,7 @@ def test_the_tuning_budget_is_counted_from_the_tuning_export(tmp_path: Path) -> 
 
 
 def test_the_parameter_efficiency_claim_is_qualified_where_the_grid_rmse_disagrees(tmp_path: Path) -> None:
-    """"Supported here" only when the KAN beats the 10x MLP on every mixture on both RMSEs; when
+    """ "Supported here" only when the KAN beats the 10x MLP on every mixture on both RMSEs; when
     the grid RMSE does not agree everywhere the claim is supported "at the test points, not
     everywhere"; turning every grid verdict into "better" gives the plain "Supported here"."""
     from ggmm_build.pages.prose import HEADLINE

@@ -86,10 +86,21 @@ def synthetic_runs(profile, ka_shift: dict[str, float]) -> list[tuple[dict, dict
                 # KA's difference from EM alternates +-0.005 around the shift: mean exactly the shift
                 nll = level[i] + (ka_shift[dataset] + 0.005 * (-1) ** i if method == "ka" else 0.0)
                 rmse = 0.05 * (0.5 if method == "reg" else 1.0) * (1 + 0.3 * rng.random())
-                runs.append(({"dataset": dataset, "method": method, "seed": seed},
-                             {"rmse_test": rmse, "rmse_grid": rmse / 5, "nll": nll if normalized else None,
-                              "nll_stderr": 0.01 if normalized else None, "truth_nll": truth_nll,
-                              "n_params": 100, "param_errors": None, "seconds": 1.0}))
+                runs.append(
+                    (
+                        {"dataset": dataset, "method": method, "seed": seed},
+                        {
+                            "rmse_test": rmse,
+                            "rmse_grid": rmse / 5,
+                            "nll": nll if normalized else None,
+                            "nll_stderr": 0.01 if normalized else None,
+                            "truth_nll": truth_nll,
+                            "n_params": 100,
+                            "param_errors": None,
+                            "seconds": 1.0,
+                        },
+                    )
+                )
     return runs
 
 
@@ -161,16 +172,48 @@ def test_unknown_names_are_refused(data: Path) -> None:
 
 def test_every_sentence_renders_on_the_report_exports(report_exports: Path) -> None:
     say = Prose(report_exports)
-    no_args = ("identity_check", "generated", "generated_shape", "tuning", "original_negative", "original_symbolic",
-               "claims_params", "scaling_law", "claims_scaling", "scaling_cost", "scaling_limits", "scaling_accuracy",
-               "scaling_budget", "scaling_shape", "headline_samples", "headline_regression", "headline_readback",
-               "readback_all", "readback_random", "readback_steps", "recovery_shapes", "correction",
-               "params_claim", "convergence", "tuning_outcome", "stuck_runs", "tuning_budget")
-    args = {"comparison": ("ka-vs-em", "original"), "record": ("ka-vs-em",), "grid_record": ("kan-vs-mlp",),
-            "claims_time": ("original",), "identity_check": (0, 1000), "sampler_note": (100, 0),
-            "training_prune": ("original-kan-staged",), "training_losses": ("original-kan-staged",),
-            "training_caption": ("original-kan-staged",), "em_weights": ("close",),
-            **{name: () for name in no_args if name != "identity_check"}}
+    no_args = (
+        "identity_check",
+        "generated",
+        "generated_shape",
+        "tuning",
+        "original_negative",
+        "original_symbolic",
+        "claims_params",
+        "scaling_law",
+        "claims_scaling",
+        "scaling_cost",
+        "scaling_limits",
+        "scaling_accuracy",
+        "scaling_budget",
+        "scaling_shape",
+        "headline_samples",
+        "headline_regression",
+        "headline_readback",
+        "readback_all",
+        "readback_random",
+        "readback_steps",
+        "recovery_shapes",
+        "correction",
+        "params_claim",
+        "convergence",
+        "tuning_outcome",
+        "stuck_runs",
+        "tuning_budget",
+    )
+    args = {
+        "comparison": ("ka-vs-em", "original"),
+        "record": ("ka-vs-em",),
+        "grid_record": ("kan-vs-mlp",),
+        "claims_time": ("original",),
+        "identity_check": (0, 1000),
+        "sampler_note": (100, 0),
+        "training_prune": ("original-kan-staged",),
+        "training_losses": ("original-kan-staged",),
+        "training_caption": ("original-kan-staged",),
+        "em_weights": ("close",),
+        **{name: () for name in no_args if name != "identity_check"},
+    }
     optional: set[str] = set()  # sentences allowed to say nothing (none: the exports hold every field worded)
     for name in SENTENCES:
         for lang in ("en", "zh"):
@@ -178,9 +221,18 @@ def test_every_sentence_renders_on_the_report_exports(report_exports: Path) -> N
             assert (text or name in optional) and "n/a" not in text and "nan" not in text, (name, lang, text)
 
 
-@pytest.mark.parametrize(("value", "digits", "text"),
-                         [(0.123456, 3, "0.123"), (12.3456, 3, "12.3"), (1234.6, 3, "1235"), (None, 3, "n/a"),
-                          (float("nan"), 3, "n/a"), (0.0, 3, "0"), (3.2e-7, 2, "3.2e-07")])
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (0.123456, 3, "0.123"),
+        (12.3456, 3, "12.3"),
+        (1234.6, 3, "1235"),
+        (None, 3, "n/a"),
+        (float("nan"), 3, "n/a"),
+        (0.0, 3, "0"),
+        (3.2e-7, 2, "3.2e-07"),
+    ],
+)
 def test_fmt(value, digits, text) -> None:
     assert fmt(value, digits) == text
 

@@ -91,8 +91,9 @@ def test_quarto_project_files_have_the_documented_structure():
     assert base["profile"]["group"] == [["en", "zh"]]
     assert base["execute"]["freeze"] == "auto"
     assert "/assets/js/" in base["project"]["resources"], "resources anchored at the project root"
-    assert "navbar" not in base["website"] or "left" not in base["website"]["navbar"], \
+    assert "navbar" not in base["website"] or "left" not in base["website"]["navbar"], (
         "arrays merge across profile files: the navbar items belong in the profiles only"
+    )
     html = base["format"]["html"]
     assert html["html-math-method"] == "mathml", "MathJax would be fetched from a CDN"
     header = "\n".join(item["text"] for item in html["include-in-header"])
@@ -214,8 +215,19 @@ def test_labels_are_unique_across_pages():
 def test_cited_keys_exist_in_the_bibliography():
     bib = (REPORT / "references.bib").read_text(encoding="utf-8")
     keys = set(re.findall(r"^@\w+\{([^,]+),", bib, re.MULTILINE))
-    required = {"liu2024kan", "kolmogorov1957", "arnold1957", "cybenko1989", "hornik1989", "deboor1978",
-                "dempster1977", "nadarajah2005", "pedregosa2011", "quarto", "plotly"}
+    required = {
+        "liu2024kan",
+        "kolmogorov1957",
+        "arnold1957",
+        "cybenko1989",
+        "hornik1989",
+        "deboor1978",
+        "dempster1977",
+        "nadarajah2005",
+        "pedregosa2011",
+        "quarto",
+        "plotly",
+    }
     assert required <= keys
     cited = set()
     for page in DOCUMENTS:
@@ -224,8 +236,18 @@ def test_cited_keys_exist_in_the_bibliography():
     assert cited <= keys, f"unknown keys: {sorted(cited - keys)}"
 
 
-EXPORTS = {"presets.json", "comparison.json", "em_history.json", "recovered.json", "timings.json", "tuning.json",
-           "original.json", "scaling.json", "manifest.json", "training"}
+EXPORTS = {
+    "presets.json",
+    "comparison.json",
+    "em_history.json",
+    "recovered.json",
+    "timings.json",
+    "tuning.json",
+    "original.json",
+    "scaling.json",
+    "manifest.json",
+    "training",
+}
 
 
 @pytest.mark.parametrize("page", DOCUMENTS, ids=str)
@@ -256,11 +278,18 @@ def _branches(page: Path) -> list[str]:
 
 #: Pages whose print (Typst) branch runs in the default suite; the others export many print images
 #: (10-40 s each on 2 cores) and run with ``pytest -m slow`` and in every real PDF render.
-TYPST_DEFAULT = {Path("report/overview/index.qmd"), Path("report/results/comparison.qmd"),
-                 Path("report/results/recovered.qmd")}
-CASES = [pytest.param(page, fmt, id=f"{page}-{fmt}",
-                      marks=[pytest.mark.slow] if fmt == "typst" and page not in TYPST_DEFAULT else [])
-         for page in DOCUMENTS for fmt in _branches(page)]
+TYPST_DEFAULT = {
+    Path("report/overview/index.qmd"),
+    Path("report/results/comparison.qmd"),
+    Path("report/results/recovered.qmd"),
+}
+CASES = [
+    pytest.param(
+        page, fmt, id=f"{page}-{fmt}", marks=[pytest.mark.slow] if fmt == "typst" and page not in TYPST_DEFAULT else []
+    )
+    for page in DOCUMENTS
+    for fmt in _branches(page)
+]
 
 
 @pytest.fixture(scope="module")
@@ -353,8 +382,16 @@ def test_emit_widget_links_the_live_page_in_static_formats(tmp_path, capsys, mon
     import plotly.graph_objects as go
 
     monkeypatch.setenv("GGMM_SITE_URL", "https://example.org/site/")
-    report.emit_widget(lambda lang: f"<div class='w'>{lang}</div>", lambda lang: go.Figure(), name="w",
-                       page="report/results/training.html", fmt="typst", images=tmp_path, width=200, height=100)
+    report.emit_widget(
+        lambda lang: f"<div class='w'>{lang}</div>",
+        lambda lang: go.Figure(),
+        name="w",
+        page="report/results/training.html",
+        fmt="typst",
+        images=tmp_path,
+        width=200,
+        height=100,
+    )
     out = capsys.readouterr().out
     assert "<https://example.org/site/en/report/results/training.html>" in out
     assert "<div class='w'>" not in out

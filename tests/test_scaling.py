@@ -112,7 +112,8 @@ def test_real_profiles_declare_both_experiments() -> None:
     assert full.scaling_cost.dims == [2, 3, 5, 8]
     assert {1000, 4000, 16000} <= {n for d, n in full.scaling_cost.cells() if d == 2}
     assert {"em-kmeans", "gmm", "kde", "ka-kan", "kan-density", "kan-small", "mlp-small"} == set(
-        full.scaling_cost.methods)
+        full.scaling_cost.methods
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,28 +125,47 @@ def test_real_profiles_declare_both_experiments() -> None:
         (('kan = "kan"', 'kan = "mlp"'), "profiles.s.scaling_law.kan", "not a KAN regressor"),
         (('mlp = "mlp"', 'mlp = "em"'), "profiles.s.scaling_law.mlp", "not an MLP regressor"),
         (('kan = "kan"', 'kan = "svm"'), "profiles.s.scaling_law.kan", "must be one of"),
-        (('stages = ["train"], steps = 6', 'stages = ["train", "prune"], steps = 6'), "profiles.s.scaling_law.kan",
-         "must have stages"),
-        (("seeds = [0, 1]\nn_train = 120", "seeds = [0]\nn_train = 120"), "profiles.s.scaling_law.seeds",
-         "at least 2 seeds"),
-        (("seeds = [0, 1]\nn_train = 120", "seeds = [0, 100]\nn_train = 120"), "profiles.s.scaling_law.seeds",
-         "also tuning seeds"),
-        (('dataset = "original"\nkan', 'dataset = "moon"\nkan'), "profiles.s.scaling_law.dataset",
-         "unknown dataset 'moon'"),
-        (("mlp_widths = [3, 6]", "mlp_widths = [3, 6]\ndepth = 2"), "profiles.s.scaling_law.depth",
-         "unknown key"),
+        (
+            ('stages = ["train"], steps = 6', 'stages = ["train", "prune"], steps = 6'),
+            "profiles.s.scaling_law.kan",
+            "must have stages",
+        ),
+        (
+            ("seeds = [0, 1]\nn_train = 120", "seeds = [0]\nn_train = 120"),
+            "profiles.s.scaling_law.seeds",
+            "at least 2 seeds",
+        ),
+        (
+            ("seeds = [0, 1]\nn_train = 120", "seeds = [0, 100]\nn_train = 120"),
+            "profiles.s.scaling_law.seeds",
+            "also tuning seeds",
+        ),
+        (
+            ('dataset = "original"\nkan', 'dataset = "moon"\nkan'),
+            "profiles.s.scaling_law.dataset",
+            "unknown dataset 'moon'",
+        ),
+        (("mlp_widths = [3, 6]", "mlp_widths = [3, 6]\ndepth = 2"), "profiles.s.scaling_law.depth", "unknown key"),
         (("dims = [1, 2]", "dims = [1, 1]"), "profiles.s.scaling_cost.dims", "strictly increasing"),
         (("sample_dim = 1", "sample_dim = 3"), "profiles.s.scaling_cost.sample_dim", "must be one of dims"),
         (("p = 1.5", "p = -1.0"), "profiles.s.scaling_cost.p", "must be > 0"),
         (("p = 1.5", 'p = "two"'), "profiles.s.scaling_cost.p", "expected a number"),
-        (('methods = ["em", "kd", "kde"]', 'methods = ["em", "nope"]'), "profiles.s.scaling_cost.methods",
-         "unknown method 'nope'"),
-        (("quadrature_nodes = 1000", "flops = 1000"), "profiles.s.scaling_cost.limits",
-         "must be one of quadrature_nodes, kernel_evaluations"),
-        (("quadrature_nodes = 1000", "quadrature_nodes = 0"), "profiles.s.scaling_cost.limits.quadrature_nodes",
-         "must be >= 1"),
-        (("sample_sizes = [200]", "sample_sizes = [100]"), "profiles.s.scaling_cost.sample_sizes",
-         "at least 2 sizes"),
+        (
+            ('methods = ["em", "kd", "kde"]', 'methods = ["em", "nope"]'),
+            "profiles.s.scaling_cost.methods",
+            "unknown method 'nope'",
+        ),
+        (
+            ("quadrature_nodes = 1000", "flops = 1000"),
+            "profiles.s.scaling_cost.limits",
+            "must be one of quadrature_nodes, kernel_evaluations",
+        ),
+        (
+            ("quadrature_nodes = 1000", "quadrature_nodes = 0"),
+            "profiles.s.scaling_cost.limits.quadrature_nodes",
+            "must be >= 1",
+        ),
+        (("sample_sizes = [200]", "sample_sizes = [100]"), "profiles.s.scaling_cost.sample_sizes", "at least 2 sizes"),
         (("n_test = 200\nlimits", "limits"), "profiles.s.scaling_cost.n_test", "missing"),
     ],
 )
@@ -229,19 +249,25 @@ def _bent(seeds: int, rng: np.random.Generator, floor: float = 0.0) -> list[dict
     points = []
     for s in range(seeds):
         offset = rng.normal(0.0, 0.3)
-        y = np.exp(offset) * 1e8 * n ** -4.0 * np.exp(0.05 * rng.normal(size=n.size))
+        y = np.exp(offset) * 1e8 * n**-4.0 * np.exp(0.05 * rng.normal(size=n.size))
         if floor:
             y[3:] = floor * np.exp(0.05 * rng.normal(size=2))
-        points += [{"size": i + 1, "n_params": int(v), "rmse_test": float(w), "seed": s, "ran_to_cap": i >= 3}
-                   for i, (v, w) in enumerate(zip(n, y, strict=True))]
+        points += [
+            {"size": i + 1, "n_params": int(v), "rmse_test": float(w), "seed": s, "ran_to_cap": i >= 3}
+            for i, (v, w) in enumerate(zip(n, y, strict=True))
+        ]
     return points
 
 
 def test_local_exponents_are_paired_over_seeds() -> None:
     rng = np.random.default_rng(5)
     points = _bent(5, rng)
-    local = local_exponents([p["size"] for p in points], [p["n_params"] for p in points],
-                            [p["rmse_test"] for p in points], [p["seed"] for p in points])
+    local = local_exponents(
+        [p["size"] for p in points],
+        [p["n_params"] for p in points],
+        [p["rmse_test"] for p in points],
+        [p["seed"] for p in points],
+    )
     assert [(e["from_size"], e["to_size"]) for e in local] == [(1, 2), (2, 3), (3, 4), (4, 5)]
     for e in local:
         # each seed's own level shift cancels in its differences: only the small noise is left
@@ -256,7 +282,7 @@ def test_local_exponents_are_paired_over_seeds() -> None:
 def test_floor_and_curvature_find_a_bent_relation() -> None:
     rng = np.random.default_rng(6)
     straight = _bent(5, rng)
-    bent = _bent(5, rng, floor=float(1e8 * 375.0 ** -4.0))  # flat from the 4th size on
+    bent = _bent(5, rng, floor=float(1e8 * 375.0**-4.0))  # flat from the 4th size on
     xs = lambda pts, k: [p[k] for p in pts]  # noqa: E731
     flat = power_law_curvature(xs(straight, "n_params"), xs(straight, "rmse_test"), xs(straight, "seed"))
     assert not flat["curved"] and flat["lo"] < 0.0 < flat["hi"]
@@ -264,7 +290,7 @@ def test_floor_and_curvature_find_a_bent_relation() -> None:
     assert curved["curved"] and curved["quadratic"] > 0 and curved["t"] > 2 and curved["df"] == 25 - 5 - 2
     shape = law_shape(bent, [1, 2, 3, 4, 5], 4)
     assert shape["floor"]["size"] == 4 and shape["floor"]["n_params"] == 375
-    assert shape["floor"]["rmse_test"]["mean"] == pytest.approx(1e8 * 375.0 ** -4.0, rel=0.1)
+    assert shape["floor"]["rmse_test"]["mean"] == pytest.approx(1e8 * 375.0**-4.0, rel=0.1)
     assert shape["floor"]["fits"] == 10 and shape["floor"]["ran_to_cap"] == 10
     # below the floor the relation is the N^-4 it was made of
     assert shape["fit_below_floor"]["x_max"] == pytest.approx(375) and shape["fit_below_floor"]["n"] == 20
@@ -323,22 +349,30 @@ def test_grid_extension_keeps_every_grid() -> None:
         model.density_at_grid(X_test, 4)
 
 
-@pytest.mark.parametrize("kwargs, match", [({"grid_schedule": [5, 3]}, "increasing"),
-                                           ({"grid_schedule": []}, "increasing"),
-                                           ({"grid_schedule": [3, 5], "stages": ["train", "prune"]}, "stages")])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"grid_schedule": [5, 3]}, "increasing"),
+        ({"grid_schedule": []}, "increasing"),
+        ({"grid_schedule": [3, 5], "stages": ["train", "prune"]}, "stages"),
+    ],
+)
 def test_grid_schedule_is_checked(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         KANRegressor(**kwargs)
 
 
 def test_fit_work_is_known_before_fitting() -> None:
-    assert KANDensityEstimator(quad_points=8, norm_refine=4).fit_work(1000, 5) == {"quadrature_nodes": 32 ** 5}
+    assert KANDensityEstimator(quad_points=8, norm_refine=4).fit_work(1000, 5) == {"quadrature_nodes": 32**5}
     assert KANDensityEstimator().fit_work(1000, 2) == {"quadrature_nodes": (48 * 4) ** 2}
     assert KDEBaseline().fit_work(1000, 2) == {"kernel_evaluations": 20 * 1000 * 800}
     assert KDEBaseline(bandwidth="scott").fit_work(1000, 2) == {}
-    assert EMEstimator(3).fit_work(10 ** 6, 50) == {}
+    assert EMEstimator(3).fit_work(10**6, 50) == {}
     assert over_limit({"quadrature_nodes": 2000}, {"quadrature_nodes": 1000}) == {
-        "measure": "quadrature_nodes", "amount": 2000, "limit": 1000}
+        "measure": "quadrature_nodes",
+        "amount": 2000,
+        "limit": 1000,
+    }
     assert over_limit({"quadrature_nodes": 1000}, {"quadrature_nodes": 1000}) is None
 
 
@@ -381,8 +415,11 @@ def test_law_jobs_give_one_point_per_size(tiny: dict[str, Any]) -> None:
 def test_cost_jobs_run_or_name_their_limit(tiny: dict[str, Any]) -> None:
     for job, res in tiny["costs"]:
         if job["method"] == "kd" and job["dim"] == 2:  # (16 * 4) ** 2 = 4096 nodes > 1000
-            assert not res["feasible"] and res["limit"] == {"measure": "quadrature_nodes", "amount": 4096,
-                                                            "limit": 1000}
+            assert not res["feasible"] and res["limit"] == {
+                "measure": "quadrature_nodes",
+                "amount": 4096,
+                "limit": 1000,
+            }
             assert res["nll_gap"] is None and res["cpu_seconds"] == 0.0
         else:
             assert res["feasible"] and res["limit"] is None, (job["method"], job["dim"])
@@ -401,17 +438,22 @@ def test_scaling_export_validates_and_is_deterministic(tiny: dict[str, Any]) -> 
     assert "seconds" not in json.dumps(doc), "fit times belong in timings.json"
 
 
-@pytest.mark.parametrize("path, value, message", [
-    (("law", "families", 0, "alpha", "lo"), 1e9, "law.families[0].alpha"),
-    (("law", "families", 0, "paper_position"), "near", "paper_position"),
-    (("law", "points", 0, "seed"), 77, "law.points[0].seed"),
-    (("cost", "cells", 0, "limit"), {"measure": "quadrature_nodes", "amount": 5, "limit": 10},
-     "cost.cells[0].limit"),
-    (("cost", "points", 0, "dim"), 9, "cost.points[0].dim"),
-    (("law", "tuning", 0, "chosen"), {"lr": 9.0}, "law.tuning[0].chosen"),
-])
-def test_scaling_validator_names_the_bad_field(tiny: dict[str, Any], path: tuple, value: Any,
-                                               message: str) -> None:
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (("law", "families", 0, "alpha", "lo"), 1e9, "law.families[0].alpha"),
+        (("law", "families", 0, "paper_position"), "near", "paper_position"),
+        (("law", "points", 0, "seed"), 77, "law.points[0].seed"),
+        (
+            ("cost", "cells", 0, "limit"),
+            {"measure": "quadrature_nodes", "amount": 5, "limit": 10},
+            "cost.cells[0].limit",
+        ),
+        (("cost", "points", 0, "dim"), 9, "cost.points[0].dim"),
+        (("law", "tuning", 0, "chosen"), {"lr": 9.0}, "law.tuning[0].chosen"),
+    ],
+)
+def test_scaling_validator_names_the_bad_field(tiny: dict[str, Any], path: tuple, value: Any, message: str) -> None:
     doc = json.loads(json.dumps(tiny["doc"]))
     target = doc
     for key in path[:-1]:
@@ -459,14 +501,17 @@ def test_scaling_figures(scaling: dict[str, Any], lang: str) -> None:
         # the straight line drawn is the fit below the floor, or over every size when there is no floor
         if family["fit_below_floor"] is not None:
             assert "fit_below_floor" in roles and "fit" not in roles
-            fit_line = next(tr for tr in law["data"] if tr.get("meta") == {"role": "fit_below_floor",
-                                                                          "method": family["method"]})
+            fit_line = next(
+                tr for tr in law["data"] if tr.get("meta") == {"role": "fit_below_floor", "method": family["method"]}
+            )
             assert max(fit_line["x"]) == pytest.approx(family["fit_below_floor"]["x_max"])
         elif family["floor"] is None:
             assert "fit" in roles
         assert ("floor" in roles) == (family["floor"] is not None)
     assert {tr["meta"]["value"] for tr in law["data"] if tr.get("meta", {}).get("role") == "local-reference"} == {
-        0.0, scaling["law"]["paper_alpha"]}
+        0.0,
+        scaling["law"]["paper_alpha"],
+    }
     cost = json.loads(scaling_cost_figure(scaling, lang).to_json())
     crosses = [tr for tr in cost["data"] if tr.get("meta", {}).get("role") == "refused"]
     assert crosses and all("10" in tr["hovertext"] for tr in crosses)

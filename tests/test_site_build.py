@@ -167,13 +167,24 @@ def test_figures_and_tables_are_numbered_once_for_the_report(tmp_path):
     pages = [
         _page(tmp_path, "intro", "Overview", "::: {#fig-head}\nx\n:::\n::: {#tbl-a}\nx\n:::\n"),
         _page(tmp_path, "one", "Figure 1: a comparison", "::: {#fig-cmp .column-page}\nx\n:::\n"),
-        _page(tmp_path, "two", "Figure 2: the truth",
-              '::: {#fig-t}\nx\n:::\n```{python}\nemit(f, label="fig-u")\n```\n::: {#tbl-b}\nx\n:::\n'),
+        _page(
+            tmp_path,
+            "two",
+            "Figure 2: the truth",
+            '::: {#fig-t}\nx\n:::\n```{python}\nemit(f, label="fig-u")\n```\n::: {#tbl-b}\nx\n:::\n',
+        ),
         _page(tmp_path, "later", "Methods", "::: {#fig-m}\nx\n:::\n"),
     ]
     numbers = site_pages.crossref_numbers(tmp_path, pages)
-    assert numbers == {"fig-head": "3", "tbl-a": "1", "fig-cmp": "1", "fig-t": "2a", "fig-u": "2b",
-                       "tbl-b": "2", "fig-m": "4"}
+    assert numbers == {
+        "fig-head": "3",
+        "tbl-a": "1",
+        "fig-cmp": "1",
+        "fig-t": "2a",
+        "fig-u": "2b",
+        "tbl-b": "2",
+        "fig-m": "4",
+    }
 
 
 def test_a_figure_shown_again_takes_its_owners_number(tmp_path):
@@ -183,11 +194,13 @@ def test_a_figure_shown_again_takes_its_owners_number(tmp_path):
         _page(tmp_path, "one", "Figure 1: a comparison", "::: {#fig-cmp}\nx\n:::\n"),
         _page(tmp_path, "later", "Methods", "::: {#fig-m}\nx\n:::\n"),
     ]
-    intro.write_text(intro.read_text(encoding="utf-8").replace("---\n::", "repeats:\n  fig-head: fig-cmp\n---\n::"),
-                     encoding="utf-8")
+    intro.write_text(
+        intro.read_text(encoding="utf-8").replace("---\n::", "repeats:\n  fig-head: fig-cmp\n---\n::"), encoding="utf-8"
+    )
     assert site_pages.crossref_numbers(tmp_path, pages) == {"fig-head": "1", "fig-cmp": "1", "fig-m": "2"}
-    intro.write_text(intro.read_text(encoding="utf-8").replace("fig-head: fig-cmp", "fig-head: fig-nowhere"),
-                     encoding="utf-8")
+    intro.write_text(
+        intro.read_text(encoding="utf-8").replace("fig-head: fig-cmp", "fig-head: fig-nowhere"), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="fig-nowhere"):
         site_pages.crossref_numbers(tmp_path, pages)
 
@@ -236,22 +249,26 @@ def test_pdf_source_numbers_figures_like_the_site():
     tbls = re.findall(r'"([^"]+)"', block.group(2))
     assert figs == [numbers[label] for label in labels if label.startswith("fig-")]
     assert tbls == [numbers[label] for label in labels if label.startswith("tbl-")]
-    assert 'set block(breakable: true)' in text, "long tables break across pages"
+    assert "set block(breakable: true)" in text, "long tables break across pages"
 
 
 def _ignored(paths: list[str]) -> set[str]:
     """Those of ``paths`` (relative to the repository) that git ignores, tracked or not."""
-    done = site_render.subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True,
-                                      text=True, check=False)
+    done = site_render.subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert done.returncode in (0, 1), done.stderr  # 1: none ignored
     return set(done.stdout.split())
 
 
 def test_pdf_source_is_generated_not_committed():
-    assert _ignored(["report/pdf/index.qmd", "report/pdf/figures/a.png"]) == {"report/pdf/index.qmd",
-                                                                              "report/pdf/figures/a.png"}
-    tracked = site_render.subprocess.run(["git", "ls-files", "report/pdf"], cwd=ROOT, capture_output=True,
-                                         text=True, check=False).stdout
+    assert _ignored(["report/pdf/index.qmd", "report/pdf/figures/a.png"]) == {
+        "report/pdf/index.qmd",
+        "report/pdf/figures/a.png",
+    }
+    tracked = site_render.subprocess.run(
+        ["git", "ls-files", "report/pdf"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
     assert tracked.strip() == ""
 
 
@@ -328,8 +345,9 @@ def _project_copy(tmp_path: Path, exports: Path | None) -> Path:
     root.mkdir()
     for name in ("_quarto.yml", "_quarto-en.yml", "_quarto-zh.yml", "_quarto-web.yml", "_quarto-pdf.yml"):
         shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "report", root / "report",
-                    ignore=shutil.ignore_patterns("data", "pdf", "*_files", ".quarto"))
+    shutil.copytree(
+        ROOT / "report", root / "report", ignore=shutil.ignore_patterns("data", "pdf", "*_files", ".quarto")
+    )
     (root / "assets").mkdir()
     if exports is not None:
         shutil.copytree(exports, root / "report" / "data")
@@ -347,8 +365,9 @@ def no_quarto(monkeypatch, tmp_path):
     assert shutil.which("quarto") is None
 
 
-def test_site_render_without_quarto_prepares_everything_then_stops(tmp_path, report_exports, no_quarto, capsys,
-                                                                  monkeypatch):
+def test_site_render_without_quarto_prepares_everything_then_stops(
+    tmp_path, report_exports, no_quarto, capsys, monkeypatch
+):
     root = _project_copy(tmp_path, Path(report_exports))
     prepare = site.prepare
     monkeypatch.setattr(site, "prepare", lambda root: prepare(root, images=False))
@@ -397,8 +416,9 @@ def test_an_unchanged_output_is_not_rendered_again(tmp_path, monkeypatch):
     assert site_render.render(root, wanted, quarto="quarto") == []
     page = root / "report" / "overview" / "index.qmd"
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    assert [t.name for t in site_render.render(root, wanted, quarto="quarto")] == ["en:web"], \
+    assert [t.name for t in site_render.render(root, wanted, quarto="quarto")] == ["en:web"], (
         "the PDF source did not change, so the PDF is not rendered again"
+    )
     assert pdf.exists(), "a pages render (which cleans the folder) gets the PDF back"
     assert calls == ["en:web", "en:pdf", "en:web"]
 
@@ -409,17 +429,29 @@ def test_the_pdf_render_leaves_out_every_page_folder():
     folders = {page.parts[1] for page in site.page_sources(ROOT) if len(page.parts) > 2}
     assert {f"!report/{folder}/" for folder in folders} | {"!report/*.qmd"} <= rendered
     assert _yaml("_quarto-pdf.yml")["project"]["output-dir"] == ".cache/site/pdf"
-    assert site_render.Target("zh", "pdf").command("quarto")[-2:] == ["--profile", "pdf,zh"], \
+    assert site_render.Target("zh", "pdf").command("quarto")[-2:] == ["--profile", "pdf,zh"], (
         "the first profile's output folder wins"
+    )
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-@pytest.mark.parametrize(("target", "command"), [("site", "all"), ("pdf", "pdf"), ("slides", "slides"),
-                                                 ("serve", "serve"), ("audit", "audit")])
+@pytest.mark.parametrize(
+    ("target", "command"),
+    [("site", "all"), ("pdf", "pdf"), ("slides", "slides"), ("serve", "serve"), ("audit", "audit")],
+)
 def test_make_targets_call_the_site_builder(target, command, capsys):
     """What `make <target>` runs (make's dry run) is a command of the site builder that it accepts."""
-    dry = site_render.subprocess.run(["make", "-n", "--no-print-directory", target, f"PY={sys.executable}"],
-                                     cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    dry = (
+        site_render.subprocess.run(
+            ["make", "-n", "--no-print-directory", target, f"PY={sys.executable}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     assert dry == [f"{sys.executable} -m ggmm_build.site {command}"], dry
     # the builder knows the command: its parser gets past it and stops at the bad option after it
     with pytest.raises(SystemExit):
@@ -453,10 +485,19 @@ def test_no_page_loads_plotly_or_widget_scripts_from_the_config():
 
 def test_a_render_leaves_the_work_tree_clean():
     """Everything a build, a render or the checks write is ignored by git; the sources beside them are not."""
-    written = [".quarto/idx/report.json", "report/results/index.quarto_ipynb", "_freeze/report/results/a.json",
-               "report/pdf/index.qmd", "_site/en/index.html", "assets/vendor/plotly-basic.min.js",
-               "report/results/index_files/figure-html/a.png", "node_modules/eslint/package.json",
-               ".cache/site/pdf/report.pdf", ".mypy_cache/3.11/ggmm/distribution.data.json", "out/schemas/a.json"]
+    written = [
+        ".quarto/idx/report.json",
+        "report/results/index.quarto_ipynb",
+        "_freeze/report/results/a.json",
+        "report/pdf/index.qmd",
+        "_site/en/index.html",
+        "assets/vendor/plotly-basic.min.js",
+        "report/results/index_files/figure-html/a.png",
+        "node_modules/eslint/package.json",
+        ".cache/site/pdf/report.pdf",
+        ".mypy_cache/3.11/ggmm/distribution.data.json",
+        "out/schemas/a.json",
+    ]
     sources = ["report/results/index.qmd", "assets/js/loader.js", "build/experiments.toml", "report/data/presets.json"]
     assert _ignored(written + sources) == set(written)
 
@@ -497,8 +538,14 @@ def test_publish_workflow_deploys_with_least_privilege():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["needs"] == "build"
     uses = [step.get("uses", "") for step in _steps(flow)]
-    for action in ("actions/checkout", "actions/setup-python", "quarto-dev/quarto-actions/setup",
-                   "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
+    for action in (
+        "actions/checkout",
+        "actions/setup-python",
+        "quarto-dev/quarto-actions/setup",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    ):
         assert any(u.startswith(action + "@") for u in uses), action
     runs = "\n".join(step.get("run", "") for step in _steps(flow))
     assert "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in runs
@@ -525,7 +572,10 @@ def test_workflows_pass_zizmor():
     zizmor = str(beside) if beside.exists() else shutil.which("zizmor")
     if zizmor is None:
         pytest.skip("zizmor is not installed (pip install zizmor)")
-    result = site_render.subprocess.run([zizmor, "--offline", "--persona=auditor", "--format=json",
-                                         str(ROOT / ".github" / "workflows")], capture_output=True, text=True,
-                                        check=False)
+    result = site_render.subprocess.run(
+        [zizmor, "--offline", "--persona=auditor", "--format=json", str(ROOT / ".github" / "workflows")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert json.loads(result.stdout or "[]") == [], result.stdout[-2000:]

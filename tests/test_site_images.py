@@ -76,9 +76,11 @@ def test_prerender_collects_each_changed_document_once(tmp_path: Path, monkeypat
     (root / "_quarto.yml").write_text("project: {}\n")
     doc = root / "report" / "page.qmd"
     doc.parent.mkdir(parents=True)
-    doc.write_text("---\ntitle: x\n---\n```{python}\nimport plotly.graph_objects as go\n"
-                   "from ggmm_build.pages import emit\n"
-                   "emit(lambda lang: go.Figure(layout={'title': {'text': lang}}), name='f', fmt='typst')\n```\n")
+    doc.write_text(
+        "---\ntitle: x\n---\n```{python}\nimport plotly.graph_objects as go\n"
+        "from ggmm_build.pages import emit\n"
+        "emit(lambda lang: go.Figure(layout={'title': {'text': lang}}), name='f', fmt='typst')\n```\n"
+    )
     rendered: list[int] = []
 
     def render_missing(requests, folder):
@@ -142,8 +144,9 @@ def test_print_figure_drops_the_controls_and_shows_the_last_frame(exports: dict)
 # ---------------------------------------------------------------------------
 
 
-def test_site_figures_show_a_poster_until_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_site_figures_show_a_poster_until_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GGMM_IMAGE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("QUARTO_DOCUMENT_FILE", "page.qmd")
     monkeypatch.chdir(tmp_path)
@@ -162,8 +165,9 @@ def test_site_figures_show_a_poster_until_needed(tmp_path: Path, monkeypatch: py
     assert not re.search(r"<script[^>]*\bsrc=", rest), "the loader is the only script the page fetches"
 
 
-def test_slides_draw_figures_when_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_slides_draw_figures_when_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GGMM_IMAGE_CACHE", str(tmp_path / "cache"))
     with images.collecting() as requests:
         emit(lambda lang: _fig(lang), name="s", fmt="revealjs", images=tmp_path)
@@ -171,21 +175,29 @@ def test_slides_draw_figures_when_shown(tmp_path: Path, monkeypatch: pytest.Monk
     assert 'data-ggmm-activate="visible"' in out and "ggmm-poster" not in out and requests == []
 
 
-def test_widgets_take_a_poster_and_a_start_button(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_widgets_take_a_poster_and_a_start_button(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GGMM_IMAGE_CACHE", str(tmp_path / "cache"))
     with images.collecting():
-        emit_widget(lambda lang, **kw: training_viewer_html("run.json", lang, **kw), lambda lang: _fig(lang),
-                    name="w", page="report/results/training.html", fmt="html", images=tmp_path,
-                    poster_label="poster.viewer")
+        emit_widget(
+            lambda lang, **kw: training_viewer_html("run.json", lang, **kw),
+            lambda lang: _fig(lang),
+            name="w",
+            page="report/results/training.html",
+            fmt="html",
+            images=tmp_path,
+            poster_label="poster.viewer",
+        )
     out = capsys.readouterr().out
     assert out.count('class="ggmm-training-viewer"') == len(LANGS)
     assert t("poster.viewer", "en") in out and t("poster.viewer", "zh") in out
     assert 'data-ggmm-scripts="training-viewer"' in out
 
 
-def test_tall_print_pictures_fit_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tall_print_pictures_fit_the_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GGMM_IMAGE_CACHE", str(tmp_path / "cache"))
     with images.collecting():
         emit(lambda lang: _fig(lang), name="wide", fmt="typst", images=tmp_path, width=800, height=400)
@@ -194,12 +206,18 @@ def test_tall_print_pictures_fit_the_page(tmp_path: Path, capsys: pytest.Capture
     assert "wide-en.png){width=100%}" in out and "tall-en.png){height=19cm}" in out
 
 
-def test_comparison_page_prints_small_multiples(exports: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_comparison_page_prints_small_multiples(
+    exports: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GGMM_IMAGE_CACHE", str(tmp_path / "cache"))
     comparison = exports["comparison"]
     with images.collecting() as requests:
-        emit(lambda lang: comparison_figure(comparison, lang), name="c", fmt="typst", images=tmp_path,
-             print_fig=lambda lang: comparison_print_figure(comparison, lang, cols=2))
+        emit(
+            lambda lang: comparison_figure(comparison, lang),
+            name="c",
+            fmt="typst",
+            images=tmp_path,
+            print_fig=lambda lang: comparison_print_figure(comparison, lang, cols=2),
+        )
     specs = [r.spec for r in requests]
     assert all('"updatemenus"' not in spec for spec in specs) and len(specs) == len(LANGS)

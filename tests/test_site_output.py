@@ -30,11 +30,13 @@ def output(tmp_path: Path) -> tuple[Path, Path]:
     project = tmp_path / "project"
     out = project / "_site" / "en"
     _write(project / "report" / "a_files" / "figure-static" / "f-en-poster-narrow.png")
-    page = ('<html><body><div data-ggmm-widget="figure" data-ggmm-plotly="basic">'
-            '<picture><source srcset="a_files/figure-static/f-en-poster-narrow.png">'
-            '<img src="a_files/figure-static/f-en-poster.png"></picture></div>'
-            '<div data-src="data/training/used.json"></div>'
-            '<script src="../site_libs/lib/used.js"></script></body></html>')
+    page = (
+        '<html><body><div data-ggmm-widget="figure" data-ggmm-plotly="basic">'
+        '<picture><source srcset="a_files/figure-static/f-en-poster-narrow.png">'
+        '<img src="a_files/figure-static/f-en-poster.png"></picture></div>'
+        '<div data-src="data/training/used.json"></div>'
+        '<script src="../site_libs/lib/used.js"></script></body></html>'
+    )
     _write(out / "report" / "a.html", page)
     _write(out / "report" / "b.html", '<div data-ggmm-plotly="cartesian"></div>')
     _write(out / "report" / "a_files" / "figure-static" / "f-en-poster.png")
@@ -57,10 +59,16 @@ def test_prune_keeps_what_pages_use(output: tuple[Path, Path]) -> None:
     counts = site_output.prune(out, project)
     kept = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert kept == [
-        "assets/vendor/plotly-basic.min.js", "assets/vendor/plotly-cartesian.min.js",
-        "report/a.html", "report/a_files/figure-static/f-en-poster-narrow.png",
-        "report/a_files/figure-static/f-en-poster.png", "report/b.html", "report/data/training/used.json",
-        "site_libs/lib/font.woff", "site_libs/lib/helper.js", "site_libs/lib/used.js",
+        "assets/vendor/plotly-basic.min.js",
+        "assets/vendor/plotly-cartesian.min.js",
+        "report/a.html",
+        "report/a_files/figure-static/f-en-poster-narrow.png",
+        "report/a_files/figure-static/f-en-poster.png",
+        "report/b.html",
+        "report/data/training/used.json",
+        "site_libs/lib/font.woff",
+        "site_libs/lib/helper.js",
+        "site_libs/lib/used.js",
     ]
     assert counts["copied"] == 1, "the poster named only in srcset is copied in"
     again = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -68,9 +76,17 @@ def test_prune_keeps_what_pages_use(output: tuple[Path, Path]) -> None:
     assert again == kept == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize(("names", "expected"), [
-    ([], None), (["basic"], "basic"), (["basic", "cartesian"], "cartesian"), (["gl3d"], "gl3d"),
-    (["gl3d", "basic"], "full"), (["full", "basic"], "full")])
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([], None),
+        (["basic"], "basic"),
+        (["basic", "cartesian"], "cartesian"),
+        (["gl3d"], "gl3d"),
+        (["gl3d", "basic"], "full"),
+        (["full", "basic"], "full"),
+    ],
+)
 def test_page_bundle(names: list[str], expected: str | None) -> None:
     assert site_output.page_bundle(names) == expected
 
@@ -91,8 +107,9 @@ def test_shared_bundles_are_kept_once(tmp_path: Path) -> None:
     assert site_output.share_bundles(site, ["en", "zh"]) == expected, "a second run (nothing rendered) keeps them"
     (site / "assets" / "vendor" / "plotly-full.min.js").unlink()
     _write(tmp_path / "vendor" / "plotly-full.min.js", "f")
-    assert site_output.share_bundles(site, ["en", "zh"], tmp_path / "vendor") == expected, \
+    assert site_output.share_bundles(site, ["en", "zh"], tmp_path / "vendor") == expected, (
         "a bundle lost from the site comes back from the build's copy"
+    )
 
 
 #: Loads assets/js/loader.js (copied to argv[2]) under Node with a document whose one container needs the
@@ -122,25 +139,40 @@ console.log(JSON.stringify(requested));
         # a page of a language folder: the bundle both languages share, first
         ("site/en/assets/js", ["/site/assets/vendor/plotly-basic.min.js"], ["/site/assets/vendor/plotly-basic.min.js"]),
         # the shared copy missing: the language folder's own
-        ("site/zh/assets/js", ["/site/zh/assets/vendor/plotly-basic.min.js"],
-         ["/site/assets/vendor/plotly-basic.min.js", "/site/zh/assets/vendor/plotly-basic.min.js"]),
+        (
+            "site/zh/assets/js",
+            ["/site/zh/assets/vendor/plotly-basic.min.js"],
+            ["/site/assets/vendor/plotly-basic.min.js", "/site/zh/assets/vendor/plotly-basic.min.js"],
+        ),
         # no partial bundle anywhere: the full one, shared first
-        ("site/en/assets/js", ["/site/en/assets/vendor/plotly-full.min.js"],
-         ["/site/assets/vendor/plotly-basic.min.js", "/site/en/assets/vendor/plotly-basic.min.js",
-          "/site/assets/vendor/plotly-full.min.js", "/site/en/assets/vendor/plotly-full.min.js"]),
+        (
+            "site/en/assets/js",
+            ["/site/en/assets/vendor/plotly-full.min.js"],
+            [
+                "/site/assets/vendor/plotly-basic.min.js",
+                "/site/en/assets/vendor/plotly-basic.min.js",
+                "/site/assets/vendor/plotly-full.min.js",
+                "/site/en/assets/vendor/plotly-full.min.js",
+            ],
+        ),
         # outside a language folder (the gallery): only the bundles beside the loader
-        ("gallery/assets/js", ["/gallery/assets/vendor/plotly-basic.min.js"],
-         ["/gallery/assets/vendor/plotly-basic.min.js"]),
+        (
+            "gallery/assets/js",
+            ["/gallery/assets/vendor/plotly-basic.min.js"],
+            ["/gallery/assets/vendor/plotly-basic.min.js"],
+        ),
     ],
 )
-def test_loader_looks_for_shared_bundles_first(tmp_path: Path, folder: str, loadable: list[str],
-                                               expected: list[str]) -> None:
+def test_loader_looks_for_shared_bundles_first(
+    tmp_path: Path, folder: str, loadable: list[str], expected: list[str]
+) -> None:
     loader = tmp_path / folder / "loader.js"
     loader.parent.mkdir(parents=True)
     shutil.copyfile(ROOT / "assets" / "js" / "loader.js", loader)
     driver = _write(tmp_path / "driver.mjs", LOADER_DRIVER)
-    done = subprocess.run(["node", str(driver), str(loader), *loadable], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        ["node", str(driver), str(loader), *loadable], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     requested = json.loads(done.stdout)
     assert [url.removeprefix(tmp_path.as_uri()) for url in requested] == expected
@@ -170,9 +202,11 @@ def test_package_json_pins_the_partial_bundles_exactly() -> None:
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
     drawn_with = site_assets.bundle_version(site_assets.full_bundle())
     if drawn_with != next(iter(pins.values())):
-        warnings.warn(f"plotly.py draws with plotly.js {drawn_with} but package.json pins "
-                      f"{next(iter(pins.values()))}: pages fall back to the full bundle until the pins follow",
-                      stacklevel=1)
+        warnings.warn(
+            f"plotly.py draws with plotly.js {drawn_with} but package.json pins "
+            f"{next(iter(pins.values()))}: pages fall back to the full bundle until the pins follow",
+            stacklevel=1,
+        )
 
 
 def test_bundles_of_another_version_are_not_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

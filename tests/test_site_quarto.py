@@ -39,8 +39,9 @@ def _pages() -> list[str]:
 
 
 def _git_status() -> str:
-    return subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
-                          check=False).stdout
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
 
 
 def _size(folder: Path) -> int:
@@ -54,8 +55,12 @@ def built_site() -> dict:
     result = subprocess.run(["make", "site"], cwd=ROOT, capture_output=True, text=True, timeout=3600)
     assert result.returncode == 0, result.stderr[-4000:]
     assert (SITE / "index.html").exists()
-    return {"log": result.stdout + result.stderr, "status_before": before, "status_after": _git_status(),
-            "size": _size(SITE)}
+    return {
+        "log": result.stdout + result.stderr,
+        "status_before": before,
+        "status_after": _git_status(),
+        "size": _size(SITE),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -74,8 +79,14 @@ def _open(browser, url: str, **context):
     origin = urlsplit(url).netloc
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda req: foreign.append(req.url)
-            if urlsplit(req.url).scheme in ("http", "https") and urlsplit(req.url).netloc != origin else None)
+    page.on(
+        "request",
+        lambda req: (
+            foreign.append(req.url)
+            if urlsplit(req.url).scheme in ("http", "https") and urlsplit(req.url).netloc != origin
+            else None
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     return ctx, page, errors, foreign
 
@@ -96,8 +107,10 @@ def test_the_site_is_only_the_site(built_site):
 
 @pytest.mark.parametrize("lang", site.LANGS)
 def test_every_page_loads_cleanly_offline_and_fits_a_phone(browser, server, lang):
-    for size in ({"viewport": {"width": 1280, "height": 800}},
-                 {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}):
+    for size in (
+        {"viewport": {"width": 1280, "height": 800}},
+        {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    ):
         for path in _pages():
             ctx, page, errors, foreign = _open(browser, f"{server}{lang}/{path}", **size)
             try:
@@ -115,8 +128,9 @@ def test_pages_say_what_they_are_and_load_only_what_they_use(built_site, lang):
     for path in _pages():
         html = (SITE / lang / path).read_text(encoding="utf-8")
         assert re.search(r'<meta name="description" content="[^"]{10,}"', html), path
-        assert "plotly" not in re.sub(r"data-ggmm-plotly=\"[a-z0-9]+\"", "", html.split("</head>")[0]), \
+        assert "plotly" not in re.sub(r"data-ggmm-plotly=\"[a-z0-9]+\"", "", html.split("</head>")[0]), (
             f"{path} loads plotly.js in its head"
+        )
         draws = 'data-ggmm-widget="' in html
         assert ("assets/js/loader.js" in html) == draws, path
 

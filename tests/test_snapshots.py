@@ -39,10 +39,15 @@ def data() -> Data:
 @pytest.fixture(scope="module")
 def recorded(data: Data) -> dict:
     rec = recorder_for(data, curve_samples=16)
-    KANRegressor(steps=60, retrain_steps=40, refine_grid=8, patience=10_000,
-                 stages=["train", "prune", "refine", "retrain", "symbolic"],
-                 symbolic_lib=["x", "x^2", "exp", "abs"], symbolic_points=50).fit(
-        data.X_train, target=data.mixture.pdf, seed=0, recorder=rec)
+    KANRegressor(
+        steps=60,
+        retrain_steps=40,
+        refine_grid=8,
+        patience=10_000,
+        stages=["train", "prune", "refine", "retrain", "symbolic"],
+        symbolic_lib=["x", "x^2", "exp", "abs"],
+        symbolic_points=50,
+    ).fit(data.X_train, target=data.mixture.pdf, seed=0, recorder=rec)
     return json.loads(json.dumps(rec.to_dict(RUN)))  # what a reader gets back from the file
 
 
@@ -100,10 +105,12 @@ def test_pruned_edges_are_marked_and_widths_shrink(recorded: dict) -> None:
     pruned = [f for f in frames if f["stage"] == "prune"][-1]
     assert sum(pruned["edges"]["live"]) < sum(last_train["edges"]["live"])
     assert sum(pruned["width"]) < sum(last_train["width"])
-    later = frames[frames.index(pruned):]
+    later = frames[frames.index(pruned) :]
     for before, after in zip(later, later[1:], strict=False):
-        assert all(b or not a for a, b in zip(after["edges"]["live"], before["edges"]["live"], strict=True)), \
-            (before["stage"], after["stage"])
+        assert all(b or not a for a, b in zip(after["edges"]["live"], before["edges"]["live"], strict=True)), (
+            before["stage"],
+            after["stage"],
+        )
 
 
 @pytest.mark.parametrize(
@@ -138,8 +145,18 @@ def test_schema_file_is_shipped_and_names_the_format() -> None:
     schema = load_schema()
     assert schema["properties"]["schema"]["const"] == "ggmm-snapshots"
     assert schema["properties"]["version"]["const"] == 2
-    assert set(schema["required"]) == {"schema", "version", "run", "grid", "truth", "loss_name", "loss",
-                                       "stages", "edges", "frames"}
+    assert set(schema["required"]) == {
+        "schema",
+        "version",
+        "run",
+        "grid",
+        "truth",
+        "loss_name",
+        "loss",
+        "stages",
+        "edges",
+        "frames",
+    }
 
 
 def test_cadence_is_derived_for_at_least_the_target(data: Data) -> None:
@@ -152,12 +169,15 @@ def test_cadence_is_derived_for_at_least_the_target(data: Data) -> None:
 
 
 def test_density_ka_and_mlp_runs_record_valid_files(data: Data) -> None:
-    for estimator, task in [(KANDensityEstimator(steps=20, grid=5, quad_points=16), "density"),
-                            (KAMixtureKAN(steps=20, grid=10, quad_points=50), "ka"),
-                            (MLPRegressor(hidden=[8], steps=20), "regression")]:
+    for estimator, task in [
+        (KANDensityEstimator(steps=20, grid=5, quad_points=16), "density"),
+        (KAMixtureKAN(steps=20, grid=10, quad_points=50), "ka"),
+        (MLPRegressor(hidden=[8], steps=20), "regression"),
+    ]:
         rec = recorder_for(data, curve_samples=8)
-        estimator.fit(data.X_train, seed=0, recorder=rec, **({"target": data.mixture.pdf}
-                                                             if task == "regression" else {}))
+        estimator.fit(
+            data.X_train, seed=0, recorder=rec, **({"target": data.mixture.pdf} if task == "regression" else {})
+        )
         doc = rec.to_dict({**RUN, "task": task})
         validate_snapshots(json.loads(json.dumps(doc)))
         assert doc["loss_name"] == ("rmse" if task == "regression" else "nll")

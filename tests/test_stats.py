@@ -172,8 +172,16 @@ def _rows(shifts: dict[tuple[str, str], float], seeds: int = 6) -> list[dict[str
             shift = shifts.get((dataset, method), 0.0)
             for s in range(seeds):
                 noise = rng.normal(0, 0.01)
-                rows.append({"dataset": dataset, "method": method, "seed": s, "nll": base[s] + shift + noise,
-                             "rmse_test": np.exp(base[s] + shift + noise), "rmse_grid": np.exp(base[s] + noise)})
+                rows.append(
+                    {
+                        "dataset": dataset,
+                        "method": method,
+                        "seed": s,
+                        "nll": base[s] + shift + noise,
+                        "rmse_test": np.exp(base[s] + shift + noise),
+                        "rmse_grid": np.exp(base[s] + noise),
+                    }
+                )
     return rows
 
 
@@ -182,8 +190,11 @@ def test_paired_comparisons_adjust_within_each_declared_family() -> None:
     from ggmm_build.export import paired_comparisons
 
     label = {"en": "x", "zh": "x"}
-    declared = [Comparison("nll", "a", "b", "nll", label), Comparison("rmse", "a", "b", "rmse_test", label),
-                Comparison("grid", "a", "b", "rmse_grid", label, "secondary")]
+    declared = [
+        Comparison("nll", "a", "b", "nll", label),
+        Comparison("rmse", "a", "b", "rmse_test", label),
+        Comparison("grid", "a", "b", "rmse_grid", label, "secondary"),
+    ]
     rows = _rows({("d1", "a"): -0.3, ("d2", "a"): 0.011})
     for family, n_families in (("all", 2), ("comparison", 3)):
         out, correction = paired_comparisons(rows, ["d1", "d2"], declared, Correction("holm", family))

@@ -32,8 +32,19 @@ def test_a_convex_problem_converges_and_says_so(optimizer: str, lr: float) -> No
     target = torch.tensor([1.0, -2.0, 0.5])
     w, objective, validate = _quadratic(target)
     get, put = state_copier([w])
-    out = train_stage(params=[w], objective=objective, validate=validate, get_state=get, set_state=put,
-                      steps=5000, lr=lr, optimizer=optimizer, patience=50, every=5, rel_tol=1e-3)
+    out = train_stage(
+        params=[w],
+        objective=objective,
+        validate=validate,
+        get_state=get,
+        set_state=put,
+        steps=5000,
+        lr=lr,
+        optimizer=optimizer,
+        patience=50,
+        every=5,
+        rel_tol=1e-3,
+    )
     assert out.reason == "patience" and out.steps < out.limit
     assert out.steps - out.best_step >= out.patience
     assert validate() == pytest.approx(out.best_loss)  # the best step's parameters are kept
@@ -43,10 +54,20 @@ def test_a_convex_problem_converges_and_says_so(optimizer: str, lr: float) -> No
 def test_a_stage_cut_by_its_limit_reports_the_limit() -> None:
     w, objective, validate = _quadratic(torch.tensor([100.0]))
     get, put = state_copier([w])
-    out = train_stage(params=[w], objective=objective, validate=validate, get_state=get, set_state=put,
-                      steps=30, lr=1e-3, patience=20, every=5)
-    assert out == StageOutcome(best_step=30, steps=30, limit=30, patience=20, reason="limit",
-                               best_loss=out.best_loss, optimizer="adam")
+    out = train_stage(
+        params=[w],
+        objective=objective,
+        validate=validate,
+        get_state=get,
+        set_state=put,
+        steps=30,
+        lr=1e-3,
+        patience=20,
+        every=5,
+    )
+    assert out == StageOutcome(
+        best_step=30, steps=30, limit=30, patience=20, reason="limit", best_loss=out.best_loss, optimizer="adam"
+    )
     assert out.record()["reason"] == "limit"
 
 
@@ -56,10 +77,20 @@ def test_the_relative_tolerance_ends_a_slow_crawl() -> None:
     w = torch.zeros(1, requires_grad=True)
 
     def objective(step: int) -> tuple[torch.Tensor, float]:
-        return (w ** 2).sum(), 0.0
+        return (w**2).sum(), 0.0
 
-    out = train_stage(params=[w], objective=objective, validate=lambda: float(next(losses)), get_state=lambda: None,
-                      set_state=lambda s: None, steps=5000, lr=1e-3, patience=100, every=10, rel_tol=1e-3)
+    out = train_stage(
+        params=[w],
+        objective=objective,
+        validate=lambda: float(next(losses)),
+        get_state=lambda: None,
+        set_state=lambda s: None,
+        steps=5000,
+        lr=1e-3,
+        patience=100,
+        every=10,
+        rel_tol=1e-3,
+    )
     assert out.reason == "patience" and out.steps == out.best_step + 100 < 5000
 
 
@@ -71,8 +102,15 @@ def test_divergence_is_an_error_not_nans() -> None:
         return loss, float(loss.detach())
 
     with pytest.raises(FloatingPointError, match="diverged at step 1"):
-        train_stage(params=[w], objective=objective, validate=lambda: 0.0, get_state=lambda: None,
-                    set_state=lambda s: None, steps=10, lr=0.1)
+        train_stage(
+            params=[w],
+            objective=objective,
+            validate=lambda: 0.0,
+            get_state=lambda: None,
+            set_state=lambda s: None,
+            steps=10,
+            lr=0.1,
+        )
 
 
 def test_an_unknown_optimizer_is_named_in_the_error() -> None:
@@ -93,8 +131,17 @@ def test_lbfgs_sees_one_objective_per_step() -> None:
         loss = ((w - torch.tensor([3.0, -1.0])) ** 4).sum()
         return loss, float(loss.detach())
 
-    train_stage(params=[w], objective=objective, validate=lambda: 1.0, get_state=lambda: None,
-                set_state=lambda s: None, steps=3, lr=1.0, optimizer="lbfgs", patience=100)
+    train_stage(
+        params=[w],
+        objective=objective,
+        validate=lambda: 1.0,
+        get_state=lambda: None,
+        set_state=lambda s: None,
+        steps=3,
+        lr=1.0,
+        optimizer="lbfgs",
+        patience=100,
+    )
     assert sorted(set(seen)) == [1, 2, 3] and len(seen) > 3
 
 
@@ -104,8 +151,9 @@ def test_every_network_reports_its_stages_with_both_optimizers() -> None:
     for optimizer in ("adam", "lbfgs"):
         fitted = [
             MLPRegressor(hidden=[6], steps=15, optimizer=optimizer, lr=0.01).fit(X, target=preset.mixture.pdf),
-            KANRegressor(steps=12, retrain_steps=8, refine_grid=6, optimizer=optimizer, lr=0.01)
-            .fit(X, target=preset.mixture.pdf),
+            KANRegressor(steps=12, retrain_steps=8, refine_grid=6, optimizer=optimizer, lr=0.01).fit(
+                X, target=preset.mixture.pdf
+            ),
             KANDensityEstimator(steps=10, grid=5, quad_points=16, optimizer=optimizer, lr=0.01).fit(X),
             KAMixtureKAN(n_components=2, steps=10, grid=8, quad_points=40, optimizer=optimizer, lr=0.01).fit(X),
         ]
@@ -138,8 +186,9 @@ def test_successive_halving_keeps_the_best_share_and_chooses_from_the_last_rung(
 
 
 def test_halving_without_a_step_budget_is_one_full_rung() -> None:
-    out = successive_halving([{"a": 1}, {"a": 0}], lambda c, f: (c["a"], f)[0] + (1 - f), [0.25, 1.0], 0.5,
-                             budgeted=False)
+    out = successive_halving(
+        [{"a": 1}, {"a": 0}], lambda c, f: (c["a"], f)[0] + (1 - f), [0.25, 1.0], 0.5, budgeted=False
+    )
     assert out["rungs"] == [1.0] and out["chosen"] == 1 and out["rung"] == [0, 0]
 
 

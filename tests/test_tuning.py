@@ -47,10 +47,12 @@ def test_a_tuning_job_draws_only_tuning_data_and_no_test_point(monkeypatch: pyte
     allowed = {data_seed("original", s) for s in prof.tuning_seeds}
     assert seen and {seed for seed, _, _ in seen} <= allowed
     mixture = PRESETS["original"].mixture
-    tests = np.vstack([draw_samples(mixture, prof.n_train, prof.n_test, data_seed("original", s))[1]
-                       for s in prof.seeds])
-    trains = np.vstack([draw_samples(mixture, prof.n_train, prof.n_test, data_seed("original", s))[0]
-                        for s in prof.seeds])
+    tests = np.vstack(
+        [draw_samples(mixture, prof.n_train, prof.n_test, data_seed("original", s))[1] for s in prof.seeds]
+    )
+    trains = np.vstack(
+        [draw_samples(mixture, prof.n_train, prof.n_test, data_seed("original", s))[0] for s in prof.seeds]
+    )
     evaluated = {tuple(row) for row in np.vstack([tests, trains]).round(12)}
     for _, X1, X2 in seen:
         assert not {tuple(row) for row in np.vstack([X1, X2]).round(12)} & evaluated
@@ -78,9 +80,9 @@ def test_an_axis_goes_on_by_its_own_spacing() -> None:
     assert extend_value(lrs, "low") == 0.0003
     assert extend_value([5, 10], "low") == 3 and extend_value([5, 10], "high") == 20
     assert extend_value([3, 5, 10], "low") == 2 and extend_value([2, 3, 5, 10], "low") == 1
-    assert extend_value([1, 2, 3, 5, 10], "low") is None      # a grid of fewer than 1 interval does not exist
-    assert extend_value([0.0, 0.01], "low") is None            # a penalty cannot go below 0
-    assert extend_value([0.0, 0.01], "high") == 0.02           # no ratio from 0: the difference
+    assert extend_value([1, 2, 3, 5, 10], "low") is None  # a grid of fewer than 1 interval does not exist
+    assert extend_value([0.0, 0.01], "low") is None  # a penalty cannot go below 0
+    assert extend_value([0.0, 0.01], "high") == 0.02  # no ratio from 0: the difference
     with pytest.raises(ValueError, match="'end'"):
         extend_value(lrs, "middle")
 
@@ -93,10 +95,14 @@ def test_bracket_walks_to_the_minimum_of_a_valley_and_stops_on_either_side() -> 
 
     from ggmm_build.tuning import bracket, ordered_axes
 
-    grid = [{"lr": lr, "lamb": lamb, "optimizer": o} for lr in (0.001, 0.003, 0.01, 0.03, 0.1)
-            for lamb in (0.0, 0.01) for o in ("adam", "lbfgs")]
+    grid = [
+        {"lr": lr, "lamb": lamb, "optimizer": o}
+        for lr in (0.001, 0.003, 0.01, 0.03, 0.1)
+        for lamb in (0.0, 0.01)
+        for o in ("adam", "lbfgs")
+    ]
     axes = ordered_axes(grid)
-    assert set(axes) == {"lr", "lamb"}                         # the optimizer is not ordered
+    assert set(axes) == {"lr", "lamb"}  # the optimizer is not ordered
 
     def score(c: dict) -> float:
         return abs(math.log10(c["lr"])) + 100 * c["lamb"]
@@ -111,5 +117,5 @@ def test_bracket_walks_to_the_minimum_of_a_valley_and_stops_on_either_side() -> 
     assert short["axes"]["lr"]["status"] == "limit" and short["chosen"]["lr"] == 0.3
     inside = {"lr": 0.01, "lamb": 0.01, "optimizer": "lbfgs"}
     high_lamb = bracket(inside, score(inside), axes, score, extensions=3)
-    assert [c["lamb"] for c in high_lamb["candidates"]] == [0.02]   # 0.02 loses: 0.01 is now inside
+    assert [c["lamb"] for c in high_lamb["candidates"]] == [0.02]  # 0.02 loses: 0.01 is now inside
     assert high_lamb["chosen"] == inside and high_lamb["axes"]["lamb"]["status"] == "inside"

@@ -238,8 +238,10 @@ class Comparison(Document):
     def _references(self) -> Comparison:
         datasets = sorted(d.name for d in self.datasets)
         methods = sorted(m.name for m in self.methods)
-        for where, named in (("summary", [r.dataset for r in self.summary]),
-                             ("comparisons", [r.dataset for r in self.comparisons])):
+        for where, named in (
+            ("summary", [r.dataset for r in self.summary]),
+            ("comparisons", [r.dataset for r in self.comparisons]),
+        ):
             for i, dataset in enumerate(named):
                 if dataset not in datasets:
                     raise ValueError(f"{where}[{i}].dataset: must be one of {', '.join(datasets)}, got {dataset!r}")

@@ -53,8 +53,15 @@ STAGE_COLORS: dict[str, str] = {
     "symbolic": "rgba(230, 159, 0, 0.18)",
 }
 
-_AXIS = {"gridcolor": "#e6e6e6", "linecolor": "#888888", "zerolinecolor": "#cccccc", "automargin": True,
-         "ticks": "outside", "tickcolor": "#888888", "ticklen": 4}
+_AXIS = {
+    "gridcolor": "#e6e6e6",
+    "linecolor": "#888888",
+    "zerolinecolor": "#cccccc",
+    "automargin": True,
+    "ticks": "outside",
+    "tickcolor": "#888888",
+    "ticklen": 4,
+}
 
 TEMPLATE = go.layout.Template(
     layout={

@@ -69,10 +69,10 @@ def bspline_basis(x: Any, knots: Any, order: int) -> np.ndarray:
     basis = ((x >= t_[None, :-1]) & (x < t_[None, 1:])).astype(float)
     for k in range(1, order + 1):
         left_den = t_[k:-1] - t_[: -k - 1]
-        right_den = t_[k + 1:] - t_[1:-k]
+        right_den = t_[k + 1 :] - t_[1:-k]
         with np.errstate(divide="ignore", invalid="ignore"):
             left = np.where(left_den > 0, (x - t_[None, : -k - 1]) / left_den, 0.0) * basis[:, :-1]
-            right = np.where(right_den > 0, (t_[None, k + 1:] - x) / right_den, 0.0) * basis[:, 1:]
+            right = np.where(right_den > 0, (t_[None, k + 1 :] - x) / right_den, 0.0) * basis[:, 1:]
         basis = left + right
     return basis
 
@@ -82,8 +82,10 @@ def _panel_domains(n: int, only: int | None) -> list[list[float]]:
     if only is not None:
         return [[0.0, 1.0] if r == only else [0.0, 0.0] for r in range(n)]
     height = (1.0 - _PANEL_GAP * (n - 1)) / n
-    return [[round(max(0.0, 1.0 - (r + 1) * height - r * _PANEL_GAP), 6), round(1.0 - r * height - r * _PANEL_GAP, 6)]
-            for r in range(n)]
+    return [
+        [round(max(0.0, 1.0 - (r + 1) * height - r * _PANEL_GAP), 6), round(1.0 - r * height - r * _PANEL_GAP, 6)]
+        for r in range(n)
+    ]
 
 
 def bspline_basis_figure(lang: str) -> go.Figure:
@@ -114,30 +116,61 @@ def bspline_basis_figure(lang: str) -> go.Figure:
                 xs = np.linspace(lo, hi, int(round((hi - lo) / h * _POINTS_PER_INTERVAL)) + 1)
                 xs[-1] = np.nextafter(xs[-1], -np.inf)  # stay inside the half-open support
                 ys = bspline_basis(xs, knots, k)[:, i]
-                fig.add_trace(go.Scatter(
-                    x=xs.astype(np.float32), y=ys.astype(np.float32), mode="lines", xaxis=f"x{axis}",
-                    yaxis=f"y{axis}", visible=g == 0, showlegend=False,
-                    line={"color": COMPONENT_COLORS[i % len(COMPONENT_COLORS)], "width": 1.8},
-                    name=f"B<sub>{i},{k}</sub>",
-                    hovertemplate=f"B<sub>{i},{k}</sub>(%{{x:.3f}}) = %{{y:.3f}}<extra></extra>"))
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs.astype(np.float32),
+                        y=ys.astype(np.float32),
+                        mode="lines",
+                        xaxis=f"x{axis}",
+                        yaxis=f"y{axis}",
+                        visible=g == 0,
+                        showlegend=False,
+                        line={"color": COMPONENT_COLORS[i % len(COMPONENT_COLORS)], "width": 1.8},
+                        name=f"B<sub>{i},{k}</sub>",
+                        hovertemplate=f"B<sub>{i},{k}</sub>(%{{x:.3f}}) = %{{y:.3f}}<extra></extra>",
+                    )
+                )
                 owner.append(g)
             xs = np.linspace(*X_RANGE, 201)[:-1]
             total = bspline_basis(xs, knots, k).sum(axis=1)
-            fig.add_trace(go.Scatter(
-                x=xs.astype(np.float32), y=total.astype(np.float32), mode="lines", xaxis=f"x{axis}",
-                yaxis=f"y{axis}", visible=g == 0, showlegend=g == 0 and r == 0, name=t("bspline.sum", lang),
-                legendgroup="sum", line={"color": "#555555", "width": 1.2, "dash": "dash"},
-                hovertemplate=f"{t('bspline.sum', lang)} = %{{y:.3f}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs.astype(np.float32),
+                    y=total.astype(np.float32),
+                    mode="lines",
+                    xaxis=f"x{axis}",
+                    yaxis=f"y{axis}",
+                    visible=g == 0,
+                    showlegend=g == 0 and r == 0,
+                    name=t("bspline.sum", lang),
+                    legendgroup="sum",
+                    line={"color": "#555555", "width": 1.2, "dash": "dash"},
+                    hovertemplate=f"{t('bspline.sum', lang)} = %{{y:.3f}}<extra></extra>",
+                )
+            )
             owner.append(g)
             inside = knots[(knots >= X_RANGE[0]) & (knots <= X_RANGE[1])]
-            fig.add_trace(go.Scatter(
-                x=inside, y=np.zeros_like(inside), mode="markers", xaxis=f"x{axis}", yaxis=f"y{axis}",
-                visible=g == 0, showlegend=g == 0 and r == 0, name=t("bspline.knots", lang), legendgroup="knots",
-                marker={"symbol": "line-ns-open", "size": 10, "color": "#222222", "line": {"width": 2}},
-                hovertemplate=f"{t('bspline.knot', lang)} %{{x:.3f}}<extra></extra>", cliponaxis=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=inside,
+                    y=np.zeros_like(inside),
+                    mode="markers",
+                    xaxis=f"x{axis}",
+                    yaxis=f"y{axis}",
+                    visible=g == 0,
+                    showlegend=g == 0 and r == 0,
+                    name=t("bspline.knots", lang),
+                    legendgroup="knots",
+                    marker={"symbol": "line-ns-open", "size": 10, "color": "#222222", "line": {"width": 2}},
+                    hovertemplate=f"{t('bspline.knot', lang)} %{{x:.3f}}<extra></extra>",
+                    cliponaxis=False,
+                )
+            )
             owner.append(g)
-    steps = [{"label": str(G), "method": "restyle", "args": [{"visible": [o == g for o in owner]}]}
-             for g, G in enumerate(GRID_SIZES)]
+    steps = [
+        {"label": str(G), "method": "restyle", "args": [{"visible": [o == g for o in owner]}]}
+        for g, G in enumerate(GRID_SIZES)
+    ]
     all_domains = _panel_domains(n, None)
     panel_titles = [t("bspline.order", lang).format(k=k, name=t(f"bspline.order{k}", lang)) for k in ORDERS]
 
@@ -160,33 +193,99 @@ def bspline_basis_figure(lang: str) -> go.Figure:
     layout: dict[str, Any] = {}
     for r in range(n):
         axis = "" if r == 0 else str(r + 1)
-        layout[f"yaxis{axis}"] = {"domain": all_domains[r], "range": [-0.05, 1.12], "anchor": f"x{axis}",
-                                  "fixedrange": True, "tickvals": [0, 0.5, 1]}
-        layout[f"xaxis{axis}"] = {"range": list(X_RANGE), "anchor": f"y{axis}", "matches": "x" if r else None,
-                                  "showticklabels": r == n - 1, "zeroline": False}
+        layout[f"yaxis{axis}"] = {
+            "domain": all_domains[r],
+            "range": [-0.05, 1.12],
+            "anchor": f"x{axis}",
+            "fixedrange": True,
+            "tickvals": [0, 0.5, 1],
+        }
+        layout[f"xaxis{axis}"] = {
+            "range": list(X_RANGE),
+            "anchor": f"y{axis}",
+            "matches": "x" if r else None,
+            "showticklabels": r == n - 1,
+            "zeroline": False,
+        }
     layout["xaxis"].pop("matches")
     layout[f"xaxis{n}"]["title"] = {"text": "x"}
-    annotations = [{"text": title, "xref": "paper", "yref": "paper", "x": 0.0, "y": all_domains[r][1],
-                    "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}}
-                   for r, title in enumerate(panel_titles)]
-    shapes = [{"type": "rect", "xref": "x" if r == 0 else f"x{r + 1}", "yref": "y domain" if r == 0
-               else f"y{r + 1} domain", "x0": -1, "x1": 1, "y0": 0, "y1": 1, "fillcolor": "rgba(0,114,178,0.06)",
-               "line": {"width": 0}, "layer": "below"} for r in range(n)]
+    annotations = [
+        {
+            "text": title,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.0,
+            "y": all_domains[r][1],
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 12},
+        }
+        for r, title in enumerate(panel_titles)
+    ]
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x" if r == 0 else f"x{r + 1}",
+            "yref": "y domain" if r == 0 else f"y{r + 1} domain",
+            "x0": -1,
+            "x1": 1,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": "rgba(0,114,178,0.06)",
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for r in range(n)
+    ]
     height, top, bottom = 810, 165, 110
-    fig.update_layout(**base_layout(
-        lang, title={"text": t("bspline.title", lang), "subtitle": {"text": t("bspline.subtitle", lang),
-                                                                     "font": {"size": 12}},
-                     "yref": "container", "y": 1.0 - 12.0 / height, "yanchor": "top"},
-        height=height, margin={"l": 40, "r": 10, "t": top, "b": bottom},
-        annotations=annotations, shapes=shapes,
-        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": paper_above(22, height, top, bottom),
-                "yanchor": "bottom"},
-        sliders=[{"active": 0, "steps": steps, "x": 0.0, "len": 1.0, "y": -0.06, "yanchor": "top",
-                  "currentvalue": {"prefix": f"{t('bspline.grid_size', lang)} G = ", "font": {"size": 13}},
-                  "pad": {"t": 30}}],
-        updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons, "active": 0, "x": 0.0,
-                      "xanchor": "left", "y": paper_above(56, height, top, bottom), "yanchor": "bottom",
-                      "showactive": True}],
-        **layout,
-    ))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            title={
+                "text": t("bspline.title", lang),
+                "subtitle": {"text": t("bspline.subtitle", lang), "font": {"size": 12}},
+                "yref": "container",
+                "y": 1.0 - 12.0 / height,
+                "yanchor": "top",
+            },
+            height=height,
+            margin={"l": 40, "r": 10, "t": top, "b": bottom},
+            annotations=annotations,
+            shapes=shapes,
+            legend={
+                "orientation": "h",
+                "x": 1.0,
+                "xanchor": "right",
+                "y": paper_above(22, height, top, bottom),
+                "yanchor": "bottom",
+            },
+            sliders=[
+                {
+                    "active": 0,
+                    "steps": steps,
+                    "x": 0.0,
+                    "len": 1.0,
+                    "y": -0.06,
+                    "yanchor": "top",
+                    "currentvalue": {"prefix": f"{t('bspline.grid_size', lang)} G = ", "font": {"size": 13}},
+                    "pad": {"t": 30},
+                }
+            ],
+            updatemenus=[
+                {
+                    "type": "buttons",
+                    "direction": "right",
+                    "buttons": buttons,
+                    "active": 0,
+                    "x": 0.0,
+                    "xanchor": "left",
+                    "y": paper_above(56, height, top, bottom),
+                    "yanchor": "bottom",
+                    "showactive": True,
+                }
+            ],
+            **layout,
+        )
+    )
     return fig

@@ -28,8 +28,15 @@ from ..i18n.strings import t
 from ._style import FAMILY_COLORS, REFERENCE_COLOR, base_layout, check_lang
 from .io import check_export
 
-__all__ = ["comparison_figure", "comparison_points", "marker_size", "paired_figure", "paired_rows", "seed_values",
-           "x_range"]
+__all__ = [
+    "comparison_figure",
+    "comparison_points",
+    "marker_size",
+    "paired_figure",
+    "paired_rows",
+    "seed_values",
+    "x_range",
+]
 
 FAMILIES = ("KAN", "MLP", "classical")
 _SIZE_MIN, _SIZE_PER_DECADE = 7.0, 6.0
@@ -65,19 +72,28 @@ def comparison_points(comparison: dict[str, Any], dataset: str, metric: str) -> 
         if row["dataset"] != dataset or row.get(metric) is None:
             continue
         stat = row[metric]
-        points.append({
-            "method": row["method"], "label": labels.get(row["method"], {"en": row["method"], "zh": row["method"]}),
-            "family": row["family"], "oracle": oracle.get(row["method"], False), "n_params": row["n_params"],
-            "mean": stat["mean"], "lo": stat["lo"],
-            "hi": stat["hi"], "n": stat["n"], "seconds": row.get("seconds", {}).get("mean"),
-        })
+        points.append(
+            {
+                "method": row["method"],
+                "label": labels.get(row["method"], {"en": row["method"], "zh": row["method"]}),
+                "family": row["family"],
+                "oracle": oracle.get(row["method"], False),
+                "n_params": row["n_params"],
+                "mean": stat["mean"],
+                "lo": stat["lo"],
+                "hi": stat["hi"],
+                "n": stat["n"],
+                "seconds": row.get("seconds", {}).get("mean"),
+            }
+        )
     return sorted(points, key=lambda p: p["mean"])
 
 
 def seed_values(comparison: dict[str, Any], dataset: str, metric: str, method: str) -> list[float]:
     """Every seed's value of ``metric`` for one method on one dataset, in seed order."""
-    runs = [r for r in comparison["runs"] if r["dataset"] == dataset and r["method"] == method
-            and r.get(metric) is not None]
+    runs = [
+        r for r in comparison["runs"] if r["dataset"] == dataset and r["method"] == method and r.get(metric) is not None
+    ]
     return [float(r[metric]) for r in sorted(runs, key=lambda r: r["seed"])]
 
 
@@ -85,8 +101,13 @@ def seed_values(comparison: dict[str, Any], dataset: str, metric: str, method: s
 LOG_METRICS = ("rmse_test", "rmse_grid")
 
 
-def x_range(points: list[dict[str, Any]], reference: float | None = None, pad: float = 0.08,
-            extra: list[float] | None = None, log: bool = False) -> list[float]:
+def x_range(
+    points: list[dict[str, Any]],
+    reference: float | None = None,
+    pad: float = 0.08,
+    extra: list[float] | None = None,
+    log: bool = False,
+) -> list[float]:
     """An x range holding every interval (and the reference value), padded, not forced to include 0.
 
     Parameters
@@ -148,7 +169,7 @@ def axis_title(metric: str, lang: str) -> str:
     if len(name) > (36 if lang == "en" else 18) and ("（" in name or " (" in name):  # units on a line of their own
         cut = name.index("（") if "（" in name else name.index(" (")
         name = f"{name[:cut].rstrip()}<br>{name[cut:].lstrip()}"
-    return f"{name}<br><span style=\"font-size:11px\">{note}</span>"
+    return f'{name}<br><span style="font-size:11px">{note}</span>'
 
 
 def method_label(point: dict[str, Any], lang: str, wrap: bool = True) -> str:
@@ -194,8 +215,9 @@ def _trace_data(points: list[dict[str, Any]], lang: str, metric_label: str) -> d
     }
 
 
-def _seed_data(comparison: dict[str, Any], dataset: str, metric: str, points: list[dict[str, Any]],
-               lang: str, metric_label: str) -> dict[str, Any]:
+def _seed_data(
+    comparison: dict[str, Any], dataset: str, metric: str, points: list[dict[str, Any]], lang: str, metric_label: str
+) -> dict[str, Any]:
     """x, y and hover data of the per-seed dots of one trace's methods."""
     x, y, hover = [], [], []
     seeds = sorted({r["seed"] for r in comparison["runs"]})
@@ -203,10 +225,19 @@ def _seed_data(comparison: dict[str, Any], dataset: str, metric: str, points: li
         values = seed_values(comparison, dataset, metric, p["method"])
         x += values
         y += [method_label(p, lang)] * len(values)
-        hover += [f"<b>{p['label'][lang]}</b><br>{t('hover.seed', lang)} {s}: {metric_label} {_fmt(v)}"
-                  for s, v in zip(seeds, values, strict=False)]
-    return {"x": x, "y": y, "error_x.array": [], "error_x.arrayminus": [], "marker.size": 11,
-            "marker.symbol": "line-ns-open", "hovertext": hover}
+        hover += [
+            f"<b>{p['label'][lang]}</b><br>{t('hover.seed', lang)} {s}: {metric_label} {_fmt(v)}"
+            for s, v in zip(seeds, values, strict=False)
+        ]
+    return {
+        "x": x,
+        "y": y,
+        "error_x.array": [],
+        "error_x.arrayminus": [],
+        "marker.size": 11,
+        "marker.symbol": "line-ns-open",
+        "hovertext": hover,
+    }
 
 
 def _size_key_values(comparison: dict[str, Any]) -> list[int]:
@@ -249,8 +280,7 @@ def comparison_figure(
     check_lang(lang)
     check_export(comparison, "ggmm-comparison")
     datasets = [d["name"] for d in comparison["datasets"]]
-    metrics = [m for m in comparison["metrics"]
-               if any(row.get(m) is not None for row in comparison["summary"])]
+    metrics = [m for m in comparison["metrics"] if any(row.get(m) is not None for row in comparison["summary"])]
     if not datasets:
         raise ValueError("The comparison export has no datasets.")
     dataset = datasets[0] if dataset is None else dataset
@@ -265,8 +295,12 @@ def comparison_figure(
     # place, only the chosen one shown). Hidden traces are "legendonly", never visible=False:
     # plotly.js fails to order categories by value when a trace on the axis has visible=False.
     axis_of = {ds: ("y" if i == 0 else f"y{i + 3}") for i, ds in enumerate(datasets)}
-    slots = [(ds, fam) for ds in datasets for fam in FAMILIES
-             if any(r["dataset"] == ds and r["family"] == fam for r in comparison["summary"])]
+    slots = [
+        (ds, fam)
+        for ds in datasets
+        for fam in FAMILIES
+        if any(r["dataset"] == ds and r["family"] == fam for r in comparison["summary"])
+    ]
     per_metric: dict[str, list[dict[str, Any]]] = {}
     for m in metrics:
         label = t(f"metric.{m}.short", lang)
@@ -280,25 +314,59 @@ def comparison_figure(
         shown = ds == dataset
         dots, data = per_metric[metric][2 * i], per_metric[metric][2 * i + 1]
         # the seeds first, so the mean markers are drawn on top of them
-        fig.add_trace(go.Scatter(
-            x=dots["x"], y=dots["y"], mode="markers", yaxis=axis_of[ds], name=t("hover.seed", lang),
-            legendgroup=f"{ds}-{fam}", visible=True if shown else "legendonly", showlegend=False,
-            marker={"symbol": "line-ns-open", "size": 11, "color": FAMILY_COLORS[fam],
+        fig.add_trace(
+            go.Scatter(
+                x=dots["x"],
+                y=dots["y"],
+                mode="markers",
+                yaxis=axis_of[ds],
+                name=t("hover.seed", lang),
+                legendgroup=f"{ds}-{fam}",
+                visible=True if shown else "legendonly",
+                showlegend=False,
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 11,
+                    "color": FAMILY_COLORS[fam],
                     "line": {"width": 1.5, "color": FAMILY_COLORS[fam]},
-                    "opacity": 0.55},
-            hovertext=dots["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "seeds"},
-        ))
-        fig.add_trace(go.Scatter(
-            x=data["x"], y=data["y"], mode="markers", yaxis=axis_of[ds],
-            error_x={"type": "data", "symmetric": False, "array": data["error_x.array"],
-                     "arrayminus": data["error_x.arrayminus"], "thickness": 1.5, "width": 4,
-                     "color": FAMILY_COLORS[fam]},
-            name=t(f"family.{fam}", lang), legendgroup=f"{ds}-{fam}", visible=True if shown else "legendonly",
-            showlegend=False,
-            marker={"size": data["marker.size"], "color": FAMILY_COLORS[fam], "opacity": 0.75,
-                    "symbol": data["marker.symbol"], "line": {"width": 1.5, "color": FAMILY_COLORS[fam]}},
-            hovertext=data["hovertext"], hoverinfo="text", meta={"dataset": ds, "family": fam, "role": "method"},
-        ))
+                    "opacity": 0.55,
+                },
+                hovertext=dots["hovertext"],
+                hoverinfo="text",
+                meta={"dataset": ds, "family": fam, "role": "seeds"},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=data["x"],
+                y=data["y"],
+                mode="markers",
+                yaxis=axis_of[ds],
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": data["error_x.array"],
+                    "arrayminus": data["error_x.arrayminus"],
+                    "thickness": 1.5,
+                    "width": 4,
+                    "color": FAMILY_COLORS[fam],
+                },
+                name=t(f"family.{fam}", lang),
+                legendgroup=f"{ds}-{fam}",
+                visible=True if shown else "legendonly",
+                showlegend=False,
+                marker={
+                    "size": data["marker.size"],
+                    "color": FAMILY_COLORS[fam],
+                    "opacity": 0.75,
+                    "symbol": data["marker.symbol"],
+                    "line": {"width": 1.5, "color": FAMILY_COLORS[fam]},
+                },
+                hovertext=data["hovertext"],
+                hoverinfo="text",
+                meta={"dataset": ds, "family": fam, "role": "method"},
+            )
+        )
     # The true density's held-out NLL: a labelled vertical line on a hidden overlaying y axis (0..1).
     n_method_traces = 2 * len(slots)
     ref_x: dict[str, dict[str, list[float | None]]] = {}
@@ -307,43 +375,91 @@ def comparison_figure(
     for ds in datasets:
         stat = truth.get(ds) if isinstance(truth.get(ds), dict) else None
         value = None if stat is None else stat.get("mean")
-        ref_x[ds] = {m: ([value, value] if (m == "nll" and value is not None) else
-                         [0.0, 0.0] if m == "nll_gap" else [None, None]) for m in metrics}
+        ref_x[ds] = {
+            m: (
+                [value, value] if (m == "nll" and value is not None) else [0.0, 0.0] if m == "nll_gap" else [None, None]
+            )
+            for m in metrics
+        }
         hover = ""
         if stat is not None and value is not None:
-            hover = (f"<b>{t('comparison.truth_nll', lang)}</b><br>{_fmt(stat['mean'])}"
-                     f"<br>{t('hover.ci95', lang)}: [{_fmt(stat['lo'])}, {_fmt(stat['hi'])}]")
+            hover = (
+                f"<b>{t('comparison.truth_nll', lang)}</b><br>{_fmt(stat['mean'])}"
+                f"<br>{t('hover.ci95', lang)}: [{_fmt(stat['lo'])}, {_fmt(stat['hi'])}]"
+            )
         ref_hover.append([hover, hover])
-        ref_text[ds] = {m: t("comparison.truth_gap" if m == "nll_gap" else "comparison.truth_nll", lang)
-                        for m in metrics}
-        fig.add_trace(go.Scatter(
-            x=ref_x[ds][metric], y=[0, 1], yaxis="y2", mode="lines+text", name=t("comparison.truth_nll", lang),
-            text=["", ref_text[ds][metric]], textposition="bottom right",
-            textfont={"size": 11, "color": REFERENCE_COLOR}, cliponaxis=False,
-            line={"color": REFERENCE_COLOR, "dash": "dash", "width": 1.5},
-            visible=True if ds == dataset else "legendonly", showlegend=False,
-            hovertext=ref_hover[-1], hoverinfo="text", meta={"dataset": ds, "role": "reference"},
-        ))
+        ref_text[ds] = {
+            m: t("comparison.truth_gap" if m == "nll_gap" else "comparison.truth_nll", lang) for m in metrics
+        }
+        fig.add_trace(
+            go.Scatter(
+                x=ref_x[ds][metric],
+                y=[0, 1],
+                yaxis="y2",
+                mode="lines+text",
+                name=t("comparison.truth_nll", lang),
+                text=["", ref_text[ds][metric]],
+                textposition="bottom right",
+                textfont={"size": 11, "color": REFERENCE_COLOR},
+                cliponaxis=False,
+                line={"color": REFERENCE_COLOR, "dash": "dash", "width": 1.5},
+                visible=True if ds == dataset else "legendonly",
+                showlegend=False,
+                hovertext=ref_hover[-1],
+                hoverinfo="text",
+                meta={"dataset": ds, "role": "reference"},
+            )
+        )
     # Size key: reference markers on their own small axes at the right.
     key_values = _size_key_values(comparison)
-    fig.add_trace(go.Scatter(
-        x=[0.0] * len(key_values), y=list(range(len(key_values))), xaxis="x2", yaxis="y3",
-        mode="markers+text", text=[_compact(v) for v in key_values], textposition="middle right",
-        marker={"size": [marker_size(v) for v in key_values], "color": "#bbbbbb", "line": {"color": "#777777",
-                                                                                           "width": 1}},
-        showlegend=False, hoverinfo="skip", cliponaxis=False, meta={"role": "size-key"},
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[0.0] * len(key_values),
+            y=list(range(len(key_values))),
+            xaxis="x2",
+            yaxis="y3",
+            mode="markers+text",
+            text=[_compact(v) for v in key_values],
+            textposition="middle right",
+            marker={
+                "size": [marker_size(v) for v in key_values],
+                "color": "#bbbbbb",
+                "line": {"color": "#777777", "width": 1},
+            },
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            meta={"role": "size-key"},
+        )
+    )
     # The legend: one key per family, and the oracle regressors' mark, drawn by empty traces so that
     # neither the dataset menu nor the metric switch changes it.
     has_oracle = any(not m.get("normalized", True) for m in comparison["methods"])
-    keys = [(t(f"family.{fam}", lang), {"color": FAMILY_COLORS[fam], "symbol": "circle", "size": 11})
-            for fam in FAMILIES if any(s[1] == fam for s in slots)]
+    keys = [
+        (t(f"family.{fam}", lang), {"color": FAMILY_COLORS[fam], "symbol": "circle", "size": 11})
+        for fam in FAMILIES
+        if any(s[1] == fam for s in slots)
+    ]
     if has_oracle:
-        keys.append((t("comparison.oracle", lang), {"color": "#555555", "symbol": "diamond-open", "size": 11,
-                                                    "line": {"width": 1.5}}))
+        keys.append(
+            (
+                t("comparison.oracle", lang),
+                {"color": "#555555", "symbol": "diamond-open", "size": 11, "line": {"width": 1.5}},
+            )
+        )
     for name, marker in keys:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, showlegend=True,
-                                 hoverinfo="skip", meta={"role": "legend"}))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                marker=marker,
+                showlegend=True,
+                hoverinfo="skip",
+                meta={"role": "legend"},
+            )
+        )
 
     def dataset_update(ds: str) -> list[dict[str, Any]]:
         visible = [True if s[0] == ds else "legendonly" for s in slots for _ in range(2)]
@@ -371,11 +487,22 @@ def comparison_figure(
         return restyle
 
     indices = list(range(n_method_traces + len(datasets)))  # all but the size key
-    metric_buttons = [{
-        "label": t(f"metric.{m}.short", lang), "method": "update",
-        "args": [restyle_for(m), {"xaxis.title.text": axis_title(m, lang), "xaxis.autorange": True,
-                                  "xaxis.type": "log" if m in LOG_METRICS else "linear"}, indices],
-    } for m in metrics]
+    metric_buttons = [
+        {
+            "label": t(f"metric.{m}.short", lang),
+            "method": "update",
+            "args": [
+                restyle_for(m),
+                {
+                    "xaxis.title.text": axis_title(m, lang),
+                    "xaxis.autorange": True,
+                    "xaxis.type": "log" if m in LOG_METRICS else "linear",
+                },
+                indices,
+            ],
+        }
+        for m in metrics
+    ]
     dataset_buttons = [{"label": titles[ds], "method": "update", "args": dataset_update(ds)} for ds in datasets]
 
     points = comparison_points(comparison, dataset, metric)
@@ -390,44 +517,97 @@ def comparison_figure(
         """Paper y coordinate ``px`` pixels above the plot area."""
         return 1.0 + px / area
 
-    category_axis = {"title": {"text": ""}, "type": "category", "categoryorder": "total descending",
-                     "showgrid": True, "domain": [0.0, 1.0], "anchor": "x"}
+    category_axis = {
+        "title": {"text": ""},
+        "type": "category",
+        "categoryorder": "total descending",
+        "showgrid": True,
+        "domain": [0.0, 1.0],
+        "anchor": "x",
+    }
     axes: dict[str, Any] = {}
     for i, ds in enumerate(datasets):
         settings = {**category_axis, "visible": ds == dataset}
         if i > 0:
             settings["overlaying"] = "y"
         axes[axis_name(axis_of[ds])] = settings
-    fig.update_layout(**base_layout(
-        lang,
-        title={"text": t("comparison.title", lang), "subtitle": {"text": titles[dataset], "font": {"size": 13}},
-               "yref": "container",
-               "y": 1.0 - 12.0 / height, "yanchor": "top"},
-        height=height,
-        margin={"l": 10, "r": 36, "t": top, "b": bottom},
-        xaxis={"title": {"text": axis_title(metric, lang)}, "domain": [0.0, 0.86],
-               "type": "log" if metric in LOG_METRICS else "linear",
-               "range": x_range(points, ref_value, extra=seeds_shown, log=metric in LOG_METRICS),
-               "autorange": False, "zeroline": False},
-        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        xaxis2={"domain": [0.9, 0.96], "range": [-1, 1], "visible": False, "fixedrange": True},
-        yaxis3={"domain": [0.15, 0.8], "range": [-0.7, len(key_values) - 0.3], "visible": False,
-                "fixedrange": True, "anchor": "x2"},
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": above(-116 - area), "yanchor": "top",
-                "traceorder": "normal"},
-        annotations=[{"text": t("comparison.size_key", lang), "xref": "x2 domain", "yref": "y3 domain",
-                      "x": 0.0, "y": 1.02, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                      "font": {"size": 12}}],
-        updatemenus=[
-            {"type": "dropdown", "buttons": dataset_buttons, "active": datasets.index(dataset),
-             "x": 1.0, "xanchor": "right", "y": above(48), "yanchor": "bottom", "showactive": True,
-             "name": "dataset"},
-            {"type": "dropdown", "buttons": metric_buttons, "active": metrics.index(metric),
-             "x": 1.0, "xanchor": "right", "y": above(10), "yanchor": "bottom", "showactive": True,
-             "name": "metric"},
-        ],
-        **axes,
-    ))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            title={
+                "text": t("comparison.title", lang),
+                "subtitle": {"text": titles[dataset], "font": {"size": 13}},
+                "yref": "container",
+                "y": 1.0 - 12.0 / height,
+                "yanchor": "top",
+            },
+            height=height,
+            margin={"l": 10, "r": 36, "t": top, "b": bottom},
+            xaxis={
+                "title": {"text": axis_title(metric, lang)},
+                "domain": [0.0, 0.86],
+                "type": "log" if metric in LOG_METRICS else "linear",
+                "range": x_range(points, ref_value, extra=seeds_shown, log=metric in LOG_METRICS),
+                "autorange": False,
+                "zeroline": False,
+            },
+            yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+            xaxis2={"domain": [0.9, 0.96], "range": [-1, 1], "visible": False, "fixedrange": True},
+            yaxis3={
+                "domain": [0.15, 0.8],
+                "range": [-0.7, len(key_values) - 0.3],
+                "visible": False,
+                "fixedrange": True,
+                "anchor": "x2",
+            },
+            legend={
+                "orientation": "h",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": above(-116 - area),
+                "yanchor": "top",
+                "traceorder": "normal",
+            },
+            annotations=[
+                {
+                    "text": t("comparison.size_key", lang),
+                    "xref": "x2 domain",
+                    "yref": "y3 domain",
+                    "x": 0.0,
+                    "y": 1.02,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 12},
+                }
+            ],
+            updatemenus=[
+                {
+                    "type": "dropdown",
+                    "buttons": dataset_buttons,
+                    "active": datasets.index(dataset),
+                    "x": 1.0,
+                    "xanchor": "right",
+                    "y": above(48),
+                    "yanchor": "bottom",
+                    "showactive": True,
+                    "name": "dataset",
+                },
+                {
+                    "type": "dropdown",
+                    "buttons": metric_buttons,
+                    "active": metrics.index(metric),
+                    "x": 1.0,
+                    "xanchor": "right",
+                    "y": above(10),
+                    "yanchor": "bottom",
+                    "showactive": True,
+                    "name": "metric",
+                },
+            ],
+            **axes,
+        )
+    )
     return fig
 
 
@@ -436,13 +616,17 @@ def comparison_figure(
 # ---------------------------------------------------------------------------
 
 #: Adjusted verdict -> (colour, marker symbol). Colour and shape both say it (colour-blind readers).
-VERDICT_MARKS: dict[str, tuple[str, str]] = {"better": ("#0072B2", "circle"), "worse": ("#D55E00", "square"),
-                                              "tied": ("#777777", "circle-open")}
+VERDICT_MARKS: dict[str, tuple[str, str]] = {
+    "better": ("#0072B2", "circle"),
+    "worse": ("#D55E00", "square"),
+    "tied": ("#777777", "circle-open"),
+}
 _PANEL_GAP_PX = 128
 
 
-def paired_rows(comparison: dict[str, Any], roles: tuple[str, ...] = ("primary", "secondary"),
-                datasets: list[str] | None = None) -> list[dict[str, Any]]:
+def paired_rows(
+    comparison: dict[str, Any], roles: tuple[str, ...] = ("primary", "secondary"), datasets: list[str] | None = None
+) -> list[dict[str, Any]]:
     """The rows of the forest plot: one per (declared comparison, dataset), in declaration then dataset order.
 
     Parameters
@@ -491,18 +675,21 @@ def _paired_range(rows: list[dict[str, Any]], scale: str, pad: float = 0.08) -> 
 
 def _paired_hover(r: dict[str, Any], title: str, lang: str) -> str:
     what = t("paired.ratio" if r["scale"] == "ratio" else "paired.difference", lang)
-    return (f"<b>{r['label'][lang]}</b><br>{title}"
-            f"<br>{what}: {_fmt(r['value'])}<br>{t('paired.ci95', lang)}: [{_fmt(r['lo'])}, {_fmt(r['hi'])}]"
-            f"<br>{t('paired.wins', lang)}: {r['wins_a']} : {r['wins_b']} / {r['n']}"
-            f"<br>{t('paired.p', lang)}: {r['p_value']:.2g} · {t('paired.p_adjusted', lang)}: {r['p_adjusted']:.2g}"
-            f"<br>{t('paired.before', lang)}: {t('paired.verdict.' + r['verdict'], lang)}"
-            f"<br>{t('paired.after', lang)}: {t('paired.verdict.' + r['verdict_adjusted'], lang)}")
+    return (
+        f"<b>{r['label'][lang]}</b><br>{title}"
+        f"<br>{what}: {_fmt(r['value'])}<br>{t('paired.ci95', lang)}: [{_fmt(r['lo'])}, {_fmt(r['hi'])}]"
+        f"<br>{t('paired.wins', lang)}: {r['wins_a']} : {r['wins_b']} / {r['n']}"
+        f"<br>{t('paired.p', lang)}: {r['p_value']:.2g} · {t('paired.p_adjusted', lang)}: {r['p_adjusted']:.2g}"
+        f"<br>{t('paired.before', lang)}: {t('paired.verdict.' + r['verdict'], lang)}"
+        f"<br>{t('paired.after', lang)}: {t('paired.verdict.' + r['verdict_adjusted'], lang)}"
+    )
 
 
 def _families_text(comparison: dict[str, Any], lang: str) -> str:
     families = (comparison.get("correction") or {}).get("families", [])
-    return ", ".join(t("paired.family", lang).format(n=f["n_tests"], role=t(f"paired.role.{f['role']}", lang))
-                     for f in families)
+    return ", ".join(
+        t("paired.family", lang).format(n=f["n_tests"], role=t(f"paired.role.{f['role']}", lang)) for f in families
+    )
 
 
 def _log_ticks(bounds: list[float]) -> list[float]:
@@ -512,7 +699,7 @@ def _log_ticks(bounds: list[float]) -> list[float]:
     lo, hi = bounds
     steps = (1, 2, 5) if hi - lo <= 1.0 else (1, 3) if hi - lo <= 2.2 else (1,)
     every = max(1, math.ceil((hi - lo) / 4.5))  # beyond about four decades, every other (or third) decade
-    ticks = [m * 10.0 ** e for e in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in steps if e % every == 0]
+    ticks = [m * 10.0**e for e in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in steps if e % every == 0]
     return [v for v in ticks if lo <= math.log10(v) <= hi]
 
 
@@ -546,9 +733,15 @@ def _wrap_dataset(title: str, lang: str) -> str:
     return wrap_label(title, lang)
 
 
-def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] = ("primary", "secondary"),
-                  datasets: list[str] | None = None, cols: int = 2, width: int | None = None,
-                  font_size: int = 13) -> go.Figure:
+def paired_figure(
+    comparison: dict[str, Any],
+    lang: str,
+    roles: tuple[str, ...] = ("primary", "secondary"),
+    datasets: list[str] | None = None,
+    cols: int = 2,
+    width: int | None = None,
+    font_size: int = 13,
+) -> go.Figure:
     """Figure 1: the declared paired comparisons as a forest plot, one row per (comparison, dataset).
 
     One panel per declared comparison (in declaration order, ``cols`` to a row), its datasets as
@@ -604,22 +797,27 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
     row_px = 31 if two_lines else 25
     n_y = len(shown_datasets)
     tag = t("paired.secondary_tag", lang)
-    heads = [_wrap_title(p[0]["label"][lang], lang, cols, tag if p[0].get("role") == "secondary" else "")
-             for p in panels]
+    heads = [
+        _wrap_title(p[0]["label"][lang], lang, cols, tag if p[0].get("role") == "secondary" else "") for p in panels
+    ]
     top, bottom = 96 + 17 * max(h.count("<br>") + 1 for h in heads[:cols]), 176
     panel_px = n_y * row_px + 12
     height = top + bottom + n_rows * panel_px + _PANEL_GAP_PX * (n_rows - 1)
     area = height - top - bottom
-    fig = make_subplots(rows=n_rows, cols=cols, vertical_spacing=_PANEL_GAP_PX / area,
-                        horizontal_spacing=0.1 if cols > 1 else 0.02)
+    fig = make_subplots(
+        rows=n_rows, cols=cols, vertical_spacing=_PANEL_GAP_PX / area, horizontal_spacing=0.1 if cols > 1 else 0.02
+    )
     # one x range per row of panels: a row's panels share a scale, and a row of wide intervals (the
     # grid-RMSE reads of failed runs) does not squeeze the rows whose intervals are narrow
-    ranges = {(i, scale): _paired_range([r for p in panels[i * cols:(i + 1) * cols] for r in p], scale)
-              for i in range(n_rows) for scale in ("difference", "ratio")
-              if any(r["scale"] == scale for p in panels[i * cols:(i + 1) * cols] for r in p)}
+    ranges = {
+        (i, scale): _paired_range([r for p in panels[i * cols : (i + 1) * cols] for r in p], scale)
+        for i in range(n_rows)
+        for scale in ("difference", "ratio")
+        if any(r["scale"] == scale for p in panels[i * cols : (i + 1) * cols] for r in p)
+    }
     y_of = {d: n_y - 1 - i for i, d in enumerate(shown_datasets)}  # the first dataset on top
     shown: set[str] = set()
-    row_scales = [[p[0]["scale"] for p in panels[i * cols:(i + 1) * cols]] for i in range(n_rows)]
+    row_scales = [[p[0]["scale"] for p in panels[i * cols : (i + 1) * cols]] for i in range(n_rows)]
     for k, panel in enumerate(panels):
         row, col = k // cols + 1, k % cols + 1
         scale = panel[0]["scale"]
@@ -627,51 +825,113 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
             mine = [r for r in panel if r["verdict_adjusted"] == verdict_name]
             if not mine:
                 continue
-            fig.add_trace(go.Scatter(
-                x=[r["value"] for r in mine], y=[y_of[r["dataset"]] for r in mine],
-                mode="markers", name=t(f"paired.verdict.{verdict_name}", lang), legendgroup=verdict_name,
-                showlegend=verdict_name not in shown, legendrank=list(VERDICT_MARKS).index(verdict_name) + 1,
-                error_x={"type": "data", "symmetric": False, "array": [r["hi"] - r["value"] for r in mine],
-                         "arrayminus": [r["value"] - r["lo"] for r in mine], "thickness": 1.6, "width": 5,
-                         "color": color},
-                marker={"color": color, "symbol": symbol, "size": 10, "line": {"color": color, "width": 2}},
-                hovertext=[_paired_hover(r, titles[r["dataset"]], lang) for r in mine], hoverinfo="text",
-                meta={"role": "paired", "comparison": panel[0]["name"], "verdict": verdict_name,
-                      "datasets": [r["dataset"] for r in mine]},
-            ), row=row, col=col)
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["value"] for r in mine],
+                    y=[y_of[r["dataset"]] for r in mine],
+                    mode="markers",
+                    name=t(f"paired.verdict.{verdict_name}", lang),
+                    legendgroup=verdict_name,
+                    showlegend=verdict_name not in shown,
+                    legendrank=list(VERDICT_MARKS).index(verdict_name) + 1,
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [r["hi"] - r["value"] for r in mine],
+                        "arrayminus": [r["value"] - r["lo"] for r in mine],
+                        "thickness": 1.6,
+                        "width": 5,
+                        "color": color,
+                    },
+                    marker={"color": color, "symbol": symbol, "size": 10, "line": {"color": color, "width": 2}},
+                    hovertext=[_paired_hover(r, titles[r["dataset"]], lang) for r in mine],
+                    hoverinfo="text",
+                    meta={
+                        "role": "paired",
+                        "comparison": panel[0]["name"],
+                        "verdict": verdict_name,
+                        "datasets": [r["dataset"] for r in mine],
+                    },
+                ),
+                row=row,
+                col=col,
+            )
             shown.add(verdict_name)
         borderline = [r for r in panel if r.get("borderline")]
         if borderline:
-            fig.add_trace(go.Scatter(
-                x=[r["value"] for r in borderline], y=[y_of[r["dataset"]] for r in borderline],
-                mode="markers", name=t("paired.borderline", lang), legendgroup="borderline",
-                showlegend="borderline" not in shown, legendrank=len(VERDICT_MARKS) + 1, hoverinfo="skip",
-                marker={"symbol": "circle-open", "size": 21, "color": "#222222", "line": {"width": 1.5}},
-                meta={"role": "borderline", "comparison": panel[0]["name"],
-                      "datasets": [r["dataset"] for r in borderline]},
-            ), row=row, col=col)
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["value"] for r in borderline],
+                    y=[y_of[r["dataset"]] for r in borderline],
+                    mode="markers",
+                    name=t("paired.borderline", lang),
+                    legendgroup="borderline",
+                    showlegend="borderline" not in shown,
+                    legendrank=len(VERDICT_MARKS) + 1,
+                    hoverinfo="skip",
+                    marker={"symbol": "circle-open", "size": 21, "color": "#222222", "line": {"width": 1.5}},
+                    meta={
+                        "role": "borderline",
+                        "comparison": panel[0]["name"],
+                        "datasets": [r["dataset"] for r in borderline],
+                    },
+                ),
+                row=row,
+                col=col,
+            )
             shown.add("borderline")
         reference = 1.0 if scale == "ratio" else 0.0
-        fig.add_trace(go.Scatter(
-            x=[reference, reference], y=[-0.6, n_y - 0.4], mode="lines", showlegend=False, hoverinfo="skip",
-            line={"color": REFERENCE_COLOR, "width": 1.2, "dash": "dot"},
-            meta={"role": "reference", "comparison": panel[0]["name"], "x": reference},
-        ), row=row, col=col)
-        fig.update_yaxes(range=[-0.6, n_y - 0.4], tickvals=[y_of[d] for d in shown_datasets],
-                         ticktext=labels if col == 1 else [""] * n_y, showgrid=False, zeroline=False,
-                         fixedrange=True, tickfont={"size": font_size - 1}, ticks="", row=row, col=col)
+        fig.add_trace(
+            go.Scatter(
+                x=[reference, reference],
+                y=[-0.6, n_y - 0.4],
+                mode="lines",
+                showlegend=False,
+                hoverinfo="skip",
+                line={"color": REFERENCE_COLOR, "width": 1.2, "dash": "dot"},
+                meta={"role": "reference", "comparison": panel[0]["name"], "x": reference},
+            ),
+            row=row,
+            col=col,
+        )
+        fig.update_yaxes(
+            range=[-0.6, n_y - 0.4],
+            tickvals=[y_of[d] for d in shown_datasets],
+            ticktext=labels if col == 1 else [""] * n_y,
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            tickfont={"size": font_size - 1},
+            ticks="",
+            row=row,
+            col=col,
+        )
         x_range = ranges[(row - 1, scale)]
-        xaxis: dict[str, Any] = {"range": x_range, "zeroline": False, "tickfont": {"size": font_size - 2},
-                                 "tickangle": 0}
+        xaxis: dict[str, Any] = {
+            "range": x_range,
+            "zeroline": False,
+            "tickfont": {"size": font_size - 2},
+            "tickangle": 0,
+        }
         ticks = _log_ticks(x_range) if scale == "ratio" else _linear_ticks(x_range)
         xaxis.update(type="log" if scale == "ratio" else "linear", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
         fig.update_xaxes(**xaxis, row=row, col=col)
         # the panel's title: the comparison, left-aligned above its plot area
         x_domain = fig.layout[f"xaxis{'' if k == 0 else k + 1}"].domain
         y_domain = fig.layout[f"yaxis{'' if k == 0 else k + 1}"].domain
-        fig.add_annotation(text=heads[k], x=x_domain[0], y=y_domain[1], xref="paper", yref="paper", xanchor="left",
-                           yanchor="bottom", showarrow=False, align="left", font={"size": font_size - 1},
-                           name="panel-title")
+        fig.add_annotation(
+            text=heads[k],
+            x=x_domain[0],
+            y=y_domain[1],
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": font_size - 1},
+            name="panel-title",
+        )
     # under the last row of each scale: what its x axis measures, once, centred under that scale's panels
     for i, scales in enumerate(row_scales):
         for scale in dict.fromkeys(scales):
@@ -681,21 +941,46 @@ def paired_figure(comparison: dict[str, Any], lang: str, roles: tuple[str, ...] 
             x0 = fig.layout[f"xaxis{'' if cells[0] == 0 else cells[0] + 1}"].domain[0]
             x1 = fig.layout[f"xaxis{'' if cells[-1] == 0 else cells[-1] + 1}"].domain[1]
             y0 = fig.layout[f"yaxis{'' if cells[0] == 0 else cells[0] + 1}"].domain[0]
-            text = (f"{t('paired.axis.nll' if scale == 'difference' else 'paired.axis.ratio', lang)}"
-                    f"<br>{t('paired.first_better', lang)}   ·   {t('paired.second_better', lang)}")
-            fig.add_annotation(text=text, x=(x0 + x1) / 2, y=y0 - 24.0 / area, xref="paper", yref="paper",
-                               xanchor="center", yanchor="top", showarrow=False, font={"size": font_size - 1},
-                               name="axis-title")
+            text = (
+                f"{t('paired.axis.nll' if scale == 'difference' else 'paired.axis.ratio', lang)}"
+                f"<br>{t('paired.first_better', lang)}   ·   {t('paired.second_better', lang)}"
+            )
+            fig.add_annotation(
+                text=text,
+                x=(x0 + x1) / 2,
+                y=y0 - 24.0 / area,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="top",
+                showarrow=False,
+                font={"size": font_size - 1},
+                name="axis-title",
+            )
     n_seeds = comparison.get("n_seeds", max(r["n"] for r in rows))
     subtitle = t("paired.subtitle", lang).format(n=n_seeds, families=_families_text(comparison, lang))
     layout: dict[str, Any] = {
-        "height": height, "font": {"size": font_size}, "hovermode": "closest",
+        "height": height,
+        "font": {"size": font_size},
+        "hovermode": "closest",
         "margin": {"l": 10, "r": 16, "t": top, "b": bottom},
-        "title": {"text": t("paired.title", lang), "x": 0.0, "xanchor": "left", "yref": "container",
-                  "y": 1.0 - 10.0 / height, "yanchor": "top",
-                  "subtitle": {"text": subtitle, "font": {"size": font_size - 2}}},
-        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -(bottom - 62) / area,
-                   "yanchor": "top", "font": {"size": font_size - 1}},
+        "title": {
+            "text": t("paired.title", lang),
+            "x": 0.0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1.0 - 10.0 / height,
+            "yanchor": "top",
+            "subtitle": {"text": subtitle, "font": {"size": font_size - 2}},
+        },
+        "legend": {
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": -(bottom - 62) / area,
+            "yanchor": "top",
+            "font": {"size": font_size - 1},
+        },
     }
     if width is not None:
         layout["width"] = width
@@ -728,5 +1013,5 @@ def _wrap_title(label: str, lang: str, cols: int, tag: str = "") -> str:
         line += token.lstrip() if not line else token
     lines.append(line.rstrip())
     if tag:
-        lines[0] = head + lines[0][len(tag) + 3:]
+        lines[0] = head + lines[0][len(tag) + 3 :]
     return "<br>".join(lines)

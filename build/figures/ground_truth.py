@@ -57,8 +57,9 @@ def marginal_mixture(mixture: GeneralizedGaussianMixture, dims: tuple[int, ...] 
     """
     idx = list(dims)
     p = mixture.p if np.ndim(mixture.p) == 0 else mixture.shapes
-    return GeneralizedGaussianMixture(mixture.centers[:, idx], mixture.scales[:, idx], mixture.weights, p,
-                                      normalize_weights=True)
+    return GeneralizedGaussianMixture(
+        mixture.centers[:, idx], mixture.scales[:, idx], mixture.weights, p, normalize_weights=True
+    )
 
 
 def preset_grid(preset: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,79 +99,184 @@ def ground_truth_figure(preset: dict[str, Any], lang: str) -> go.Figure:
     zmax = float(z.max())
     centers = mixture.centers
     component = np.asarray(labels, dtype=np.int32) + 1
-    sample_hover = (f"x₁ = %{{x:.3f}}<br>x₂ = %{{y:.3f}}<br>{t('hover.component', lang)}: %{{customdata}}"
-                    "<extra></extra>")
+    sample_hover = f"x₁ = %{{x:.3f}}<br>x₂ = %{{y:.3f}}<br>{t('hover.component', lang)}: %{{customdata}}<extra></extra>"
     samples = samples.astype(np.float32)
     z = z.astype(np.float32)
     left_title = t("truth.surface", lang) if D == 2 else t("truth.samples3d", lang)
     right_title = t("truth.contour", lang) if D == 2 else t("truth.marginal", lang)
-    fig = make_subplots(rows=1, cols=2, specs=[[{"type": "scene"}, {"type": "xy"}]],
-                        column_widths=[0.52, 0.48], horizontal_spacing=0.06,
-                        subplot_titles=(left_title, right_title))
-    density_hover = (f"x₁ = %{{x:.3f}}<br>x₂ = %{{y:.3f}}<br>{t('hover.density', lang)} = %{{z:.4g}}"
-                     "<extra></extra>")
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        specs=[[{"type": "scene"}, {"type": "xy"}]],
+        column_widths=[0.52, 0.48],
+        horizontal_spacing=0.06,
+        subplot_titles=(left_title, right_title),
+    )
+    density_hover = f"x₁ = %{{x:.3f}}<br>x₂ = %{{y:.3f}}<br>{t('hover.density', lang)} = %{{z:.4g}}<extra></extra>"
     if D == 2:
-        fig.add_trace(go.Surface(x=x, y=y, z=z, colorscale=DENSITY_COLORSCALE, cmin=0.0, cmax=zmax, showscale=False,
-                                 hovertemplate=density_hover,
-                                 name=t("legend.density", lang), showlegend=False,
-                                 contours={"z": {"show": True, "usecolormap": True, "project": {"z": False},
-                                                 "width": 1}}), row=1, col=1)
+        fig.add_trace(
+            go.Surface(
+                x=x,
+                y=y,
+                z=z,
+                colorscale=DENSITY_COLORSCALE,
+                cmin=0.0,
+                cmax=zmax,
+                showscale=False,
+                hovertemplate=density_hover,
+                name=t("legend.density", lang),
+                showlegend=False,
+                contours={"z": {"show": True, "usecolormap": True, "project": {"z": False}, "width": 1}},
+            ),
+            row=1,
+            col=1,
+        )
         on_surface = mixture.pdf(samples).astype(np.float32)
-        fig.add_trace(go.Scatter3d(x=samples[:, 0], y=samples[:, 1], z=on_surface, mode="markers",
-                                   marker={"size": 2, "color": SAMPLE_COLOR, "line": {"width": 0}},
-                                   name=t("legend.samples", lang), legendgroup="samples", showlegend=False,
-                                   customdata=component, hovertemplate=sample_hover), row=1, col=1)
-        fig.add_trace(go.Scatter3d(x=centers[:, 0], y=centers[:, 1], z=mixture.pdf(centers), mode="markers",
-                                   marker={"size": 5, "color": CENTER_COLOR, "symbol": "diamond"},
-                                   name=t("legend.centers", lang), legendgroup="centers", showlegend=False,
-                                   hoverinfo="skip"), row=1, col=1)
+        fig.add_trace(
+            go.Scatter3d(
+                x=samples[:, 0],
+                y=samples[:, 1],
+                z=on_surface,
+                mode="markers",
+                marker={"size": 2, "color": SAMPLE_COLOR, "line": {"width": 0}},
+                name=t("legend.samples", lang),
+                legendgroup="samples",
+                showlegend=False,
+                customdata=component,
+                hovertemplate=sample_hover,
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter3d(
+                x=centers[:, 0],
+                y=centers[:, 1],
+                z=mixture.pdf(centers),
+                mode="markers",
+                marker={"size": 5, "color": CENTER_COLOR, "symbol": "diamond"},
+                name=t("legend.centers", lang),
+                legendgroup="centers",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
         scene_z = t("axis.density", lang)
     else:
-        fig.add_trace(go.Scatter3d(x=samples[:, 0], y=samples[:, 1], z=samples[:, 2], mode="markers",
-                                   marker={"size": 2, "color": SAMPLE_COLOR, "line": {"width": 0}},
-                                   name=t("legend.samples", lang), legendgroup="samples", showlegend=False,
-                                   customdata=component,
-                                   hovertemplate=sample_hover.replace("<extra>", "<br>x₃ = %{z:.3f}<extra>")),
-                      row=1, col=1)
-        fig.add_trace(go.Scatter3d(x=centers[:, 0], y=centers[:, 1], z=centers[:, 2], mode="markers",
-                                   marker={"size": 6, "color": CENTER_COLOR, "symbol": "diamond"},
-                                   name=t("legend.centers", lang), legendgroup="centers", showlegend=False,
-                                   hoverinfo="skip"), row=1, col=1)
+        fig.add_trace(
+            go.Scatter3d(
+                x=samples[:, 0],
+                y=samples[:, 1],
+                z=samples[:, 2],
+                mode="markers",
+                marker={"size": 2, "color": SAMPLE_COLOR, "line": {"width": 0}},
+                name=t("legend.samples", lang),
+                legendgroup="samples",
+                showlegend=False,
+                customdata=component,
+                hovertemplate=sample_hover.replace("<extra>", "<br>x₃ = %{z:.3f}<extra>"),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter3d(
+                x=centers[:, 0],
+                y=centers[:, 1],
+                z=centers[:, 2],
+                mode="markers",
+                marker={"size": 6, "color": CENTER_COLOR, "symbol": "diamond"},
+                name=t("legend.centers", lang),
+                legendgroup="centers",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
         scene_z = "x₃"
     # Plotly cannot put a surface and a contour on one coloraxis: same colorscale and limits instead.
-    fig.add_trace(go.Contour(x=x, y=y, z=z, colorscale=DENSITY_COLORSCALE, zmin=0.0, zmax=zmax, ncontours=14,
-                             colorbar={"title": {"text": t("axis.density", lang), "side": "right"}, "thickness": 12,
-                                       "len": 0.8, "x": 1.0, "xanchor": "left"},
-                             hovertemplate=density_hover,
-                             contours={"coloring": "fill", "showlines": True}, line={"width": 0.5},
-                             showlegend=False, name=t("legend.density", lang)), row=1, col=2)
-    fig.add_trace(go.Scatter(x=samples[:, 0], y=samples[:, 1], mode="markers", name=t("legend.samples", lang),
-                             legendgroup="samples",
-                             marker={"size": 4, "color": SAMPLE_COLOR, "line": {"width": 0.4, "color": SAMPLE_EDGE}},
-                             customdata=component, hovertemplate=sample_hover), row=1, col=2)
+    fig.add_trace(
+        go.Contour(
+            x=x,
+            y=y,
+            z=z,
+            colorscale=DENSITY_COLORSCALE,
+            zmin=0.0,
+            zmax=zmax,
+            ncontours=14,
+            colorbar={
+                "title": {"text": t("axis.density", lang), "side": "right"},
+                "thickness": 12,
+                "len": 0.8,
+                "x": 1.0,
+                "xanchor": "left",
+            },
+            hovertemplate=density_hover,
+            contours={"coloring": "fill", "showlines": True},
+            line={"width": 0.5},
+            showlegend=False,
+            name=t("legend.density", lang),
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=samples[:, 0],
+            y=samples[:, 1],
+            mode="markers",
+            name=t("legend.samples", lang),
+            legendgroup="samples",
+            marker={"size": 4, "color": SAMPLE_COLOR, "line": {"width": 0.4, "color": SAMPLE_EDGE}},
+            customdata=component,
+            hovertemplate=sample_hover,
+        ),
+        row=1,
+        col=2,
+    )
     center_hover = [
         f"<b>{t('hover.component', lang)} {k + 1}</b><br>c = ({', '.join(f'{v:.3g}' for v in c)})"
         f"<br>α = ({', '.join(f'{v:.3g}' for v in a)})<br>π = {w:.3g}<br>p = {s:.3g}"
         for k, (c, a, w, s) in enumerate(
-            zip(mixture.centers, mixture.scales, mixture.weights, mixture.shapes, strict=True))
+            zip(mixture.centers, mixture.scales, mixture.weights, mixture.shapes, strict=True)
+        )
     ]
-    fig.add_trace(go.Scatter(x=centers[:, 0], y=centers[:, 1], mode="markers", name=t("legend.centers", lang),
-                             legendgroup="centers",
-                             marker={"size": 11, "color": CENTER_COLOR, "symbol": "x-thin",
-                                     "line": {"width": 3, "color": CENTER_COLOR}},
-                             hovertext=center_hover, hoverinfo="text"), row=1, col=2)
+    fig.add_trace(
+        go.Scatter(
+            x=centers[:, 0],
+            y=centers[:, 1],
+            mode="markers",
+            name=t("legend.centers", lang),
+            legendgroup="centers",
+            marker={"size": 11, "color": CENTER_COLOR, "symbol": "x-thin", "line": {"width": 3, "color": CENTER_COLOR}},
+            hovertext=center_hover,
+            hoverinfo="text",
+        ),
+        row=1,
+        col=2,
+    )
     bounds = np.asarray(preset["bounds"], float)
     title = preset.get("title", {}).get(lang, preset.get("name", ""))
-    fig.update_layout(**base_layout(
-        lang,
-        title={"text": f"{t('truth.title', lang)} · {title}"},
-        height=520,
-        margin={"l": 10, "r": 10, "t": 70, "b": 40},
-        scene={"xaxis": {"title": {"text": "x₁"}}, "yaxis": {"title": {"text": "x₂"}},
-               "zaxis": {"title": {"text": scene_z}}, "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.0}},
-               "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.7}},
-        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": -0.02, "yanchor": "top"},
-    ))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            title={"text": f"{t('truth.title', lang)} · {title}"},
+            height=520,
+            margin={"l": 10, "r": 10, "t": 70, "b": 40},
+            scene={
+                "xaxis": {"title": {"text": "x₁"}},
+                "yaxis": {"title": {"text": "x₂"}},
+                "zaxis": {"title": {"text": scene_z}},
+                "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.0}},
+                "aspectmode": "manual",
+                "aspectratio": {"x": 1, "y": 1, "z": 0.7},
+            },
+            legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": -0.02, "yanchor": "top"},
+        )
+    )
     fig.update_xaxes(title_text="x₁", range=list(bounds[0]), row=1, col=2)
     fig.update_yaxes(title_text="x₂", range=list(bounds[1]), scaleanchor="x", scaleratio=1, row=1, col=2)
     return fig
@@ -207,7 +313,7 @@ def posterior_table(preset: dict[str, Any], lang: str, n: int = 8) -> str:
     for i in range(len(X)):
         best = int(np.argmax(post[i]))
         cells = [str(i + 1)] + [f"{v:.3f}" for v in X[i]] + [f"{density[i]:.4g}"]
-        cells += [(f'<strong>{v:.3f}</strong>' if k == best else f"{v:.3f}") for k, v in enumerate(post[i])]
+        cells += [(f"<strong>{v:.3f}</strong>" if k == best else f"{v:.3f}") for k, v in enumerate(post[i])]
         cells.append("" if labels[i] is None else str(int(labels[i]) + 1))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     caption = html.escape(t("posterior.caption", lang))
@@ -236,8 +342,9 @@ def _component_factors(mixture: GeneralizedGaussianMixture) -> list[tuple[float,
     out = []
     for k in range(mixture.n_components):
         p = float(mixture.shapes[k])
-        log_eta = sum(math.log(p) - math.log(2.0) - float(gammaln(1.0 / p)) - math.log(float(a))
-                      for a in mixture.scales[k])
+        log_eta = sum(
+            math.log(p) - math.log(2.0) - float(gammaln(1.0 / p)) - math.log(float(a)) for a in mixture.scales[k]
+        )
         coef = float(mixture.weights[k]) * math.exp(log_eta)
         dims = zip(mixture.centers[k], mixture.scales[k], strict=True)
         out.append((coef, [(float(c), float(a), p) for c, a in dims]))

@@ -62,8 +62,7 @@ def network_layout(layers: list[int], edges: list[dict[str, int]]) -> NetworkLay
     -------
     NetworkLayout
     """
-    nodes = [np.column_stack([(np.arange(n) + 0.5) / n, np.full(n, float(depth))])
-             for depth, n in enumerate(layers)]
+    nodes = [np.column_stack([(np.arange(n) + 0.5) / n, np.full(n, float(depth))]) for depth, n in enumerate(layers)]
     boxes = np.zeros((len(edges), 4))
     for e, edge in enumerate(edges):
         lay, i, j = edge["layer"], edge["in"], edge["out"]
@@ -93,8 +92,7 @@ def _node_live(layers: list[int], edges: list[dict[str, int]], live: list[int]) 
             has_out[edge["layer"]][edge["in"]] = True
             has_in[edge["layer"] + 1][edge["out"]] = True
     last = len(layers) - 1
-    return [has_out[k] if k == 0 else has_in[k] if k == last else has_in[k] & has_out[k]
-            for k in range(len(layers))]
+    return [has_out[k] if k == 0 else has_in[k] if k == last else has_in[k] & has_out[k] for k in range(len(layers))]
 
 
 def _scaled_curve(x: np.ndarray, y: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +114,9 @@ def _join(parts: list[np.ndarray]) -> list[float | None]:
     return out
 
 
-def network_traces(snapshots: dict[str, Any], lang: str, frame: int = -1, xaxis: str = "x",
-                   yaxis: str = "y") -> list[go.Scatter]:
+def network_traces(
+    snapshots: dict[str, Any], lang: str, frame: int = -1, xaxis: str = "x", yaxis: str = "y"
+) -> list[go.Scatter]:
     """The traces of the network view at one frame, on the axes ``xaxis``/``yaxis``.
 
     Returns
@@ -135,8 +134,9 @@ def network_traces(snapshots: dict[str, Any], lang: str, frame: int = -1, xaxis:
     ex, ey = packed_array(fr["edges"]["x"]), packed_array(fr["edges"]["y"])
     importance = np.asarray(fr["edges"]["importance"], float)
     live = [int(v) for v in fr["edges"]["live"]]
-    groups: dict[int, dict[str, list[np.ndarray]]] = {b: {"lx": [], "ly": [], "cx": [], "cy": []}
-                                                     for b in range(-1, N_BINS)}
+    groups: dict[int, dict[str, list[np.ndarray]]] = {
+        b: {"lx": [], "ly": [], "cx": [], "cy": []} for b in range(-1, N_BINS)
+    }
     for e, edge in enumerate(edges):
         b = -1 if not live[e] else min(int(importance[e] * N_BINS), N_BINS - 1)
         k, i, j = edge["layer"], edge["in"], edge["out"]
@@ -155,12 +155,26 @@ def network_traces(snapshots: dict[str, Any], lang: str, frame: int = -1, xaxis:
         g = groups[b]
         color = PRUNED_COLOR if b < 0 else LIVE_COLOR
         opacity = 0.55 if b < 0 else OPACITY[b]
-        traces.append(go.Scatter(x=_join(g["lx"]), y=_join(g["ly"]), opacity=opacity,
-                                 line={"color": color, "width": 1.0, "dash": "dot" if b < 0 else "solid"},
-                                 meta={"role": "edge-lines", "bin": b}, **common))
-        traces.append(go.Scatter(x=_join(g["cx"]), y=_join(g["cy"]), opacity=opacity,
-                                 line={"color": color if b < 0 else "#7a1f00", "width": 1.6},
-                                 meta={"role": "edge-curves", "bin": b}, **common))
+        traces.append(
+            go.Scatter(
+                x=_join(g["lx"]),
+                y=_join(g["ly"]),
+                opacity=opacity,
+                line={"color": color, "width": 1.0, "dash": "dot" if b < 0 else "solid"},
+                meta={"role": "edge-lines", "bin": b},
+                **common,
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=_join(g["cx"]),
+                y=_join(g["cy"]),
+                opacity=opacity,
+                line={"color": color if b < 0 else "#7a1f00", "width": 1.6},
+                meta={"role": "edge-curves", "bin": b},
+                **common,
+            )
+        )
     node_ok = _node_live(layers, edges, live)
     all_nodes = np.concatenate(lay.nodes)
     ok = np.concatenate(node_ok)
@@ -171,45 +185,104 @@ def network_traces(snapshots: dict[str, Any], lang: str, frame: int = -1, xaxis:
             names.append(f"{t('network.node.' + kind, lang)} {i + 1}")
     for flag, role in ((True, "nodes-live"), (False, "nodes-pruned")):
         sel = ok == flag
-        traces.append(go.Scatter(
-            x=all_nodes[sel, 0], y=all_nodes[sel, 1], mode="markers", xaxis=xaxis, yaxis=yaxis, showlegend=False,
-            marker={"size": 11, "color": NODE_COLOR if flag else "white",
-                    "line": {"color": NODE_COLOR if flag else PRUNED_COLOR, "width": 1.5}},
-            hovertext=[f"{nm}<br>{t('network.live' if flag else 'network.pruned', lang)}"
-                       for nm, s in zip(names, sel, strict=True) if s],
-            hoverinfo="text", meta={"role": role}))
+        traces.append(
+            go.Scatter(
+                x=all_nodes[sel, 0],
+                y=all_nodes[sel, 1],
+                mode="markers",
+                xaxis=xaxis,
+                yaxis=yaxis,
+                showlegend=False,
+                marker={
+                    "size": 11,
+                    "color": NODE_COLOR if flag else "white",
+                    "line": {"color": NODE_COLOR if flag else PRUNED_COLOR, "width": 1.5},
+                },
+                hovertext=[
+                    f"{nm}<br>{t('network.live' if flag else 'network.pruned', lang)}"
+                    for nm, s in zip(names, sel, strict=True)
+                    if s
+                ],
+                hoverinfo="text",
+                meta={"role": role},
+            )
+        )
     hover = []
     for e, edge in enumerate(edges):
         k, i, j = edge["layer"], edge["in"], edge["out"]
         state = t("network.live" if live[e] else "network.pruned", lang)
-        hover.append(f"<b>{t('network.edge', lang)}</b> {t('network.layer', lang)} {k + 1}: {i + 1} → {j + 1}"
-                     f"<br>{t('network.importance', lang)}: {importance[e]:.3f}<br>{state}"
-                     f"<br>x ∈ [{ex[e].min():.3g}, {ex[e].max():.3g}]")
-    traces.append(go.Scatter(
-        x=0.5 * (lay.boxes[:, 0] + lay.boxes[:, 1]), y=0.5 * (lay.boxes[:, 2] + lay.boxes[:, 3]),
-        mode="markers", marker={"size": 16, "opacity": 0, "color": "#000000"}, xaxis=xaxis, yaxis=yaxis,
-        showlegend=False, hovertext=hover, hoverinfo="text", meta={"role": "edge-hover"}))
+        hover.append(
+            f"<b>{t('network.edge', lang)}</b> {t('network.layer', lang)} {k + 1}: {i + 1} → {j + 1}"
+            f"<br>{t('network.importance', lang)}: {importance[e]:.3f}<br>{state}"
+            f"<br>x ∈ [{ex[e].min():.3g}, {ex[e].max():.3g}]"
+        )
+    traces.append(
+        go.Scatter(
+            x=0.5 * (lay.boxes[:, 0] + lay.boxes[:, 1]),
+            y=0.5 * (lay.boxes[:, 2] + lay.boxes[:, 3]),
+            mode="markers",
+            marker={"size": 16, "opacity": 0, "color": "#000000"},
+            xaxis=xaxis,
+            yaxis=yaxis,
+            showlegend=False,
+            hovertext=hover,
+            hoverinfo="text",
+            meta={"role": "edge-hover"},
+        )
+    )
     return traces
 
 
 def network_shapes(snapshots: dict[str, Any], xref: str = "x", yref: str = "y") -> list[dict[str, Any]]:
     """The inset boxes as layout shapes (they do not move between frames)."""
     lay = network_layout(list(snapshots["run"]["layers"]), snapshots["edges"])
-    return [{"type": "rect", "xref": xref, "yref": yref, "x0": b[0], "x1": b[1], "y0": b[2], "y1": b[3],
-             "line": {"color": BOX_COLOR, "width": 0.8}, "fillcolor": "rgba(255,255,255,0.9)", "layer": "below"}
-            for b in lay.boxes]
+    return [
+        {
+            "type": "rect",
+            "xref": xref,
+            "yref": yref,
+            "x0": b[0],
+            "x1": b[1],
+            "y0": b[2],
+            "y1": b[3],
+            "line": {"color": BOX_COLOR, "width": 0.8},
+            "fillcolor": "rgba(255,255,255,0.9)",
+            "layer": "below",
+        }
+        for b in lay.boxes
+    ]
 
 
-def network_annotations(snapshots: dict[str, Any], lang: str, xref: str = "x",
-                        yref: str = "y") -> list[dict[str, Any]]:
+def network_annotations(snapshots: dict[str, Any], lang: str, xref: str = "x", yref: str = "y") -> list[dict[str, Any]]:
     """Input labels under the inputs and the output label above the output node."""
     layers = list(snapshots["run"]["layers"])
-    out = [{"text": f"x<sub>{i + 1}</sub>", "x": (i + 0.5) / layers[0], "y": -0.12, "xref": xref, "yref": yref,
-            "showarrow": False, "yanchor": "top", "font": {"size": 13}} for i in range(layers[0])]
+    out = [
+        {
+            "text": f"x<sub>{i + 1}</sub>",
+            "x": (i + 0.5) / layers[0],
+            "y": -0.12,
+            "xref": xref,
+            "yref": yref,
+            "showarrow": False,
+            "yanchor": "top",
+            "font": {"size": 13},
+        }
+        for i in range(layers[0])
+    ]
     last = len(layers) - 1
-    out += [{"text": t("network.output", lang) if layers[-1] == 1 else f"y<sub>{j + 1}</sub>",
-             "x": (j + 0.5) / layers[-1], "y": last + 0.12, "xref": xref, "yref": yref, "showarrow": False,
-             "yanchor": "bottom", "font": {"size": 13}} for j in range(layers[-1])]
+    out += [
+        {
+            "text": t("network.output", lang) if layers[-1] == 1 else f"y<sub>{j + 1}</sub>",
+            "x": (j + 0.5) / layers[-1],
+            "y": last + 0.12,
+            "xref": xref,
+            "yref": yref,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"size": 13},
+        }
+        for j in range(layers[-1])
+    ]
     return out
 
 
@@ -243,9 +316,17 @@ def network_figure(snapshots: dict[str, Any], lang: str, frame: int = -1) -> go.
     widths = " × ".join(str(w) for w in fr["width"])
     title = t("network.title", lang).format(step=fr["step"], stage=t(f"stage.{fr['stage']}", lang), width=widths)
     fig = go.Figure(data=network_traces(snapshots, lang, index))
-    fig.update_layout(**base_layout(
-        lang, title={"text": title}, height=460, margin={"l": 10, "r": 10, "t": 60, "b": 30},
-        xaxis=xa, yaxis=ya, shapes=network_shapes(snapshots),
-        annotations=network_annotations(snapshots, lang), hovermode="closest",
-    ))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            title={"text": title},
+            height=460,
+            margin={"l": 10, "r": 10, "t": 60, "b": 30},
+            xaxis=xa,
+            yaxis=ya,
+            shapes=network_shapes(snapshots),
+            annotations=network_annotations(snapshots, lang),
+            hovermode="closest",
+        )
+    )
     return fig

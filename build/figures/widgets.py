@@ -58,8 +58,12 @@ __all__ = [
 ]
 
 #: Plotly config used for every figure: responsive, no Plotly logo, no cloud links.
-PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False, "showSendToCloud": False,
-                                 "modeBarButtonsToRemove": ["sendDataToCloud"]}
+PLOTLY_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud"],
+}
 
 #: plotly.js bundles, smallest first, and the trace types each registers (read from
 #: ``Plotly.PlotSchema`` of the 4.x partial bundles; ``full`` registers every type). The files
@@ -67,8 +71,22 @@ PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False, "show
 #: ship them, and ``full`` is the copy inside the plotly Python package.
 PLOTLY_BUNDLES: dict[str, frozenset[str] | None] = {
     "basic": frozenset({"bar", "pie", "scatter"}),
-    "cartesian": frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-                            "image", "pie", "scatter", "scatterternary", "violin"}),
+    "cartesian": frozenset(
+        {
+            "bar",
+            "box",
+            "contour",
+            "heatmap",
+            "histogram",
+            "histogram2d",
+            "histogram2dcontour",
+            "image",
+            "pie",
+            "scatter",
+            "scatterternary",
+            "violin",
+        }
+    ),
     "gl3d": frozenset({"cone", "isosurface", "mesh3d", "scatter", "scatter3d", "streamtube", "surface", "volume"}),
     "full": None,
 }
@@ -119,8 +137,10 @@ class Poster:
 
 def _check_id(value: str, name: str) -> str:
     if not isinstance(value, str) or not _ID_RE.match(value):
-        raise ValueError(f"The parameter '{name}' must be a valid HTML id (a letter, then letters, digits, "
-                         f"'-', '_', ':' or '.'), but got {value!r}.")
+        raise ValueError(
+            f"The parameter '{name}' must be a valid HTML id (a letter, then letters, digits, "
+            f"'-', '_', ':' or '.'), but got {value!r}."
+        )
     return value
 
 
@@ -190,8 +210,11 @@ def plotly_bundle(trace_types: Iterable[str]) -> str:
 
 
 def _needs(bundle_name: str, activate: str, widget: str, scripts: Iterable[str] = ()) -> str:
-    attrs = [f'data-ggmm-plotly="{bundle_name}"', f'data-ggmm-widget="{widget}"',
-             f'data-ggmm-activate="{_check_activate(activate)}"']
+    attrs = [
+        f'data-ggmm-plotly="{bundle_name}"',
+        f'data-ggmm-widget="{widget}"',
+        f'data-ggmm-activate="{_check_activate(activate)}"',
+    ]
     scripts = tuple(scripts)
     if scripts:
         attrs.append(f'data-ggmm-scripts="{" ".join(scripts)}"')
@@ -206,10 +229,12 @@ def _poster_html(poster: Poster | None) -> str:
     if poster.narrow_src:
         size = f' width="{int(poster.narrow_width)}" height="{int(poster.height)}"' if poster.narrow_width else ""
         source = f'<source media="(max-width: 599.98px)" srcset="{html.escape(poster.narrow_src, quote=True)}"{size}>'
-    return (f'<div class="ggmm-poster">'
-            f'<picture>{source}<img src="{html.escape(poster.src, quote=True)}" width="{int(poster.width)}" '
-            f'height="{int(poster.height)}" alt="" loading="lazy" decoding="async"></picture>'
-            f'<button type="button" class="ggmm-activate">{html.escape(poster.label)}</button></div>')
+    return (
+        f'<div class="ggmm-poster">'
+        f'<picture>{source}<img src="{html.escape(poster.src, quote=True)}" width="{int(poster.width)}" '
+        f'height="{int(poster.height)}" alt="" loading="lazy" decoding="async"></picture>'
+        f'<button type="button" class="ggmm-activate">{html.escape(poster.label)}</button></div>'
+    )
 
 
 def _figure_spec(fig: go.Figure) -> dict[str, Any]:
@@ -230,8 +255,14 @@ def figure_spec_json(fig: go.Figure) -> str:
     return json.dumps(_figure_spec(fig), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def figure_html(fig: go.Figure, div_id: str | None = None, *, activate: str = "load",
-                poster: Poster | None = None, spec_url: str | None = None) -> str:
+def figure_html(
+    fig: go.Figure,
+    div_id: str | None = None,
+    *,
+    activate: str = "load",
+    poster: Poster | None = None,
+    spec_url: str | None = None,
+) -> str:
     """A Plotly figure as an HTML fragment without plotly.js (``assets/js/loader.js`` draws it).
 
     Parameters
@@ -270,13 +301,21 @@ def figure_html(fig: go.Figure, div_id: str | None = None, *, activate: str = "l
         data = ""
     else:
         data = json_script(_figure_spec(fig), "ggmm-figure-data")
-    return (f'<div class="plotly-graph-div ggmm-figure" id="{div_id}" {needs} style="height: {height}px">'
-            f"{_poster_html(poster)}{data}</div>")
+    return (
+        f'<div class="plotly-graph-div ggmm-figure" id="{div_id}" {needs} style="height: {height}px">'
+        f"{_poster_html(poster)}{data}</div>"
+    )
 
 
-def training_viewer_html(data_url: str, lang: str, viewer_id: str = "training-viewer",
-                         inline: dict[str, Any] | None = None, *, activate: str = "load",
-                         poster: Poster | None = None) -> str:
+def training_viewer_html(
+    data_url: str,
+    lang: str,
+    viewer_id: str = "training-viewer",
+    inline: dict[str, Any] | None = None,
+    *,
+    activate: str = "load",
+    poster: Poster | None = None,
+) -> str:
     """The container of the training-progress viewer (built by ``assets/js/training-viewer.js``).
 
     Parameters
@@ -314,7 +353,7 @@ def training_viewer_html(data_url: str, lang: str, viewer_id: str = "training-vi
     return (
         f'<div class="ggmm-training-viewer" id="{viewer_id}" data-src="{html.escape(data_url, quote=True)}" '
         f'data-lang="{lang}" data-strings="{_strings_attr(VIEWER_STRINGS, lang)}" {needs}>'
-        f'{_poster_html(poster)}{body}{status}</div>'
+        f"{_poster_html(poster)}{body}{status}</div>"
     )
 
 
@@ -323,13 +362,24 @@ def _explorer_entry(preset: dict[str, Any], lang: str) -> dict[str, Any]:
     if missing:
         raise ValueError(f"The parameter 'preset' is missing the key(s) {sorted(missing)}.")
     n_samples = preset.get("samples", {}).get("x", {}).get("shape", [400])[0]
-    return {"name": preset["name"], "title": preset.get("title", {}).get(lang, preset["name"]),
-            "mixture": preset["mixture"], "bounds": preset["bounds"],
-            "n_samples": int(min(max(n_samples, 50), 2000))}
+    return {
+        "name": preset["name"],
+        "title": preset.get("title", {}).get(lang, preset["name"]),
+        "mixture": preset["mixture"],
+        "bounds": preset["bounds"],
+        "n_samples": int(min(max(n_samples, 50), 2000)),
+    }
 
 
-def explorer_html(preset: dict[str, Any], lang: str, explorer_id: str = "explorer", *, activate: str = "load",
-                  poster: Poster | None = None, playground_url: str | None = None) -> str:
+def explorer_html(
+    preset: dict[str, Any],
+    lang: str,
+    explorer_id: str = "explorer",
+    *,
+    activate: str = "load",
+    poster: Poster | None = None,
+    playground_url: str | None = None,
+) -> str:
     """The container of the ground-truth explorer (built by ``assets/js/explorer.js``).
 
     Parameters
@@ -365,8 +415,9 @@ def explorer_html(preset: dict[str, Any], lang: str, explorer_id: str = "explore
     needs = _needs(plotly_bundle(EXPLORER_TRACES), activate, "GGMMExplorer", EXPLORER_SCRIPTS)
     if playground_url is not None:
         if not isinstance(playground_url, str) or not playground_url or "#" in playground_url:
-            raise ValueError(f"The parameter 'playground_url' must be a non-empty URL without '#', "
-                             f"but got {playground_url!r}.")
+            raise ValueError(
+                f"The parameter 'playground_url' must be a non-empty URL without '#', but got {playground_url!r}."
+            )
         needs += f' data-ggmm-playground="{html.escape(playground_url, quote=True)}"'
     return (
         f'<div class="ggmm-explorer" id="{explorer_id}" data-lang="{lang}" '

@@ -23,8 +23,11 @@ CAPPED_SHARE_LIMIT = 0.10
 STUCK_FACTOR = 4.0
 
 #: Tuned hyperparameters as the report names them.
-PARAM_NAMES = {"lr": {"en": "learning rate", "zh": "学习率"}, "lamb": {"en": "penalty λ", "zh": "正则化系数 λ"},
-               "grid": {"en": "spline grid G", "zh": "样条网格 G"}}
+PARAM_NAMES = {
+    "lr": {"en": "learning rate", "zh": "学习率"},
+    "lamb": {"en": "penalty λ", "zh": "正则化系数 λ"},
+    "grid": {"en": "spline grid G", "zh": "样条网格 G"},
+}
 
 #: Optimizer names as the report prints them.
 OPTIMIZER_NAMES = {"adam": {"en": "Adam", "zh": "Adam"}, "lbfgs": {"en": "L-BFGS", "zh": "L-BFGS"}}
@@ -58,25 +61,43 @@ def convergence_facts(comparison: dict[str, Any]) -> dict[str, Any]:
         runs = by_method[method]
         capped_runs = [r for r in runs if any(s["reason"] == "limit" for s in r["stages"].values())]
         stage_names = list(runs[0]["stages"])
-        stages = [{"name": name,
-                   "limit": max(r["stages"][name]["limit"] for r in runs if name in r["stages"]),
-                   "patience": runs[0]["stages"][name]["patience"],
-                   "capped": sum(1 for r in runs if r["stages"].get(name, {}).get("reason") == "limit")}
-                  for name in stage_names]
+        stages = [
+            {
+                "name": name,
+                "limit": max(r["stages"][name]["limit"] for r in runs if name in r["stages"]),
+                "patience": runs[0]["stages"][name]["patience"],
+                "capped": sum(1 for r in runs if r["stages"].get(name, {}).get("reason") == "limit"),
+            }
+            for name in stage_names
+        ]
         optim = Counter(s["optimizer"] for r in runs for s in list(r["stages"].values())[:1])
         taken = sorted(sum(s["steps"] for s in r["stages"].values()) for r in runs)
         share = len(capped_runs) / len(runs)
-        families.append({
-            "method": method, "label": labels[method], "runs": len(runs), "capped": len(capped_runs),
-            "converged": len(runs) - len(capped_runs), "share_capped": share, "ok": share <= CAPPED_SHARE_LIMIT,
-            "stages": stages,
-            "optimizers": [{"name": name, "label": OPTIMIZER_NAMES.get(name, {"en": name, "zh": name}), "runs": n}
-                           for name, n in optim.most_common()],
-            "steps": {"min": taken[0], "median": taken[len(taken) // 2], "max": taken[-1]},
-        })
+        families.append(
+            {
+                "method": method,
+                "label": labels[method],
+                "runs": len(runs),
+                "capped": len(capped_runs),
+                "converged": len(runs) - len(capped_runs),
+                "share_capped": share,
+                "ok": share <= CAPPED_SHARE_LIMIT,
+                "stages": stages,
+                "optimizers": [
+                    {"name": name, "label": OPTIMIZER_NAMES.get(name, {"en": name, "zh": name}), "runs": n}
+                    for name, n in optim.most_common()
+                ],
+                "steps": {"min": taken[0], "median": taken[len(taken) // 2], "max": taken[-1]},
+            }
+        )
     n_ok = sum(f["ok"] for f in families)
-    return {"families": families, "all_ok": bool(families) and n_ok == len(families), "limit": CAPPED_SHARE_LIMIT,
-            "n_families": len(families), "n_ok": n_ok}
+    return {
+        "families": families,
+        "all_ok": bool(families) and n_ok == len(families),
+        "limit": CAPPED_SHARE_LIMIT,
+        "n_families": len(families),
+        "n_ok": n_ok,
+    }
 
 
 def tuning_outcome_facts(tuning: dict[str, Any]) -> dict[str, Any]:
@@ -112,18 +133,34 @@ def tuning_outcome_facts(tuning: dict[str, Any]) -> dict[str, Any]:
             if axis["status"] == "bound":
                 bound[(name, value)] += 1
             elif axis["status"] == "limit":
-                still_open.append({"method": e["method"], "dataset": e["dataset"], "param": name, "value": value,
-                                   "label": PARAM_NAMES.get(name, {"en": name, "zh": name}),
-                                   "end": "low" if value == min(axis["values"]) else "high"})
+                still_open.append(
+                    {
+                        "method": e["method"],
+                        "dataset": e["dataset"],
+                        "param": name,
+                        "value": value,
+                        "label": PARAM_NAMES.get(name, {"en": name, "zh": name}),
+                        "end": "low" if value == min(axis["values"]) else "high",
+                    }
+                )
     extended = [e for e in tuning["entries"] if e.get("n_extended")]
-    return {"n": len(tuning["entries"]), "n_optimizer": sum(optim.values()), "n_axes": n_axes,
-            "n_extended": sum(e["n_extended"] for e in extended), "pairs_extended": len(extended),
-            "extensions": tuning.get("scheme", {}).get("extensions", 0),
-            "optimizers": [{"name": n, "label": OPTIMIZER_NAMES.get(n, {"en": n, "zh": n}), "count": c}
-                           for n, c in optim.most_common()],
-            "bound": [{"param": p, "label": PARAM_NAMES.get(p, {"en": p, "zh": p}), "value": v, "count": c}
-                      for (p, v), c in sorted(bound.items())],
-            "open": still_open, "all_bracketed": not still_open}
+    return {
+        "n": len(tuning["entries"]),
+        "n_optimizer": sum(optim.values()),
+        "n_axes": n_axes,
+        "n_extended": sum(e["n_extended"] for e in extended),
+        "pairs_extended": len(extended),
+        "extensions": tuning.get("scheme", {}).get("extensions", 0),
+        "optimizers": [
+            {"name": n, "label": OPTIMIZER_NAMES.get(n, {"en": n, "zh": n}), "count": c} for n, c in optim.most_common()
+        ],
+        "bound": [
+            {"param": p, "label": PARAM_NAMES.get(p, {"en": p, "zh": p}), "value": v, "count": c}
+            for (p, v), c in sorted(bound.items())
+        ],
+        "open": still_open,
+        "all_bracketed": not still_open,
+    }
 
 
 def stuck_runs_facts(comparison: dict[str, Any], tuning: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -161,10 +198,30 @@ def stuck_runs_facts(comparison: dict[str, Any], tuning: dict[str, Any] | None =
             quartile = values[len(values) // 4]
             count = sum(v > STUCK_FACTOR * quartile for v in values)
             if count:
-                cases.append({"dataset": dataset, "label": titles[dataset], "count": count, "n": len(values),
-                              "quartile": quartile, "worst": values[-1]})
+                cases.append(
+                    {
+                        "dataset": dataset,
+                        "label": titles[dataset],
+                        "count": count,
+                        "n": len(values),
+                        "quartile": quartile,
+                        "worst": values[-1],
+                    }
+                )
         if cases:
-            methods.append({"method": method, "label": labels[method], "tuned": method in tuned,
-                            "total": sum(c["count"] for c in cases), "cases": cases})
-    return {"methods": methods, "factor": STUCK_FACTOR, "n_stuck": sum(m["total"] for m in methods),
-            "n_runs": sum(len(v) for v in groups.values()), "any_tuned": any(m["tuned"] for m in methods)}
+            methods.append(
+                {
+                    "method": method,
+                    "label": labels[method],
+                    "tuned": method in tuned,
+                    "total": sum(c["count"] for c in cases),
+                    "cases": cases,
+                }
+            )
+    return {
+        "methods": methods,
+        "factor": STUCK_FACTOR,
+        "n_stuck": sum(m["total"] for m in methods),
+        "n_runs": sum(len(v) for v in groups.values()),
+        "any_tuned": any(m["tuned"] for m in methods),
+    }

@@ -159,8 +159,9 @@ class _Session:
                 _log(f"attempt {attempt}/{RETRIES} failed ({type(exc).__name__}: {str(exc)[:160]}); retrying")
                 self.stop()
                 time.sleep(0.5 * attempt)
-        raise RuntimeError(f"kaleido could not render a {request.width}x{request.height} picture "
-                           f"after {RETRIES} attempts") from last
+        raise RuntimeError(
+            f"kaleido could not render a {request.width}x{request.height} picture after {RETRIES} attempts"
+        ) from last
 
 
 def _to_palette(png: bytes) -> bytes:

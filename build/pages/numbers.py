@@ -89,10 +89,18 @@ def comparison_entry(comparison: Doc, name: str, dataset: str) -> Facts:
         known = sorted({c["name"] for c in comparison["comparisons"]})
         raise ValueError(f"The parameter 'name' must be one of {known}, but got {name!r}.")
     labels = _labels(comparison)
-    out = Facts({**entry, "a_label": labels[entry["a"]], "b_label": labels[entry["b"]],
-           "dataset_title": _titles(comparison)[dataset], "n_datasets": len(comparison["datasets"]),
-           "final": _final(entry), "borderline": _final(entry) != _raw(entry),
-           "n_tests": sum(c.get("family") == entry.get("family") for c in comparison["comparisons"])})
+    out = Facts(
+        {
+            **entry,
+            "a_label": labels[entry["a"]],
+            "b_label": labels[entry["b"]],
+            "dataset_title": _titles(comparison)[dataset],
+            "n_datasets": len(comparison["datasets"]),
+            "final": _final(entry),
+            "borderline": _final(entry) != _raw(entry),
+            "n_tests": sum(c.get("family") == entry.get("family") for c in comparison["comparisons"]),
+        }
+    )
     for side in ("a", "b"):
         row = _summary(comparison, dataset, entry[side])
         out[f"{side}_level"] = row[entry["metric"]]["mean"] if row and row.get(entry["metric"]) else None
@@ -122,9 +130,14 @@ def record(comparison: Doc, name: str) -> Facts:
             out[_final(c)][lang].append(titles[c["dataset"]][lang])
             if _final(c) != _raw(c):
                 out["borderline"][lang].append(titles[c["dataset"]][lang])
-    out.update(n=len(entries), a_label=labels[entries[0]["a"]], b_label=labels[entries[0]["b"]],
-               metric=entries[0]["metric"], label=entries[0]["label"],
-               counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")})
+    out.update(
+        n=len(entries),
+        a_label=labels[entries[0]["a"]],
+        b_label=labels[entries[0]["b"]],
+        metric=entries[0]["metric"],
+        label=entries[0]["label"],
+        counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")},
+    )
     return out
 
 
@@ -134,15 +147,17 @@ def dataset_facts(comparison: Doc, dataset: str) -> Facts:
     labels = _labels(comparison)
     rows = [s for s in comparison["summary"] if s["dataset"] == dataset and s.get("nll_gap")]
     best = min(rows, key=lambda s: s["nll_gap"]["mean"]) if rows else None
-    return Facts({
-        "dataset_title": _titles(comparison)[dataset],
-        "truth_nll": comparison["truth_nll"][dataset]["mean"],
-        "n_seeds": comparison["n_seeds"],
-        "n_methods": len([s for s in comparison["summary"] if s["dataset"] == dataset]),
-        "best_label": labels[best["method"]] if best else None,
-        "best_gap": best["nll_gap"]["mean"] if best else None,
-        "profile": comparison["profile"],
-    })
+    return Facts(
+        {
+            "dataset_title": _titles(comparison)[dataset],
+            "truth_nll": comparison["truth_nll"][dataset]["mean"],
+            "n_seeds": comparison["n_seeds"],
+            "n_methods": len([s for s in comparison["summary"] if s["dataset"] == dataset]),
+            "best_label": labels[best["method"]] if best else None,
+            "best_gap": best["nll_gap"]["mean"] if best else None,
+            "profile": comparison["profile"],
+        }
+    )
 
 
 def timing_ratio(comparison: Doc, a: str, b: str, dataset: str) -> Facts:
@@ -154,9 +169,17 @@ def timing_ratio(comparison: Doc, a: str, b: str, dataset: str) -> Facts:
         return Facts({"a_seconds": None, "b_seconds": None, "ratio": None})
     sa, sb = seconds_a["mean"], seconds_b["mean"]
     labels = _labels(comparison)
-    return Facts({"a_seconds": sa, "b_seconds": sb, "ratio": sa / sb if sb else None,
-                  "a_label": labels[a], "b_label": labels[b], "a_params": row_a["n_params"],
-                  "b_params": row_b["n_params"]})
+    return Facts(
+        {
+            "a_seconds": sa,
+            "b_seconds": sb,
+            "ratio": sa / sb if sb else None,
+            "a_label": labels[a],
+            "b_label": labels[b],
+            "a_params": row_a["n_params"],
+            "b_params": row_b["n_params"],
+        }
+    )
 
 
 def recovery_facts(recovered: Doc, dataset: str = "original") -> Facts:
@@ -167,8 +190,13 @@ def recovery_facts(recovered: Doc, dataset: str = "original") -> Facts:
     entry = entries[dataset]
     across = entry["across_seeds"]
     truth_p = entry.get("truth", {}).get("p")
-    out = Facts({"n_seeds": len(across["seeds"]), "seed": entry["seed"],
-                 "truth_p": float(np.mean(truth_p)) if truth_p is not None else None})
+    out = Facts(
+        {
+            "n_seeds": len(across["seeds"]),
+            "seed": entry["seed"],
+            "truth_p": float(np.mean(truth_p)) if truth_p is not None else None,
+        }
+    )
     for who in ("kan", "em"):
         for key, stat in across[who].items():
             out[f"{who}_{key}"] = stat["mean"]
@@ -190,49 +218,80 @@ def generated_facts(recovered: Doc) -> Facts:
     for (p, grid), items in sorted(groups.items()):
         kan = [g["errors"]["kan"] for g in items]
         em = [g["errors"]["em"] for g in items]
-        rows.append({"p": p, "grid": grid, "n": len(items),
-                     "kan_center_max": max(e["center_rmse"] for e in kan),
-                     "em_center_max": max(e["center_rmse"] for e in em),
-                     "kan_p_abs": float(np.mean([e["p_abs"] for e in kan])),
-                     "em_p_abs": float(np.mean([e["p_abs"] for e in em])),
-                     "kan_scale": float(np.mean([e["scale_rmse"] for e in kan])),
-                     "em_scale": float(np.mean([e["scale_rmse"] for e in em]))})
+        rows.append(
+            {
+                "p": p,
+                "grid": grid,
+                "n": len(items),
+                "kan_center_max": max(e["center_rmse"] for e in kan),
+                "em_center_max": max(e["center_rmse"] for e in em),
+                "kan_p_abs": float(np.mean([e["p_abs"] for e in kan])),
+                "em_p_abs": float(np.mean([e["p_abs"] for e in em])),
+                "kan_scale": float(np.mean([e["scale_rmse"] for e in kan])),
+                "em_scale": float(np.mean([e["scale_rmse"] for e in em])),
+            }
+        )
     grids = sorted({r["grid"] for r in rows})
     base = [r for r in rows if r["grid"] == grids[0]] if grids else []
     fine = [r for r in rows if r["grid"] == grids[-1]] if len(grids) > 1 else []
     # the mixtures whose centers the coarsest grid reads back worse than 0.05, and what the finest does there
-    finest = {(g["p"], g["mixture_seed"]): g["errors"]["kan"]["center_rmse"] for g in recovered["generated"]
-              if len(grids) > 1 and g["grid"] == grids[-1]}
-    failures = [{"p": float(g["p"]), "mixture_seed": int(g["mixture_seed"]),
-                 "coarse": g["errors"]["kan"]["center_rmse"], "fine": finest.get((g["p"], g["mixture_seed"]))}
-                for g in recovered["generated"]
-                if g["grid"] == grids[0] and g["errors"]["kan"]["center_rmse"] >= 0.05]
-    return Facts({"rows": rows, "grids": grids, "n_mixtures": max((r["n"] for r in rows), default=0),
-                  "ps": sorted({r["p"] for r in rows}),
-                  "center_max": max((r["kan_center_max"] for r in base), default=math.nan),
-                  "fine_center_max": max((r["kan_center_max"] for r in fine), default=None),
-                  "failures": failures,
-                  "all_below": all(r["kan_center_max"] < 0.05 for r in base)})
+    finest = {
+        (g["p"], g["mixture_seed"]): g["errors"]["kan"]["center_rmse"]
+        for g in recovered["generated"]
+        if len(grids) > 1 and g["grid"] == grids[-1]
+    }
+    failures = [
+        {
+            "p": float(g["p"]),
+            "mixture_seed": int(g["mixture_seed"]),
+            "coarse": g["errors"]["kan"]["center_rmse"],
+            "fine": finest.get((g["p"], g["mixture_seed"])),
+        }
+        for g in recovered["generated"]
+        if g["grid"] == grids[0] and g["errors"]["kan"]["center_rmse"] >= 0.05
+    ]
+    return Facts(
+        {
+            "rows": rows,
+            "grids": grids,
+            "n_mixtures": max((r["n"] for r in rows), default=0),
+            "ps": sorted({r["p"] for r in rows}),
+            "center_max": max((r["kan_center_max"] for r in base), default=math.nan),
+            "fine_center_max": max((r["kan_center_max"] for r in fine), default=None),
+            "failures": failures,
+            "all_below": all(r["kan_center_max"] < 0.05 for r in base),
+        }
+    )
 
 
 def original_facts(original: Doc) -> Facts:
     """What the original coursework's method gets wrong, as measured by the reproduction job."""
     run = original["runs"][0]
     symbolic = run.get("symbolic") or {}
-    return Facts({**{k: v for k, v in run.items() if k != "symbolic"},
-                  "negative_pct": 100.0 * run["negative_share"],
-                  "symbolic": symbolic or None,
-                  "symbolic_ratio": symbolic["rmse"] / symbolic["rmse_constant"] if symbolic else None,
-                  "sample_half_width": max(abs(v) for pair in run["sample_range"] for v in pair)})
+    return Facts(
+        {
+            **{k: v for k, v in run.items() if k != "symbolic"},
+            "negative_pct": 100.0 * run["negative_share"],
+            "symbolic": symbolic or None,
+            "symbolic_ratio": symbolic["rmse"] / symbolic["rmse_constant"] if symbolic else None,
+            "sample_half_width": max(abs(v) for pair in run["sample_range"] for v in pair),
+        }
+    )
 
 
 def tuning_facts(tuning: Doc) -> Facts:
     """The tuning protocol as run: seeds, validation size, budget and how many settings were tried."""
     entries = tuning["entries"]
-    return Facts({"seeds": tuning["tuning_seeds"], "n_validation": tuning["n_validation"],
-                  "budget": tuning["candidates_budget"], "n_entries": len(entries),
-                  "n_methods": len({e["method"] for e in entries}),
-                  "n_fits": sum(len(e["candidates"]) for e in entries) * len(tuning["tuning_seeds"])})
+    return Facts(
+        {
+            "seeds": tuning["tuning_seeds"],
+            "n_validation": tuning["n_validation"],
+            "budget": tuning["candidates_budget"],
+            "n_entries": len(entries),
+            "n_methods": len({e["method"] for e in entries}),
+            "n_fits": sum(len(e["candidates"]) for e in entries) * len(tuning["tuning_seeds"]),
+        }
+    )
 
 
 def seeds_text(comparison: Doc) -> Facts:
@@ -246,19 +305,27 @@ def snapshot_facts(snapshots: Doc) -> Facts:
     frames = snapshots["frames"]
     run = snapshots["run"]
     first, last = frames[0], frames[-1]
-    return Facts({
-        "dataset": run["dataset"], "method": run["method"], "n_frames": len(frames),
-        "n_steps": max(snapshots["loss"]["step"], default=last["step"]),
-        "stages": " → ".join(stage["name"] for stage in snapshots["stages"]),
-        "initial_width": list(first["width"]), "final_width": list(last["width"]),
-        "n_edges": len(snapshots["edges"]), "live_edges": int(sum(last["edges"]["live"])),
-        "loss_name": snapshots["loss_name"], "final_train": last["train_loss"],
-        "final_validation": last["validation_loss"],
-    })
+    return Facts(
+        {
+            "dataset": run["dataset"],
+            "method": run["method"],
+            "n_frames": len(frames),
+            "n_steps": max(snapshots["loss"]["step"], default=last["step"]),
+            "stages": " → ".join(stage["name"] for stage in snapshots["stages"]),
+            "initial_width": list(first["width"]),
+            "final_width": list(last["width"]),
+            "n_edges": len(snapshots["edges"]),
+            "live_edges": int(sum(last["edges"]["live"])),
+            "loss_name": snapshots["loss_name"],
+            "final_train": last["train_loss"],
+            "final_validation": last["validation_loss"],
+        }
+    )
 
 
-def training_file(folder: str | os.PathLike[str], dataset: str = "original",
-                  prefer: Iterable[str] = ("ka", "density")) -> str:
+def training_file(
+    folder: str | os.PathLike[str], dataset: str = "original", prefer: Iterable[str] = ("ka", "density")
+) -> str:
     """The snapshot file a page shows for ``dataset``.
 
     Parameters
@@ -287,7 +354,7 @@ def training_file(folder: str | os.PathLike[str], dataset: str = "original",
         raise ValueError(f"The parameter 'dataset' names no snapshot file in {base}: got {dataset!r}.")
     for key in prefer:
         for path in files:
-            if key in path.stem[len(dataset) + 1:]:
+            if key in path.stem[len(dataset) + 1 :]:
                 return (base / path.name).as_posix()
     return (base / files[0].name).as_posix()
 
@@ -313,24 +380,42 @@ def scaling_law_facts(scaling: Doc) -> Facts:
         difference of per-seed exponents, KAN - MLP (None with fewer than 2 seeds).
     """
     law = _scaling_part(scaling, "law")
-    out = Facts({"title": law["title"], "n_train": law["n_train"], "n_seeds": len(law["seeds"]),
-                 "paper_alpha": law["paper_alpha"], "paired": law["paired_alpha"]})
+    out = Facts(
+        {
+            "title": law["title"],
+            "n_train": law["n_train"],
+            "n_seeds": len(law["seeds"]),
+            "paper_alpha": law["paper_alpha"],
+            "paired": law["paired_alpha"],
+        }
+    )
     for key in ("kan", "mlp"):
         family = next(f for f in law["families"] if f["method"] == law[key])
         summary = family["summary"]
-        out[key] = Facts({"label": family["label"], "alpha": family["alpha"]["mean"], "lo": family["alpha"]["lo"],
-                          "hi": family["alpha"]["hi"], "sizes": family["sizes"], "size_name": family["size_name"],
-                          "params_min": summary[0]["n_params"], "params_max": summary[-1]["n_params"],
-                          "position": family["paper_position"], "rmse_first": summary[0]["rmse_test"]["mean"],
-                          "rmse_last": summary[-1]["rmse_test"]["mean"], "fits": family["fits"],
-                          "ran_to_cap": family["ran_to_cap"],
-                          # the law's shape (absent from older exports): local exponents, floor, fit below it
-                          "local": family.get("local_alpha") or [], "floor": family.get("floor"),
-                          "below": family.get("alpha_below_floor"),
-                          "position_below": family.get("paper_position_below_floor"),
-                          "curvature": family.get("curvature"),
-                          "chosen": next((t["chosen"] for t in law.get("tuning") or []
-                                          if t["method"] == law[key]), None)})
+        out[key] = Facts(
+            {
+                "label": family["label"],
+                "alpha": family["alpha"]["mean"],
+                "lo": family["alpha"]["lo"],
+                "hi": family["alpha"]["hi"],
+                "sizes": family["sizes"],
+                "size_name": family["size_name"],
+                "params_min": summary[0]["n_params"],
+                "params_max": summary[-1]["n_params"],
+                "position": family["paper_position"],
+                "rmse_first": summary[0]["rmse_test"]["mean"],
+                "rmse_last": summary[-1]["rmse_test"]["mean"],
+                "fits": family["fits"],
+                "ran_to_cap": family["ran_to_cap"],
+                # the law's shape (absent from older exports): local exponents, floor, fit below it
+                "local": family.get("local_alpha") or [],
+                "floor": family.get("floor"),
+                "below": family.get("alpha_below_floor"),
+                "position_below": family.get("paper_position_below_floor"),
+                "curvature": family.get("curvature"),
+                "chosen": next((t["chosen"] for t in law.get("tuning") or [] if t["method"] == law[key]), None),
+            }
+        )
     return out
 
 
@@ -361,7 +446,8 @@ def scaling_cost_facts(scaling: Doc) -> Facts:
     methods, refused = [], []
     groups: dict[str, dict[str, dict[str, list[str]]]] = {
         sweep: {pos: {lang: [] for lang in LANGS} for pos in ("below", "inside", "above")}
-        for sweep in ("samples", "dims")}
+        for sweep in ("samples", "dims")
+    }
     for m in cost["methods"]:
         entry = Facts({"name": m["name"], "label": m["label"]})
         for sweep in ("samples", "dims"):
@@ -374,14 +460,34 @@ def scaling_cost_facts(scaling: Doc) -> Facts:
         methods.append(entry)
         mine = [c for c in cost["cells"] if c["method"] == m["name"] and not c["feasible"]]
         if mine:
-            refused.append(Facts({"label": m["label"], "measure": mine[0]["limit"]["measure"],
-                                  "limit": mine[0]["limit"]["limit"],
-                                  "cells": [{"dim": c["dim"], "n_train": c["n_train"], "amount": c["limit"]["amount"]}
-                                            for c in sorted(mine, key=lambda c: (c["dim"], c["n_train"]))]}))
-    return Facts({"methods": methods, "groups": groups, "refused": refused, "dims": cost["dims"],
-                  "sample_sizes": cost["sample_sizes"], "sample_dim": cost["sample_dim"],
-                  "dim_samples": cost["dim_samples"], "n_seeds": len(cost["seeds"]), "p": cost["p"],
-                  "n_components": cost["n_components"], "has_timings": bool(fits)})
+            refused.append(
+                Facts(
+                    {
+                        "label": m["label"],
+                        "measure": mine[0]["limit"]["measure"],
+                        "limit": mine[0]["limit"]["limit"],
+                        "cells": [
+                            {"dim": c["dim"], "n_train": c["n_train"], "amount": c["limit"]["amount"]}
+                            for c in sorted(mine, key=lambda c: (c["dim"], c["n_train"]))
+                        ],
+                    }
+                )
+            )
+    return Facts(
+        {
+            "methods": methods,
+            "groups": groups,
+            "refused": refused,
+            "dims": cost["dims"],
+            "sample_sizes": cost["sample_sizes"],
+            "sample_dim": cost["sample_dim"],
+            "dim_samples": cost["dim_samples"],
+            "n_seeds": len(cost["seeds"]),
+            "p": cost["p"],
+            "n_components": cost["n_components"],
+            "has_timings": bool(fits),
+        }
+    )
 
 
 def scaling_accuracy_facts(scaling: Doc) -> Facts:
@@ -399,8 +505,15 @@ def scaling_accuracy_facts(scaling: Doc) -> Facts:
     labels = {m["name"]: m["label"] for m in cost["methods"]}
     normalized = {m["name"]: m["normalized"] for m in cost["methods"]}
     cells = [c for c in cost["cells"] if c["dim"] == dim and c["n_train"] == n]
-    out = Facts({"dim": dim, "n_train": n, "density": [], "regression": [],
-                 "refused": [labels[c["method"]] for c in cells if not c["feasible"]]})
+    out = Facts(
+        {
+            "dim": dim,
+            "n_train": n,
+            "density": [],
+            "regression": [],
+            "refused": [labels[c["method"]] for c in cells if not c["feasible"]],
+        }
+    )
     for c in cells:
         if not c["feasible"]:
             continue
@@ -452,6 +565,7 @@ def tail_mass(p: float) -> float:
 
 # ---- Facts added for the read-back, training, grid-RMSE and seed pages (issue 16). ----
 
+
 def _runs(comparison: Doc, dataset: str, method: str) -> dict[int, Mapping[str, Any]]:
     return {int(r["seed"]): r for r in comparison["runs"] if r["dataset"] == dataset and r["method"] == method}
 
@@ -465,8 +579,7 @@ def _paired(a: list[float], b: list[float], log: bool) -> dict[str, Any] | None:
     return paired_difference(a, b, log=log)
 
 
-def readback_facts(comparison: Doc, ka: str = "ka-kan", em: str = "em-kmeans",
-                   random: str = "ka-kan-random") -> Facts:
+def readback_facts(comparison: Doc, ka: str = "ka-kan", em: str = "em-kmeans", random: str = "ka-kan-random") -> Facts:
     """The read-back against EM on every dataset, from the per-run ``param_errors``.
 
     Returns
@@ -495,22 +608,29 @@ def readback_facts(comparison: Doc, ka: str = "ka-kan", em: str = "em-kmeans",
             have = [runs[s][field] for s in seeds if runs[s].get(field)]
             row[who] = {k: float(np.mean([e[k] for e in have])) for k in keys} if len(have) == len(seeds) else None
         for key, name in (("center_rmse", "center"), ("scale_rmse", "scale")):
-            row[name] = _paired([a[s]["param_errors"][key] for s in seeds], [b[s]["param_errors"][key] for s in seeds],
-                                log=True)
+            row[name] = _paired(
+                [a[s]["param_errors"][key] for s in seeds], [b[s]["param_errors"][key] for s in seeds], log=True
+            )
             if row[name] and row[name]["verdict"] in ("worse", "better"):
                 for lang in LANGS:
                     (worse if row[name]["verdict"] == "worse" else better)[name][lang].append(d["title"][lang])
         row["ka_worst"] = max(a[s]["param_errors"]["center_rmse"] for s in seeds)
         row["em_worst"] = max(b[s]["param_errors"]["center_rmse"] for s in seeds)
         rows.append(row)
-    return Facts({"rows": rows, "n": len(rows), "center_worse": worse["center"], "scale_worse": worse["scale"],
-                  "center_better": better["center"], "scale_better": better["scale"],
-                  "has_init": bool(rows) and all(r["init"] is not None for r in rows),
-                  "ratio_min": {k: min((r[k]["ratio"] for r in rows if r[k]), default=None)
-                                for k in ("center", "scale")},
-                  "ratio_max": {k: max((r[k]["ratio"] for r in rows if r[k]), default=None)
-                                for k in ("center", "scale")},
-                  "random": random_start_facts(comparison, ka, random)})
+    return Facts(
+        {
+            "rows": rows,
+            "n": len(rows),
+            "center_worse": worse["center"],
+            "scale_worse": worse["scale"],
+            "center_better": better["center"],
+            "scale_better": better["scale"],
+            "has_init": bool(rows) and all(r["init"] is not None for r in rows),
+            "ratio_min": {k: min((r[k]["ratio"] for r in rows if r[k]), default=None) for k in ("center", "scale")},
+            "ratio_max": {k: max((r[k]["ratio"] for r in rows if r[k]), default=None) for k in ("center", "scale")},
+            "random": random_start_facts(comparison, ka, random),
+        }
+    )
 
 
 def random_start_facts(comparison: Doc, ka: str = "ka-kan", random: str = "ka-kan-random") -> Facts:
@@ -536,10 +656,14 @@ def random_start_facts(comparison: Doc, ka: str = "ka-kan", random: str = "ka-ka
         rows.append({"title": d["title"], **diff})
         for lang in LANGS:
             out[diff["verdict"]][lang].append(d["title"][lang])
-    out.update(rows=rows, n=len(rows), counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")},
-               gap_min=min((r["mean"] for r in rows), default=None),
-               gap_max=max((r["mean"] for r in rows), default=None),
-               labels={"ka": labels.get(ka), "random": labels.get(random)})
+    out.update(
+        rows=rows,
+        n=len(rows),
+        counts={k: len(out[k]["en"]) for k in ("better", "tied", "worse")},
+        gap_min=min((r["mean"] for r in rows), default=None),
+        gap_max=max((r["mean"] for r in rows), default=None),
+        labels={"ka": labels.get(ka), "random": labels.get(random)},
+    )
     return out
 
 
@@ -557,11 +681,17 @@ def readback_worst(recovered: Doc) -> Facts:
     grids = sorted({int(g["grid"]) for g in items})
     base = [g for g in items if grids and int(g["grid"]) == grids[0]]
     with_nll = [g for g in base if g.get("nll") and g["nll"].get("kan") is not None and g["nll"].get("em") is not None]
-    return Facts({"n": len(base), "grid": grids[0] if grids else None,
-                  "ka_worst": max((g["errors"]["kan"]["center_rmse"] for g in base), default=None),
-                  "em_worst": max((g["errors"]["em"]["center_rmse"] for g in base), default=None),
-                  "ka_higher": sum(g["errors"]["kan"]["center_rmse"] > g["errors"]["em"]["center_rmse"] for g in base),
-                  "nll_n": len(with_nll), "nll_ka_worse": sum(g["nll"]["kan"] > g["nll"]["em"] for g in with_nll)})
+    return Facts(
+        {
+            "n": len(base),
+            "grid": grids[0] if grids else None,
+            "ka_worst": max((g["errors"]["kan"]["center_rmse"] for g in base), default=None),
+            "em_worst": max((g["errors"]["em"]["center_rmse"] for g in base), default=None),
+            "ka_higher": sum(g["errors"]["kan"]["center_rmse"] > g["errors"]["em"]["center_rmse"] for g in base),
+            "nll_n": len(with_nll),
+            "nll_ka_worse": sum(g["nll"]["kan"] > g["nll"]["em"] for g in with_nll),
+        }
+    )
 
 
 def seed_worst(recovered: Doc, dataset: str, key: str = "weight_max_abs") -> Facts:
@@ -593,18 +723,25 @@ def training_facts(snapshots: Doc) -> Facts:
     symbolic = [f for f in frames if f.get("stage") == "symbolic"]
     last = spline[-1]
     n_edges = len(snapshots["edges"])
-    return Facts({
-        "dataset": snapshots["run"]["dataset"], "method": snapshots["run"]["method"],
-        "n_frames": len(frames), "n_steps": max(snapshots["loss"]["step"], default=last["step"]),
-        "stages": [s["name"] for s in snapshots["stages"]],
-        "has_prune": any(s["name"] == "prune" for s in snapshots["stages"]),
-        "n_edges": n_edges, "pruned": n_edges - int(sum(last["edges"]["live"])),
-        "width_first": list(frames[0]["width"]), "width_last": list(last["width"]),
-        "loss_name": snapshots["loss_name"],
-        "spline_train": last["train_loss"], "spline_validation": last["validation_loss"],
-        "symbolic_train": symbolic[-1]["train_loss"] if symbolic else None,
-        "symbolic_validation": symbolic[-1]["validation_loss"] if symbolic else None,
-    })
+    return Facts(
+        {
+            "dataset": snapshots["run"]["dataset"],
+            "method": snapshots["run"]["method"],
+            "n_frames": len(frames),
+            "n_steps": max(snapshots["loss"]["step"], default=last["step"]),
+            "stages": [s["name"] for s in snapshots["stages"]],
+            "has_prune": any(s["name"] == "prune" for s in snapshots["stages"]),
+            "n_edges": n_edges,
+            "pruned": n_edges - int(sum(last["edges"]["live"])),
+            "width_first": list(frames[0]["width"]),
+            "width_last": list(last["width"]),
+            "loss_name": snapshots["loss_name"],
+            "spline_train": last["train_loss"],
+            "spline_validation": last["validation_loss"],
+            "symbolic_train": symbolic[-1]["train_loss"] if symbolic else None,
+            "symbolic_validation": symbolic[-1]["validation_loss"] if symbolic else None,
+        }
+    )
 
 
 def _match_weights(centers: list[list[float]], weights: list[float], truth: list[list[float]]) -> list[float]:
@@ -633,9 +770,17 @@ def em_weight_facts(history: Doc, dataset: str = "close", init: str = "kmeans") 
     start = _match_weights(first["centers"], first["weights"], truth["centers"])
     end = _match_weights(last["centers"], last["weights"], truth["centers"])
     err = lambda w: max(abs(a - b) for a, b in zip(w, truth["weights"], strict=True))  # noqa: E731
-    return Facts({"truth": [float(w) for w in truth["weights"]], "start": start, "end": end,
-                  "start_error": err(start), "end_error": err(end), "iterations": len(run["iterations"]) - 1,
-                  "seed": run["seed"]})
+    return Facts(
+        {
+            "truth": [float(w) for w in truth["weights"]],
+            "start": start,
+            "end": end,
+            "start_error": err(start),
+            "end_error": err(end),
+            "iterations": len(run["iterations"]) - 1,
+            "seed": run["seed"],
+        }
+    )
 
 
 def grid_record(comparison: Doc, name: str) -> Facts | None:
@@ -644,8 +789,10 @@ def grid_record(comparison: Doc, name: str) -> Facts | None:
     if not entries:
         return None
     a, b = entries[0]["a"], entries[0]["b"]
-    twin = next((c["name"] for c in comparison["comparisons"]
-                 if c["metric"] == "rmse_grid" and c["a"] == a and c["b"] == b), None)
+    twin = next(
+        (c["name"] for c in comparison["comparisons"] if c["metric"] == "rmse_grid" and c["a"] == a and c["b"] == b),
+        None,
+    )
     return None if twin is None else record(comparison, twin)
 
 
@@ -658,8 +805,9 @@ def _steps_taken(run: Mapping[str, Any]) -> int | None:
     return int(sum(taken)) if taken and all(t is not None for t in taken) else None
 
 
-def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: str = "mlp-small",
-                   big: str = "mlp-large") -> Facts:
+def fit_cost_facts(
+    comparison: Doc, dataset: str, kan: str = "kan-small", mlp: str = "mlp-small", big: str = "mlp-large"
+) -> Facts:
     """Fit times of the regression KAN and both MLPs, with steps when the runs record them.
 
     Returns
@@ -676,14 +824,20 @@ def fit_cost_facts(comparison: Doc, dataset: str, kan: str = "kan-small", mlp: s
         row = _summary(comparison, dataset, method) or {}
         runs = _runs(comparison, dataset, method).values()
         steps = [taken for r in runs if (taken := _steps_taken(r))]
-        out[key] = Facts({"label": labels[method], "params": row.get("n_params"),
-                          "seconds": (row.get("seconds") or {}).get("mean"),
-                          "steps": float(np.mean(steps)) if steps and len(steps) == len(runs) else None})
+        out[key] = Facts(
+            {
+                "label": labels[method],
+                "params": row.get("n_params"),
+                "seconds": (row.get("seconds") or {}).get("mean"),
+                "steps": float(np.mean(steps)) if steps and len(steps) == len(runs) else None,
+            }
+        )
     k, m, b = out["kan"], out["mlp"], out["big"]
     ok = all(x["seconds"] for x in (k, m, b))
     out["ratio"] = k["seconds"] / m["seconds"] if ok else None
-    out["step_ratio"] = ((k["seconds"] / k["steps"]) / (m["seconds"] / m["steps"])
-                         if ok and k["steps"] and m["steps"] else None)
+    out["step_ratio"] = (
+        (k["seconds"] / k["steps"]) / (m["seconds"] / m["steps"]) if ok and k["steps"] and m["steps"] else None
+    )
     out["size_ratio"] = b["params"] / m["params"] if b["params"] and m["params"] else None
     out["time_ratio"] = b["seconds"] / m["seconds"] if ok else None
     out["title"] = _titles(comparison)[dataset]
@@ -704,10 +858,14 @@ def correction_facts(comparison: Doc) -> Facts | None:
     if not correction:
         return None
     titles = _titles(comparison)
-    borderline = [{"label": c["label"], "title": titles[c["dataset"]], "verdict": _raw(c),
-                   "verdict_adjusted": _final(c)} for c in comparison["comparisons"] if _final(c) != _raw(c)]
-    return Facts({"method": correction.get("method"), "families": correction.get("families", []),
-                  "borderline": borderline})
+    borderline = [
+        {"label": c["label"], "title": titles[c["dataset"]], "verdict": _raw(c), "verdict_adjusted": _final(c)}
+        for c in comparison["comparisons"]
+        if _final(c) != _raw(c)
+    ]
+    return Facts(
+        {"method": correction.get("method"), "families": correction.get("families", []), "borderline": borderline}
+    )
 
 
 #: A kept step below this many optimizer steps leaves the edges close to their starting point.
@@ -725,9 +883,13 @@ def kept_step_facts(comparison: Doc, method: str = "ka-kan") -> Facts:
     """
     rows = []
     for d in comparison["datasets"]:
-        steps = [r["best_steps"]["train"] for r in _runs(comparison, d["name"], method).values()
-                 if r.get("best_steps") and r["best_steps"].get("train") is not None]
+        steps = [
+            r["best_steps"]["train"]
+            for r in _runs(comparison, d["name"], method).values()
+            if r.get("best_steps") and r["best_steps"].get("train") is not None
+        ]
         if steps:
-            rows.append({"title": d["title"], "median": int(round(float(np.median(steps)))), "lo": min(steps),
-                         "hi": max(steps)})
+            rows.append(
+                {"title": d["title"], "median": int(round(float(np.median(steps)))), "lo": min(steps), "hi": max(steps)}
+            )
     return Facts({"rows": rows, "few": [r for r in rows if r["median"] < FEW_STEPS], "few_steps": FEW_STEPS})

@@ -34,6 +34,7 @@ VERSION = 2
 
 # -- the page ------------------------------------------------------------------------------
 
+
 def _presets(lang: str) -> list[dict[str, Any]]:
     data = json.loads((ROOT / "report" / "data" / "presets.json").read_text())
     out = []
@@ -43,9 +44,18 @@ def _presets(lang: str) -> list[dict[str, Any]]:
             continue
         K = len(mixture["weights"])
         p = mixture["p"] if isinstance(mixture["p"], list) else [mixture["p"]] * K
-        out.append({"name": preset["name"], "title": preset["title"][lang],
-                    "mixture": {"centers": mixture["centers"], "scales": mixture["scales"],
-                                "weights": mixture["weights"], "p": p}})
+        out.append(
+            {
+                "name": preset["name"],
+                "title": preset["title"][lang],
+                "mixture": {
+                    "centers": mixture["centers"],
+                    "scales": mixture["scales"],
+                    "weights": mixture["weights"],
+                    "p": p,
+                },
+            }
+        )
     return out
 
 
@@ -58,8 +68,10 @@ def _field(name: str, label: str, control: str) -> str:
 
 
 def _number(name: str, lang: str, lo: float, hi: float, step: float | str, value: float, key: str = "") -> str:
-    control = (f'<input type="number" id="kp-{name}-{{uid}}" data-kp="{name}" min="{lo}" max="{hi}" '
-               f'step="{step}" value="{value}">')
+    control = (
+        f'<input type="number" id="kp-{name}-{{uid}}" data-kp="{name}" min="{lo}" max="{hi}" '
+        f'step="{step}" value="{value}">'
+    )
     return _field(name, t(f"playground.{key or name}", lang), control)
 
 
@@ -82,16 +94,23 @@ def playground_html(lang: str, assets: str = "../", uid: str = "main") -> str:
     """
     s = lambda key: html.escape(t(key, lang))  # noqa: E731 - a local shorthand
     presets = _presets(lang)
-    options = "".join(f'<option value="{html.escape(p["name"])}">{html.escape(p["title"])}</option>'
-                      for p in presets) + f'<option value="">{s("playground.custom")}</option>'
-    heads = "".join(f'<th scope="col">{s("playground." + key)}</th>'
-                    for key in ("center_x", "center_y", "scale_x", "scale_y", "weight", "shape"))
-    batch = "".join(f'<option value="{v}">{s("playground.batch.full") if v == 0 else v}</option>'
-                    for v in (0, 64, 256, 1024))
+    options = (
+        "".join(f'<option value="{html.escape(p["name"])}">{html.escape(p["title"])}</option>' for p in presets)
+        + f'<option value="">{s("playground.custom")}</option>'
+    )
+    heads = "".join(
+        f'<th scope="col">{s("playground." + key)}</th>'
+        for key in ("center_x", "center_y", "scale_x", "scale_y", "weight", "shape")
+    )
+    batch = "".join(
+        f'<option value="{v}">{s("playground.batch.full") if v == 0 else v}</option>' for v in (0, 64, 256, 1024)
+    )
     order = "".join(f'<option value="{v}">{v}</option>' for v in (1, 2, 3))
     tasks = "".join(
         f'<label class="kp-radio"><input type="radio" name="kp-task-{{uid}}" data-kp="task" value="{v}">'
-        f'{s("playground.task." + v)}</label>' for v in ("density", "regression"))
+        f"{s('playground.task.' + v)}</label>"
+        for v in ("density", "regression")
+    )
     markup = f"""<div class="kan-playground" data-kan-playground data-lang="{lang}"
  data-strings="{_attr(bundle(("playground.",), lang))}" data-presets="{_attr(presets)}">
 <noscript><p>{s("playground.noscript")}</p></noscript>
@@ -170,12 +189,14 @@ def write_harness(folder: Path, lang: str = "en") -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(ROOT / "assets" / "js" / "playground", target)
-    page = (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{html.escape(t('page.playground', lang))}</title><link rel='icon' href='data:,'>"
-            "<style>body{font-family:system-ui,sans-serif;margin:0 auto;padding:0 12px;max-width:1200px}</style>"
-            f"</head><body><main><h1>{html.escape(t('page.playground', lang))}</h1>"
-            f"{playground_html(lang, assets='./')}</main></body></html>")
+    page = (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(t('page.playground', lang))}</title><link rel='icon' href='data:,'>"
+        "<style>body{font-family:system-ui,sans-serif;margin:0 auto;padding:0 12px;max-width:1200px}</style>"
+        f"</head><body><main><h1>{html.escape(t('page.playground', lang))}</h1>"
+        f"{playground_html(lang, assets='./')}</main></body></html>"
+    )
     index = folder / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
@@ -194,6 +215,7 @@ def print_playground(assets: str = "../") -> None:
 # createKAN): the same samples, split, domain points, quadrature shifts and initial parameters
 # for the same settings, then pykan trains the network. tests/test_playground_experiments.py
 # checks the port against the JavaScript session.
+
 
 def mulberry32(seed: int):
     """The page's generator: floats in [0, 1) from a 32-bit seed."""
@@ -302,8 +324,14 @@ def page_data(settings: dict) -> PageData:
     n_extra = len(x_train) if task == "density" else _js_round(0.5 * len(x_train))
     extra = np.array([extra_rng() * 2 - 1 for _ in range(2 * n_extra)]).reshape(n_extra, 2)
     u_train = to_unit(x_train)
-    data = PageData(u_train=u_train, u_val=to_unit(x_val), x_val=x_val, x_fit=np.vstack([u_train, extra]), box=box,
-                    log_volume=float(np.log(box[0, 1] - box[0, 0]) + np.log(box[1, 1] - box[1, 0])))
+    data = PageData(
+        u_train=u_train,
+        u_val=to_unit(x_val),
+        x_val=x_val,
+        x_fit=np.vstack([u_train, extra]),
+        box=box,
+        log_volume=float(np.log(box[0, 1] - box[0, 0]) + np.log(box[1, 1] - box[1, 0])),
+    )
     m = settings["mixture"]
     mixture = GeneralizedGaussianMixture(centers=m["centers"], scales=m["scales"], weights=m["weights"], p=m["p"])
     if task == "regression":
@@ -331,12 +359,18 @@ def initial_parameters(width: list[int], grid: int, k: int, seed: int, noise_sca
         noise = noise.reshape(grid + 1, n_in, n_out)
         coef = np.zeros((n_in, n_out, grid + k))
         for i in range(n_in):
-            A = B_batch(g[i, k:-k][:, None], g[i:i + 1], k=k)[:, 0, :].numpy()
+            A = B_batch(g[i, k:-k][:, None], g[i : i + 1], k=k)[:, 0, :].numpy()
             for j in range(n_out):
                 coef[i, j] = np.linalg.lstsq(A, noise[:, i, j], rcond=None)[0]
         scale_base = np.array([(rng() * 2 - 1) / math.sqrt(n_in) for _ in range(n_in * n_out)]).reshape(n_in, n_out)
-        layers.append({"grid": g.numpy(), "coef": coef, "scale_base": scale_base,
-                       "scale_sp": np.full((n_in, n_out), 1 / math.sqrt(n_in))})
+        layers.append(
+            {
+                "grid": g.numpy(),
+                "coef": coef,
+                "scale_base": scale_base,
+                "scale_sp": np.full((n_in, n_out), 1 / math.sqrt(n_in)),
+            }
+        )
     return layers
 
 
@@ -350,8 +384,9 @@ def _midpoints(nq: int) -> np.ndarray:
     return np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1).reshape(-1, 2)
 
 
-def train_page_run(settings: dict, *, total: int | None = None, prune_at: int | None = None,
-                   record_every: int = 0) -> dict:
+def train_page_run(
+    settings: dict, *, total: int | None = None, prune_at: int | None = None, record_every: int = 0
+) -> dict:
     """Train the network the page trains for ``settings``, with pykan (float64, full batch).
 
     Parameters
@@ -462,37 +497,76 @@ def train_page_run(settings: dict, *, total: int | None = None, prune_at: int | 
 
 # -- the guided experiments ------------------------------------------------------------------
 
-_LAPLACE = {"centers": [[-1.5, -1.0], [1.5, 1.0]], "scales": [[0.6, 0.6], [0.4, 0.8]], "weights": [0.5, 0.5],
-            "p": [1.0, 1.0]}
-_THREE = {"centers": [[-2.0, -2.0], [0.0, 0.0], [2.0, 2.0]], "scales": [[0.3, 0.3], [0.2, 0.2], [0.4, 0.4]],
-          "weights": [0.3, 0.4, 0.3], "p": [2.0, 2.0, 2.0]}
-_TWO = {"centers": [[-1.5, 0.0], [1.5, 0.5]], "scales": [[0.5, 0.5], [0.5, 0.5]], "weights": [0.5, 0.5],
-        "p": [2.0, 2.0]}
+_LAPLACE = {
+    "centers": [[-1.5, -1.0], [1.5, 1.0]],
+    "scales": [[0.6, 0.6], [0.4, 0.8]],
+    "weights": [0.5, 0.5],
+    "p": [1.0, 1.0],
+}
+_THREE = {
+    "centers": [[-2.0, -2.0], [0.0, 0.0], [2.0, 2.0]],
+    "scales": [[0.3, 0.3], [0.2, 0.2], [0.4, 0.4]],
+    "weights": [0.3, 0.4, 0.3],
+    "p": [2.0, 2.0, 2.0],
+}
+_TWO = {
+    "centers": [[-1.5, 0.0], [1.5, 0.5]],
+    "scales": [[0.5, 0.5], [0.5, 0.5]],
+    "weights": [0.5, 0.5],
+    "p": [2.0, 2.0],
+}
 
 #: The experiments: each a list of (variant id, settings overrides), run with the page's
 #: defaults for the rest; ``prune_at`` prunes after that many steps and trains as many again.
 EXPERIMENTS: list[dict[str, Any]] = [
-    {"id": "grid_update", "mixture": _LAPLACE,
-     "variants": [("on", {"gridUpdate": True}), ("off", {"gridUpdate": False})]},
+    {
+        "id": "grid_update",
+        "mixture": _LAPLACE,
+        "variants": [("on", {"gridUpdate": True}), ("off", {"gridUpdate": False})],
+    },
     {"id": "grid_size", "mixture": _THREE, "variants": [("G5", {"grid": 5}), ("G20", {"grid": 20})]},
-    {"id": "prune", "mixture": _TWO, "prune_at": 200,
-     "variants": [("wide", {"width": [2, 8, 1], "lamb": 0.01, "steps": 200})]},
+    {
+        "id": "prune",
+        "mixture": _TWO,
+        "prune_at": 200,
+        "variants": [("wide", {"width": [2, 8, 1], "lamb": 0.01, "steps": 200})],
+    },
 ]
-_BASE = {"samples": 1000, "seed": 1, "task": "density", "width": [2, 5, 1], "grid": 5, "k": 3, "lr": 0.02,
-         "lamb": 0.0, "batch": 0, "gridUpdate": True, "steps": 300, "quad": 48}
+_BASE = {
+    "samples": 1000,
+    "seed": 1,
+    "task": "density",
+    "width": [2, 5, 1],
+    "grid": 5,
+    "k": 3,
+    "lr": 0.02,
+    "lamb": 0.0,
+    "batch": 0,
+    "gridUpdate": True,
+    "steps": 300,
+    "quad": 48,
+}
 
 
 def page_hash(settings: dict) -> str:
     """The page's URL hash for session settings (assets/js/playground/state.js reads it)."""
     m = settings["mixture"]
     fields = {
-        "task": settings["task"], "n": settings["samples"], "seed": settings["seed"], "grid": settings["grid"],
-        "order": settings["k"], "lr": settings["lr"], "lamb": settings["lamb"], "batch": settings["batch"],
-        "steps": settings["steps"], "hidden": ",".join(str(h) for h in settings["width"][1:-1]),
+        "task": settings["task"],
+        "n": settings["samples"],
+        "seed": settings["seed"],
+        "grid": settings["grid"],
+        "order": settings["k"],
+        "lr": settings["lr"],
+        "lamb": settings["lamb"],
+        "batch": settings["batch"],
+        "steps": settings["steps"],
+        "hidden": ",".join(str(h) for h in settings["width"][1:-1]),
         "gridupdate": 1 if settings["gridUpdate"] else 0,
         "centers": ";".join(",".join(f"{v:g}" for v in c) for c in m["centers"]),
         "scales": ";".join(",".join(f"{v:g}" for v in a) for a in m["scales"]),
-        "weights": ";".join(f"{v:g}" for v in m["weights"]), "p": ";".join(f"{v:g}" for v in m["p"]),
+        "weights": ";".join(f"{v:g}" for v in m["weights"]),
+        "p": ";".join(f"{v:g}" for v in m["p"]),
     }
     return "&".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in fields.items())
 
@@ -519,8 +593,18 @@ def source_digest() -> str:
     for name in ("kan.js", "tasks.js", "ggmm.js"):
         source = (ROOT / "assets" / "js" / "playground" / name).read_bytes().replace(b"\r\n", b"\n")
         h.update(name.encode() + b"\0" + source)
-    for function in (mulberry32, _normal, _gamma, sample, page_data, initial_parameters, train_page_run, page_hash,
-                     _truth_nll, run_experiments):
+    for function in (
+        mulberry32,
+        _normal,
+        _gamma,
+        sample,
+        page_data,
+        initial_parameters,
+        train_page_run,
+        page_hash,
+        _truth_nll,
+        run_experiments,
+    ):
         h.update(inspect.getsource(function).encode())
     h.update(repr((EXPERIMENTS, _BASE)).encode())
     for package in ("torch", "pykan"):
@@ -543,16 +627,32 @@ def run_experiments(experiments: list[dict[str, Any]] = EXPERIMENTS) -> dict[str
             t0 = time.process_time()
             result = train_page_run(settings, total=total, prune_at=prune_at)
             result.pop("trace", None)
-            variants.append({"id": variant_id, "hash": page_hash(settings), "width": settings["width"],
-                             "grid": settings["grid"], "steps": total or settings["steps"],
-                             "results": result, "cpu_seconds": round(time.process_time() - t0, 1)})
+            variants.append(
+                {
+                    "id": variant_id,
+                    "hash": page_hash(settings),
+                    "width": settings["width"],
+                    "grid": settings["grid"],
+                    "steps": total or settings["steps"],
+                    "results": result,
+                    "cpu_seconds": round(time.process_time() - t0, 1),
+                }
+            )
         settings = {**_BASE, "mixture": exp["mixture"]}
-        out.append({"id": exp["id"], "components": len(exp["mixture"]["weights"]), "p": exp["mixture"]["p"],
-                    "truth_nll": _truth_nll(settings), "variants": variants})
+        out.append(
+            {
+                "id": exp["id"],
+                "components": len(exp["mixture"]["weights"]),
+                "p": exp["mixture"]["p"],
+                "truth_nll": _truth_nll(settings),
+                "variants": variants,
+            }
+        )
     return {"schema": SCHEMA, "version": VERSION, "code": source_digest(), "experiments": out}
 
 
 # -- the words around the numbers ---------------------------------------------------------------
+
 
 def _num(v: float) -> str:
     return f"{v:.3f}"
@@ -580,7 +680,8 @@ def experiment_text(doc: dict[str, Any], lang: str) -> str:
             f"NLL is {_num(on)} with pykan's grid updates and {_num(off)} without, so the run with updates ends "
             f"{_compare(on, off, lang)} the run without; the true density scores {_num(e['truth_nll'])} on the same "
             f"points. "
-            f"[Run it with updates](#{h_on}) · [without](#{h_off})")
+            f"[Run it with updates](#{h_on}) · [without](#{h_off})"
+        )
     else:
         parts.append(
             f"1. **重尾数据上的网格更新。** 两个分量的拉普拉斯混合（p = 1）有远在尾部的样本，"
@@ -588,7 +689,8 @@ def experiment_text(doc: dict[str, Any], lang: str) -> str:
             f"训练 {steps} 步后，使用 pykan 的网格更新时留出集 NLL 为 {_num(on)}，不更新时为 {_num(off)}："
             f"即带更新的运行最终{_compare(on, off, lang)}不带更新的运行；"
             f"真实密度在同样的点上为 {_num(e['truth_nll'])}。"
-            f"[带网格更新运行](#{h_on}) · [不带网格更新](#{h_off})")
+            f"[带网格更新运行](#{h_on}) · [不带网格更新](#{h_off})"
+        )
     e = by_id["grid_size"]
     g5, g20 = (v["results"]["validation_loss"] for v in e["variants"])
     t5, t20 = (v["results"]["train_loss"] for v in e["variants"])
@@ -598,19 +700,22 @@ def experiment_text(doc: dict[str, Any], lang: str) -> str:
             f"2. **G = 5 against G = 20.** On the original three-blob mixture, the finer grid's held-out NLL "
             f"({_num(g20)}) is {_compare(g20, g5, lang)} the coarser one's ({_num(g5)}); on the training samples "
             f"it is {_num(t20)} against {_num(t5)}. More knots fit the samples more closely; whether that carries "
-            f"over to new points is what the held-out number says. [G = 5](#{h5}) · [G = 20](#{h20})")
+            f"over to new points is what the held-out number says. [G = 5](#{h5}) · [G = 20](#{h20})"
+        )
     else:
         parts.append(
             f"2. **G = 5 与 G = 20。** 在原作业的三团混合分布上，"
             f"细网格的留出集 NLL（{_num(g20)}）{_compare(g20, g5, lang)}"
             f"粗网格（{_num(g5)}）；在训练样本上分别为 {_num(t20)} 与 {_num(t5)}。节点越多，对训练样本拟合得越紧；"
-            f"能否推广到新的点，要看留出集上的数字。[G = 5](#{h5}) · [G = 20](#{h20})")
+            f"能否推广到新的点，要看留出集上的数字。[G = 5](#{h5}) · [G = 20](#{h20})"
+        )
     e = by_id["prune"]
     v = e["variants"][0]
     live, K = v["results"]["live_hidden"][0], e["components"]
-    rel = ("as many hidden nodes as" if live == K
-           else "more hidden nodes than" if live > K else "fewer hidden nodes than")
-    rel_zh = ("等于" if live == K else "多于" if live > K else "少于")
+    rel = (
+        "as many hidden nodes as" if live == K else "more hidden nodes than" if live > K else "fewer hidden nodes than"
+    )
+    rel_zh = "等于" if live == K else "多于" if live > K else "少于"
     before, after = v["results"]["validation_before_prune"], v["results"]["validation_loss"]
     half = v["steps"] // 2
     if lang == "en":
@@ -621,7 +726,8 @@ def experiment_text(doc: dict[str, Any], lang: str) -> str:
             f"{v['hash'].split('lamb=')[1].split('&')[0]}, then pruned and trained {half} steps more, the network "
             f"keeps {live} hidden node{'s' if live != 1 else ''} and {v['results']['live_edges']} edges: {rel} the "
             f"{K} components. The held-out NLL goes from {_num(before)} before pruning to {_num(after)} at the end. "
-            f"[Run it](#{v['hash']}), press Prune after the first run, then Play.")
+            f"[Run it](#{v['hash']}), press Prune after the first run, then Play."
+        )
     else:
         parts.append(
             f"3. **把 [2, 8, 1] 剪枝到混合分布的结构。** 按 GGMM 的 KA 视角，"
@@ -631,7 +737,8 @@ def experiment_text(doc: dict[str, Any], lang: str) -> str:
             f"网络保留 {live} 个隐藏节点和 "
             f"{v['results']['live_edges']} 条边：隐藏节点数{rel_zh}分量数 {K}。"
             f"留出集 NLL 从剪枝前的 {_num(before)} 变为最终的 "
-            f"{_num(after)}。[运行](#{v['hash']})，第一轮结束后按“剪枝”，再按“开始”。")
+            f"{_num(after)}。[运行](#{v['hash']})，第一轮结束后按“剪枝”，再按“开始”。"
+        )
     return "\n".join(parts) + "\n"
 
 

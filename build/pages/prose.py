@@ -71,11 +71,25 @@ def _space_cjk(text: str) -> str:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("ggmm_build.pages", "."), undefined=jinja2.StrictUndefined,
-                             autoescape=False, keep_trailing_newline=False, extensions=["jinja2.ext.do"])
-    env.filters.update(num=fmt, signed=_signed, ci=_ci, names=_names, labels=_labels, pct=lambda v: fmt(100.0 * v, 2),
-                       lower_first=lambda s: s[:1].lower() + s[1:], upper_first=lambda s: s[:1].upper() + s[1:],
-                       sci=fmt_sci, thousands=lambda v: f"{int(v):,}")
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ggmm_build.pages", "."),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(
+        num=fmt,
+        signed=_signed,
+        ci=_ci,
+        names=_names,
+        labels=_labels,
+        pct=lambda v: fmt(100.0 * v, 2),
+        lower_first=lambda s: s[:1].lower() + s[1:],
+        upper_first=lambda s: s[:1].upper() + s[1:],
+        sci=fmt_sci,
+        thousands=lambda v: f"{int(v):,}",
+    )
     return env
 
 
@@ -174,8 +188,12 @@ def _params_claim(p: Prose) -> dict[str, Any]:
     except (ValueError, KeyError):
         law = None
     big = cost["big"]["params"]
-    return {"record": entry, "kan_params": cost["kan"]["params"], "big_params": big,
-            "law_max": law if law and big and law > big else None}
+    return {
+        "record": entry,
+        "kan_params": cost["kan"]["params"],
+        "big_params": big,
+        "law_max": law if law and big and law > big else None,
+    }
 
 
 #: Every sentence: name -> facts(prose, *args).
@@ -183,8 +201,10 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "comparison": lambda p, name, dataset: numbers.comparison_entry(p.comparison, name, dataset),
     "record": lambda p, name: numbers.record(p.comparison, name),
     "headline_samples": lambda p: numbers.record(p.comparison, HEADLINE["samples"]),
-    "headline_regression": lambda p: {"test": numbers.record(p.comparison, HEADLINE["regression"]),
-                                      "grid": numbers.grid_record(p.comparison, HEADLINE["regression"])},
+    "headline_regression": lambda p: {
+        "test": numbers.record(p.comparison, HEADLINE["regression"]),
+        "grid": numbers.grid_record(p.comparison, HEADLINE["regression"]),
+    },
     "headline_readback": _readback,
     "readback_all": _readback,
     "readback_random": _readback,
@@ -205,8 +225,10 @@ SENTENCES: dict[str, Callable[..., Any]] = {
     "generated_shape": lambda p: numbers.generated_facts(p.recovered),
     "original_negative": lambda p: numbers.original_facts(p.original),
     "original_symbolic": lambda p: numbers.original_facts(p.original),
-    "claims_params": lambda p: {"record": numbers.record(p.comparison, HEADLINE["efficiency"]),
-                                "grid": numbers.grid_record(p.comparison, HEADLINE["efficiency"])},
+    "claims_params": lambda p: {
+        "record": numbers.record(p.comparison, HEADLINE["efficiency"]),
+        "grid": numbers.grid_record(p.comparison, HEADLINE["efficiency"]),
+    },
     "claims_time": lambda p, dataset: numbers.fit_cost_facts(p.comparison, dataset),
     "tuning": lambda p: numbers.tuning_facts(p.tuning),
     "tuning_budget": lambda p: {**numbers.tuning_facts(p.tuning), **tuning_outcome_facts(p.tuning)},

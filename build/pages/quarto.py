@@ -28,8 +28,19 @@ from typing import Any
 
 from ..i18n import LANGS, check_lang
 
-__all__ = ["display_math", "emit", "emit_table", "emit_text", "emit_widget", "execution_format",
-           "language_blocks", "live_link", "raw_html", "static_dir", "check_lang"]
+__all__ = [
+    "display_math",
+    "emit",
+    "emit_table",
+    "emit_text",
+    "emit_widget",
+    "execution_format",
+    "language_blocks",
+    "live_link",
+    "raw_html",
+    "static_dir",
+    "check_lang",
+]
 
 #: Formats that show the interactive (HTML + JavaScript) branch; Quarto's ``html:js`` alias.
 _JS_FORMATS = {"html", "html4", "html5", "revealjs", "dashboard", "email"}
@@ -173,8 +184,7 @@ def _caption(caption: Mapping[str, str] | Callable[[str], str] | None, lang: str
 def _check_label(label: str | None, prefix: str) -> None:
     if label is not None and not re.fullmatch(rf"{prefix}-[a-z0-9-]+", label):
         raise ValueError(
-            f"The parameter 'label' must look like '{prefix}-name' (lower case, digits, dashes), "
-            f"but got {label!r}."
+            f"The parameter 'label' must look like '{prefix}-name' (lower case, digits, dashes), but got {label!r}."
         )
 
 
@@ -241,10 +251,17 @@ def _poster(fig: Any, folder: Path, stem: str, lang: str, label: str, width: int
         return None
     height = _height(fig)
     wide = _png(fig, folder / f"{stem}-{lang}-poster.png", width, height, POSTER_SCALES[0], palette=True)
-    narrow = _png(fig, folder / f"{stem}-{lang}-poster-narrow.png", POSTER_NARROW_WIDTH, height, POSTER_SCALES[1],
-                  palette=True)
-    return Poster(src=wide.as_posix(), width=width, height=height, narrow_src=narrow.as_posix(),
-                  narrow_width=POSTER_NARROW_WIDTH, label=label)
+    narrow = _png(
+        fig, folder / f"{stem}-{lang}-poster-narrow.png", POSTER_NARROW_WIDTH, height, POSTER_SCALES[1], palette=True
+    )
+    return Poster(
+        src=wide.as_posix(),
+        width=width,
+        height=height,
+        narrow_src=narrow.as_posix(),
+        narrow_width=POSTER_NARROW_WIDTH,
+        label=label,
+    )
 
 
 def _static_size(fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
@@ -342,8 +359,19 @@ def emit(
         spec = _write_text(folder / f"{stem}-{lang}.json", figure_spec_json(fig))
         return figure_html(fig, f"{stem}-{lang}", activate="interact", poster=poster, spec_url=spec.as_posix())
 
-    _emit_branches(live, lambda lang: _static_figure(figures(lang), print_fig, lang), None, label, caption,
-                   stem, width, height, scale, fmt, images)
+    _emit_branches(
+        live,
+        lambda lang: _static_figure(figures(lang), print_fig, lang),
+        None,
+        label,
+        caption,
+        stem,
+        width,
+        height,
+        scale,
+        fmt,
+        images,
+    )
 
 
 def emit_widget(
@@ -398,8 +426,19 @@ def emit_widget(
         poster = _poster(figures(lang), folder, stem, lang, t(poster_label, lang), poster_width)
         return html_by_lang(lang, activate="interact" if poster else "visible", poster=poster)
 
-    _emit_branches(live, lambda lang: _static_figure(figures(lang), print_fig, lang),
-                   lambda lang: live_link(lang, page), label, caption, stem, width, height, scale, fmt, images)
+    _emit_branches(
+        live,
+        lambda lang: _static_figure(figures(lang), print_fig, lang),
+        lambda lang: live_link(lang, page),
+        label,
+        caption,
+        stem,
+        width,
+        height,
+        scale,
+        fmt,
+        images,
+    )
 
 
 def _takes_options(func: Callable[..., str]) -> bool:

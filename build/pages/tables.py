@@ -17,8 +17,20 @@ from ..i18n.strings import t
 from .format import fmt, fmt_sci
 from .numbers import generated_facts, scaling_cost_facts, scaling_law_facts, tail_mass
 
-__all__ = ["comparisons_table", "exports_table", "generated_table", "methods_table", "readback_table", "sampler_table",
-           "scaling_cost_table", "scaling_law_table", "summary_table", "tail_table", "tuning_table", "versions_table"]
+__all__ = [
+    "comparisons_table",
+    "exports_table",
+    "generated_table",
+    "methods_table",
+    "readback_table",
+    "sampler_table",
+    "scaling_cost_table",
+    "scaling_law_table",
+    "summary_table",
+    "tail_table",
+    "tuning_table",
+    "versions_table",
+]
 
 Doc = Mapping[str, Any]
 
@@ -65,8 +77,14 @@ def methods_table(comparison: Doc, lang: str) -> str:
     rows = []
     for method in comparison["methods"]:
         counts = [run["n_params"] for run in comparison["runs"] if run["method"] == method["name"]]
-        rows.append([method["label"][lang], t(f"family.{method['family']}", lang), method["name"],
-                     f"{int(np.median(counts)):,}" if counts else "—"])
+        rows.append(
+            [
+                method["label"][lang],
+                t(f"family.{method['family']}", lang),
+                method["name"],
+                f"{int(np.median(counts)):,}" if counts else "—",
+            ]
+        )
     return _html_table(header, rows, numeric={3})
 
 
@@ -81,13 +99,20 @@ def summary_table(comparison: Doc, lang: str) -> str:
     rows = []
     for d in comparison["datasets"]:
         group = [s for s in comparison["summary"] if s["dataset"] == d["name"]]
-        group.sort(key=lambda s: (s.get("nll_gap") is None,
-                                  (s.get("nll_gap") or s["rmse_test"])["mean"]))
+        group.sort(key=lambda s: (s.get("nll_gap") is None, (s.get("nll_gap") or s["rmse_test"])["mean"]))
         for s in group:
             seconds = s.get("seconds")
-            rows.append([d["title"][lang], labels[s["method"]], _interval_text(s.get("nll_gap")),
-                         _interval_text(s["rmse_test"]), _interval_text(s.get("rmse_grid")),
-                         f"{int(s['n_params']):,}", fmt(seconds["mean"], 2) if seconds else "—"])
+            rows.append(
+                [
+                    d["title"][lang],
+                    labels[s["method"]],
+                    _interval_text(s.get("nll_gap")),
+                    _interval_text(s["rmse_test"]),
+                    _interval_text(s.get("rmse_grid")),
+                    f"{int(s['n_params']):,}",
+                    fmt(seconds["mean"], 2) if seconds else "—",
+                ]
+            )
     return _html_table(header, rows, numeric={5, 6})
 
 
@@ -100,8 +125,9 @@ def comparisons_table(comparison: Doc, lang: str) -> str:
     rows = []
     for c in sorted(comparison["comparisons"], key=lambda c: (names.index(c["name"]), order[c["dataset"]])):
         if c["log"]:
-            diff = t("unit.ratio", lang).format(value=fmt(c["ratio"]),
-                                                ci=f"[{fmt(c['ratio_lo'])}, {fmt(c['ratio_hi'])}]")
+            diff = t("unit.ratio", lang).format(
+                value=fmt(c["ratio"]), ci=f"[{fmt(c['ratio_lo'])}, {fmt(c['ratio_hi'])}]"
+            )
         else:
             sign = "" if c["mean"] < 0 else "+"
             diff = t("unit.nats", lang).format(value=f"{sign}{fmt(c['mean'])}", ci=f"[{fmt(c['lo'])}, {fmt(c['hi'])}]")
@@ -127,17 +153,31 @@ def tuning_table(tuning: Doc, comparison: Doc, lang: str) -> str:
     for e in tuning["entries"]:
         chosen = e["scores"][e["candidates"].index(e["chosen"])]
         unit = "NLL" if e["score"] == "nll" else "RMSE"
-        rows.append([titles.get(e["dataset"], e["dataset"]), labels.get(e["method"], e["method"]),
-                     _setting(e["chosen"]), f"{unit} {fmt(chosen)} / {fmt(max(e['scores']))}",
-                     str(len(e["candidates"]))])
+        rows.append(
+            [
+                titles.get(e["dataset"], e["dataset"]),
+                labels.get(e["method"], e["method"]),
+                _setting(e["chosen"]),
+                f"{unit} {fmt(chosen)} / {fmt(max(e['scores']))}",
+                str(len(e["candidates"])),
+            ]
+        )
     return _html_table(header, rows, numeric={4})
 
 
 def generated_table(recovered: Doc, lang: str) -> str:
     """The read-back on generated mixtures per (p, grid): worst center RMSE and mean |Δp|, KAN against EM."""
     header = _header(["p", "grid", "mixtures", "center_max", "p_abs"], lang)
-    rows = [[fmt(r["p"], 2), str(r["grid"]), str(r["n"]), f"{fmt(r['kan_center_max'])} / {fmt(r['em_center_max'])}",
-             f"{fmt(r['kan_p_abs'])} / {fmt(r['em_p_abs'])}"] for r in generated_facts(recovered)["rows"]]
+    rows = [
+        [
+            fmt(r["p"], 2),
+            str(r["grid"]),
+            str(r["n"]),
+            f"{fmt(r['kan_center_max'])} / {fmt(r['em_center_max'])}",
+            f"{fmt(r['kan_p_abs'])} / {fmt(r['em_p_abs'])}",
+        ]
+        for r in generated_facts(recovered)["rows"]
+    ]
     return _html_table(header, rows, numeric={0, 1, 2})
 
 
@@ -149,10 +189,16 @@ def scaling_law_table(scaling: Doc, lang: str) -> str:
     for key, symbol in (("kan", "G"), ("mlp", "w")):
         f = facts[key]
         position = t("scaling.position." + f["position"], lang)
-        rows.append([f["label"][lang], f"{symbol} = {', '.join(str(v) for v in f['sizes'])}",
-                     f"{f['params_min']:,} – {f['params_max']:,}", f"{fmt(f['rmse_first'])} → {fmt(f['rmse_last'])}",
-                     f"{fmt(f['alpha'])} [{fmt(f['lo'])}, {fmt(f['hi'])}]",
-                     f"{facts['paper_alpha']}: {position}" if key == "kan" else "—"])
+        rows.append(
+            [
+                f["label"][lang],
+                f"{symbol} = {', '.join(str(v) for v in f['sizes'])}",
+                f"{f['params_min']:,} – {f['params_max']:,}",
+                f"{fmt(f['rmse_first'])} → {fmt(f['rmse_last'])}",
+                f"{fmt(f['alpha'])} [{fmt(f['lo'])}, {fmt(f['hi'])}]",
+                f"{facts['paper_alpha']}: {position}" if key == "kan" else "—",
+            ]
+        )
     return _html_table(header, rows)
 
 
@@ -168,8 +214,14 @@ def scaling_cost_table(scaling: Doc, lang: str) -> str:
     rows = []
     for m in facts["methods"]:
         r = refused.get(m["label"]["en"])
-        note = "—" if r is None else "; ".join(
-            f"D = {c['dim']}, N = {c['n_train']:,}: {fmt_sci(c['amount'])} > {fmt_sci(r['limit'])}" for c in r["cells"])
+        note = (
+            "—"
+            if r is None
+            else "; ".join(
+                f"D = {c['dim']}, N = {c['n_train']:,}: {fmt_sci(c['amount'])} > {fmt_sci(r['limit'])}"
+                for c in r["cells"]
+            )
+        )
         if r is not None:
             note = t("scaling.work." + r["measure"], lang) + ": " + note
         rows.append([m["label"][lang], _exponent(m["samples"]), _exponent(m["dims"]), note])
@@ -203,9 +255,16 @@ def sampler_table(ps: Iterable[float], lang: str, n: int = 20_000, seed: int = 0
         u = np.random.default_rng(seed + 1000 + i).uniform(-1.0, 1.0, n)
         original = np.sign(u) * np.abs(u) ** (1.0 / p)
         cdf = stats.gennorm(p).cdf
-        rows.append([fmt(p, 2), fmt(tail_mass(p), 3), fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
-                     fmt(float(np.mean(np.abs(original) > 1.0)), 3), fmt(float(stats.kstest(exact, cdf).pvalue), 2),
-                     fmt(float(stats.kstest(original, cdf).pvalue), 2)])
+        rows.append(
+            [
+                fmt(p, 2),
+                fmt(tail_mass(p), 3),
+                fmt(float(np.mean(np.abs(exact) > 1.0)), 3),
+                fmt(float(np.mean(np.abs(original) > 1.0)), 3),
+                fmt(float(stats.kstest(exact, cdf).pvalue), 2),
+                fmt(float(stats.kstest(original, cdf).pvalue), 2),
+            ]
+        )
     header = _header(["shape", "exact_share", "exact_sampler", "original_sampler", "ks_exact", "ks_original"], lang)
     return _markdown_table(header, rows)
 
@@ -220,8 +279,14 @@ def exports_table(folder: str | os.PathLike[str], lang: str) -> str:
             schema = str(json.loads(raw).get("schema", ""))
         except (ValueError, AttributeError):
             schema = ""
-        rows.append([path.relative_to(base).as_posix(), schema, f"{len(raw) / 1024:,.0f} KiB",
-                     hashlib.sha256(raw).hexdigest()[:16]])
+        rows.append(
+            [
+                path.relative_to(base).as_posix(),
+                schema,
+                f"{len(raw) / 1024:,.0f} KiB",
+                hashlib.sha256(raw).hexdigest()[:16],
+            ]
+        )
     return _html_table(_header(["file", "schema", "size", "sha"], lang), rows, numeric={2})
 
 
@@ -241,8 +306,18 @@ def readback_table(comparison: Doc, lang: str) -> str:
 
     facts = readback_facts(comparison)
     init = facts["has_init"]
-    header = _header(["dataset", "readback.center_init" if init else "readback.center", "readback.center_ratio",
-                      "readback.scale", "readback.scale_ratio", "readback.weight", "readback.p"], lang)
+    header = _header(
+        [
+            "dataset",
+            "readback.center_init" if init else "readback.center",
+            "readback.center_ratio",
+            "readback.scale",
+            "readback.scale_ratio",
+            "readback.weight",
+            "readback.p",
+        ],
+        lang,
+    )
 
     def ratio(d: Mapping[str, Any] | None) -> str:
         return "—" if not d else f"{fmt(d['ratio'])} [{fmt(d['ratio_lo'])}, {fmt(d['ratio_hi'])}]"
@@ -253,7 +328,15 @@ def readback_table(comparison: Doc, lang: str) -> str:
         center = f"{fmt(ka['center_rmse'])} / {fmt(em['center_rmse'])}"
         if init:
             center += f" / {fmt(r['init']['center_rmse'])}"
-        rows.append([r["title"][lang], center, ratio(r["center"]), f"{fmt(ka['scale_rmse'])} / {fmt(em['scale_rmse'])}",
-                     ratio(r["scale"]), f"{fmt(ka['weight_max_abs'])} / {fmt(em['weight_max_abs'])}",
-                     f"{fmt(ka['p_abs'])} / {fmt(em['p_abs'])}"])
+        rows.append(
+            [
+                r["title"][lang],
+                center,
+                ratio(r["center"]),
+                f"{fmt(ka['scale_rmse'])} / {fmt(em['scale_rmse'])}",
+                ratio(r["scale"]),
+                f"{fmt(ka['weight_max_abs'])} / {fmt(em['weight_max_abs'])}",
+                f"{fmt(ka['p_abs'])} / {fmt(em['p_abs'])}",
+            ]
+        )
     return _html_table(header, rows)

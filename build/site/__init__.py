@@ -145,8 +145,9 @@ def exports_present(root: Path = ROOT) -> bool:
 def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
     """Command-line entry point; ``root`` (default: this repository) is for tests."""
     parser = argparse.ArgumentParser(prog="python -m ggmm_build.site", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["all", "render", "pdf", "slides", "serve", "audit", "index",
-                                            "prepare", "post-render"])
+    parser.add_argument(
+        "command", choices=["all", "render", "pdf", "slides", "serve", "audit", "index", "prepare", "post-render"]
+    )
     parser.add_argument("--profile", default="full", help="experiment profile for `all` (default: full)")
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default: 8000)")
     parser.add_argument("--force", action="store_true", help="render even what did not change")
@@ -166,8 +167,10 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
                 changed = rewrite_language_links(root / output)
                 polished = polish_pages(root / output)
                 removed = prune(root / output, root)
-                _log(f"{output}: language switch set on {changed} pages, markup polished on {polished}, "
-                     f"removed or copied: {removed}")
+                _log(
+                    f"{output}: language switch set on {changed} pages, markup polished on {polished}, "
+                    f"removed or copied: {removed}"
+                )
         elif args.command == "index":
             write_root_index(root)
         elif args.command == "serve":

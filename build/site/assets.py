@@ -57,8 +57,10 @@ def bundle_sources(root: Path) -> dict[str, Path]:
             continue
         found = bundle_version(path)
         if found != wanted:
-            _log(f"{path.relative_to(root)} is plotly.js {found}, plotly.py draws with {wanted}: not used "
-                 "(pages fall back to the full bundle; update package.json)")
+            _log(
+                f"{path.relative_to(root)} is plotly.js {found}, plotly.py draws with {wanted}: not used "
+                "(pages fall back to the full bundle; update package.json)"
+            )
             continue
         sources[name] = path
     return sources
@@ -72,8 +74,11 @@ def install_bundles(root: Path) -> dict[str, Path]:
     installed = {}
     for name, source in bundle_sources(root).items():
         target = vendor / f"plotly-{name}.min.js"
-        if not target.is_file() or target.stat().st_size != source.stat().st_size \
-                or target.read_bytes() != source.read_bytes():
+        if (
+            not target.is_file()
+            or target.stat().st_size != source.stat().st_size
+            or target.read_bytes() != source.read_bytes()
+        ):
             shutil.copyfile(source, target)
             _log(f"copied {source.name} -> {target.relative_to(root)}")
         installed[name] = target
@@ -82,6 +87,8 @@ def install_bundles(root: Path) -> dict[str, Path]:
             stale.unlink()
     missing = sorted(set(PLOTLY_BUNDLES) - set(installed))
     if missing:
-        _log(f"no partial plotly.js bundle for {missing} (run `make setup` with npm available); "
-             "those pages load the full bundle")
+        _log(
+            f"no partial plotly.js bundle for {missing} (run `make setup` with npm available); "
+            "those pages load the full bundle"
+        )
     return installed

@@ -42,8 +42,15 @@ __all__ = ["main", "page_kinds"]
 TOOLS = Path(__file__).resolve().parents[1] / "audit"
 #: Where the tools are installed (a hidden folder: Quarto does not walk it, git ignores it).
 INSTALL = Path(".cache/audit")
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 KIND_ORDER = ("text", "figure", "viewer", "explorer")
 
@@ -61,8 +68,9 @@ def _tools(root: Path) -> Path:
     folder = root / INSTALL
     modules = folder / "node_modules"
     manifests = ("package.json", "package-lock.json")
-    current = all((folder / name).is_file() and (folder / name).read_bytes() == (TOOLS / name).read_bytes()
-                  for name in manifests)
+    current = all(
+        (folder / name).is_file() and (folder / name).read_bytes() == (TOOLS / name).read_bytes() for name in manifests
+    )
     if not current or not (modules / ".bin" / "lighthouse").exists():
         if shutil.which("npm") is None:
             raise SystemExit("audit: npm is needed to install Lighthouse and axe-core (build/audit/package.json)")
@@ -73,8 +81,11 @@ def _tools(root: Path) -> Path:
         # `npm install`, not `npm ci`: npm's ci refuses this lock file (it reports lighthouse's
         # third-party-web as missing, a lock that `npm install` itself just wrote); install follows the
         # lock's exact versions all the same
-        subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=folder, check=True)
+        subprocess.run(
+            ["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            check=True,
+        )
     return modules
 
 
@@ -83,8 +94,15 @@ def page_kinds(site: Path, lang: str, pages: list[str]) -> dict[str, str]:
     kinds = {}
     for page in pages:
         html = (site / lang / page).read_text(encoding="utf-8", errors="replace")
-        kinds[page] = ("viewer" if "ggmm-training-viewer" in html else "explorer" if "ggmm-explorer" in html
-                       else "figure" if 'data-ggmm-widget="figure"' in html else "text")
+        kinds[page] = (
+            "viewer"
+            if "ggmm-training-viewer" in html
+            else "explorer"
+            if "ggmm-explorer" in html
+            else "figure"
+            if 'data-ggmm-widget="figure"' in html
+            else "text"
+        )
     return kinds
 
 
@@ -99,8 +117,15 @@ def lighthouse(url: str, preset: str, modules: Path, runs: int = 1) -> dict[str,
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "report.json"
-            command = [str(modules / ".bin" / "lighthouse"), url, "--quiet", "--only-categories=performance",
-                       "--output=json", f"--output-path={out}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+            command = [
+                str(modules / ".bin" / "lighthouse"),
+                url,
+                "--quiet",
+                "--only-categories=performance",
+                "--output=json",
+                f"--output-path={out}",
+                f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+            ]
             if preset == "desktop":
                 command.append("--preset=desktop")
             env = dict(os.environ, CHROME_PATH=_chrome())
@@ -109,14 +134,16 @@ def lighthouse(url: str, preset: str, modules: Path, runs: int = 1) -> dict[str,
                 raise RuntimeError(f"Lighthouse wrote no report for {url}")
             report = json.loads(out.read_text(encoding="utf-8"))
         audits = report["audits"]
-        results.append({
-            "score": 100 * (report["categories"]["performance"]["score"] or 0),
-            "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
-            "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
-            "tbt": audits["total-blocking-time"]["numericValue"],
-            "cls": audits["cumulative-layout-shift"]["numericValue"],
-            "bytes": audits["total-byte-weight"]["numericValue"] / 1024,
-        })
+        results.append(
+            {
+                "score": 100 * (report["categories"]["performance"]["score"] or 0),
+                "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
+                "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
+                "tbt": audits["total-blocking-time"]["numericValue"],
+                "cls": audits["cumulative-layout-shift"]["numericValue"],
+                "bytes": audits["total-byte-weight"]["numericValue"] / 1024,
+            }
+        )
     return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
@@ -152,8 +179,9 @@ def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[di
         try:
             for size, viewport in SIZES.items():
                 phone = size == "phone"
-                context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone,
-                                              device_scale_factor=2 if phone else 1)
+                context = browser.new_context(
+                    viewport=viewport, is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1
+                )
                 for path in paths:
                     page = context.new_page()
                     errors: list[str] = []
@@ -173,8 +201,17 @@ def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[di
                         page.evaluate("src => { if (!window.axe) { (0, eval)(src); } }", axe)
                         violations = page.evaluate(_AXE_RUN)
                         width = page.evaluate("() => document.documentElement.scrollWidth")
-                        rows.append({"size": size, "state": state, "path": path, "violations": violations,
-                                     "width": width, "console": list(errors), "dom": name})
+                        rows.append(
+                            {
+                                "size": size,
+                                "state": state,
+                                "path": path,
+                                "violations": violations,
+                                "width": width,
+                                "console": list(errors),
+                                "dom": name,
+                            }
+                        )
                     page.close()
                 context.close()
         finally:
@@ -185,7 +222,7 @@ def browse(base: str, paths: list[str], modules: Path, dom_dir: Path) -> list[di
 #: Markers of the project's own markup in a Nu checker extract: its class names and data
 #: attributes, not the word "ggmm" alone, which also appears in page addresses. The rest comes
 #: from Quarto's template and scripts (tippy's reference pop-ups) and from plotly.js's SVG.
-OWN_MARKUP = ('class="ggmm', ' ggmm-', "data-ggmm", 'id="ggmm')
+OWN_MARKUP = ('class="ggmm', " ggmm-", "data-ggmm", 'id="ggmm')
 
 
 def nu_check(dom_dir: Path, modules: Path) -> dict[str, list[str]]:
@@ -199,8 +236,12 @@ def nu_check(dom_dir: Path, modules: Path) -> dict[str, list[str]]:
         _log("java or vnu.jar missing: the Nu HTML checker is skipped")
         return {}
     files = sorted(str(p) for p in dom_dir.glob("*.html"))
-    result = subprocess.run(["java", "-jar", str(jar), "--format", "json", "--errors-only", *files],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}').get("messages", [])
     out: dict[str, list[str]] = {Path(f).name: [] for f in files}
     for message in messages:
@@ -236,8 +277,11 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="Lighthouse on every page, not one per type")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
     parser.add_argument("--skip-lighthouse", action="store_true")
-    parser.add_argument("--lighthouse-only", action="store_true",
-                        help="only Lighthouse (no axe-core, DOM and Nu checker pass over every page)")
+    parser.add_argument(
+        "--lighthouse-only",
+        action="store_true",
+        help="only Lighthouse (no axe-core, DOM and Nu checker pass over every page)",
+    )
     args = parser.parse_args(argv or [])
     site = root / "_site"
     if not (site / "index.html").is_file():
@@ -266,15 +310,21 @@ def main(root: Path, argv: list[str] | None = None) -> int:
 def _print(rows: list[dict[str, Any]], nu: dict[str, list[str]], lh: list[tuple[str, str, str, str, dict]]) -> None:
     if lh:
         print("\nLighthouse 12 (simulated throttling; median of the runs)")
-        print(f"{'page':<42} {'type':<9} {'preset':<8} {'perf':>5} {'FCP s':>6} {'LCP s':>6} {'TBT ms':>7} "
-              f"{'CLS':>6} {'KiB':>6}")
+        print(
+            f"{'page':<42} {'type':<9} {'preset':<8} {'perf':>5} {'FCP s':>6} {'LCP s':>6} {'TBT ms':>7} "
+            f"{'CLS':>6} {'KiB':>6}"
+        )
         for lang, page, kind, preset, m in lh:
-            print(f"{lang + '/' + page:<42} {kind:<9} {preset:<8} {m['score']:>5.0f} {m['fcp']:>6.2f} {m['lcp']:>6.2f} "
-                  f"{m['tbt']:>7.0f} {m['cls']:>6.3f} {m['bytes']:>6.0f}")
+            print(
+                f"{lang + '/' + page:<42} {kind:<9} {preset:<8} {m['score']:>5.0f} {m['fcp']:>6.2f} {m['lcp']:>6.2f} "
+                f"{m['tbt']:>7.0f} {m['cls']:>6.3f} {m['bytes']:>6.0f}"
+            )
         mobile = [m["score"] for _, _, _, preset, m in lh if preset == "mobile"]
         if mobile:
-            print(f"lowest mobile performance: {min(mobile):.0f} (goal >= 90); "
-                  f"largest CLS: {max(m['cls'] for *_, m in lh):.3f} (goal <= 0.1)")
+            print(
+                f"lowest mobile performance: {min(mobile):.0f} (goal >= 90); "
+                f"largest CLS: {max(m['cls'] for *_, m in lh):.3f} (goal <= 0.1)"
+            )
     if not rows:
         return
     counts: Counter[tuple[str, str]] = Counter()
@@ -282,11 +332,12 @@ def _print(rows: list[dict[str, Any]], nu: dict[str, list[str]], lh: list[tuple[
     for row in rows:
         for v in row["violations"]:
             counts[(v["id"], v["impact"])] += v["nodes"]
-            print(f"  {row['size']:<7} {row['state']:<6} /{row['path']}: {v['id']} ({v['impact']}) x{v['nodes']} "
-                  f"{v['where']}")
+            print(
+                f"  {row['size']:<7} {row['state']:<6} /{row['path']}: {v['id']} ({v['impact']}) x{v['nodes']} "
+                f"{v['where']}"
+            )
     checked = len(rows)
-    print(f"axe: {sum(counts.values())} violating nodes in {checked} page states"
-          + ("" if counts else " - none"))
+    print(f"axe: {sum(counts.values())} violating nodes in {checked} page states" + ("" if counts else " - none"))
     print("\npages wider than the screen")
     wide = [r for r in rows if r["width"] > SIZES[r["size"]]["width"]]
     for row in wide:

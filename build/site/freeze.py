@@ -62,8 +62,9 @@ def _freeze_dir(root: Path, source: Path) -> Path:
     return root / "_freeze" / source.with_suffix("")
 
 
-def stale_freeze_dirs(root: Path, previous: dict[str, str], current: dict[str, str],
-                      sources: Iterable[Path]) -> list[Path]:
+def stale_freeze_dirs(
+    root: Path, previous: dict[str, str], current: dict[str, str], sources: Iterable[Path]
+) -> list[Path]:
     """Frozen results of the documents reading an export (or running code) that changed.
 
     A document reads an export when its source names the file (``data/comparison.json``) or
@@ -89,9 +90,12 @@ def stale_freeze_dirs(root: Path, previous: dict[str, str], current: dict[str, s
     stale = []
     for source in sources:
         text = (root / source).read_text(encoding="utf-8")
-        reads = any(f"data/{name}" in text
-                    or (Path(name).parent != Path(".") and f"data/{Path(name).parent.as_posix()}" in text)
-                    for name in changed if name != CODE_KEY)
+        reads = any(
+            f"data/{name}" in text
+            or (Path(name).parent != Path(".") and f"data/{Path(name).parent.as_posix()}" in text)
+            for name in changed
+            if name != CODE_KEY
+        )
         runs_code = code_changed and "```{python}" in text
         folder = _freeze_dir(root, source)
         if (reads or runs_code) and folder.exists():
@@ -100,8 +104,11 @@ def stale_freeze_dirs(root: Path, previous: dict[str, str], current: dict[str, s
 
 
 def _documents(root: Path) -> list[Path]:
-    return sorted(p.relative_to(root) for p in (root / "report").rglob("*.qmd")
-                  if not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts))
+    return sorted(
+        p.relative_to(root)
+        for p in (root / "report").rglob("*.qmd")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts)
+    )
 
 
 def refresh_freeze(root: Path) -> list[Path]:

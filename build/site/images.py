@@ -47,8 +47,10 @@ def _as_quarto(document: Path, fmt: str) -> Iterator[None]:
     saved_cwd, saved_env = Path.cwd(), dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         info = Path(tmp) / "execute-info.json"
-        info.write_text(json.dumps({"document-path": str(document),
-                                    "format": {"identifier": {"target-format": fmt}}}), encoding="utf-8")
+        info.write_text(
+            json.dumps({"document-path": str(document), "format": {"identifier": {"target-format": fmt}}}),
+            encoding="utf-8",
+        )
         os.environ["QUARTO_EXECUTE_INFO"] = str(info)
         os.environ["QUARTO_DOCUMENT_FILE"] = document.name
         os.chdir(document.parent)
@@ -120,19 +122,26 @@ def prerender_images(root: Path, documents: Sequence[tuple[Path, Sequence[str]]]
             for fmt in formats:
                 key, stamp = f"{document.as_posix()}|{fmt}", _stamp(root, document, fmt)
                 previous = record.get(key) or {}
-                if not force and previous.get("stamp") == stamp and all(
-                        (folder / f"{name}.png").is_file() for name in previous.get("images", [])):
+                if (
+                    not force
+                    and previous.get("stamp") == stamp
+                    and all((folder / f"{name}.png").is_file() for name in previous.get("images", []))
+                ):
                     continue
                 try:
                     found = collect_document(root / document, fmt)
                     requests += found
                     done[key] = {"stamp": stamp, "images": sorted({r.key for r in found})}
                 except Exception:  # noqa: BLE001 - Quarto will execute the page and report the error
-                    _log(f"{document} ({fmt}): a cell failed while collecting pictures; Quarto will report it\n"
-                         + traceback.format_exc(limit=3))
+                    _log(
+                        f"{document} ({fmt}): a cell failed while collecting pictures; Quarto will report it\n"
+                        + traceback.format_exc(limit=3)
+                    )
         if done:
-            _log(f"collected {len(requests)} picture request(s) from {len(done)} document run(s) "
-                 f"in {time.perf_counter() - started:.1f} s")
+            _log(
+                f"collected {len(requests)} picture request(s) from {len(done)} document run(s) "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
         rendered = images.render_missing(requests, folder)
     finally:
         os.environ.pop("GGMM_IMAGE_CACHE", None)

@@ -67,9 +67,14 @@ def rewrite_language_links(output_dir: Path) -> int:
     return changed
 
 
-def root_index_html(first_page: str = FIRST_PAGE, *, redirect: bool = True,
-                    titles: Mapping[str, str] | None = None, descriptions: Mapping[str, str] | None = None,
-                    links: Mapping[str, str] | None = None) -> str:
+def root_index_html(
+    first_page: str = FIRST_PAGE,
+    *,
+    redirect: bool = True,
+    titles: Mapping[str, str] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    links: Mapping[str, str] | None = None,
+) -> str:
     """The root page that sends a reader to their language (``build/site/templates/root.html``).
 
     With ``redirect``, the first of the browser's languages that is Chinese (``zh*``) or English
@@ -89,8 +94,20 @@ def root_index_html(first_page: str = FIRST_PAGE, *, redirect: bool = True,
     -------
     html : str
     """
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env.get_template("root.html").render(
-        first_page=first_page, redirect=redirect, langs=LANGS, html_lang=HTML_LANG, font_family=FONT_FAMILY,
-        titles=titles or SITE_TITLES, descriptions=descriptions or SITE_DESCRIPTIONS, links=links or SITE_LINKS)
+        first_page=first_page,
+        redirect=redirect,
+        langs=LANGS,
+        html_lang=HTML_LANG,
+        font_family=FONT_FAMILY,
+        titles=titles or SITE_TITLES,
+        descriptions=descriptions or SITE_DESCRIPTIONS,
+        links=links or SITE_LINKS,
+    )

@@ -116,8 +116,11 @@ def prune(output: Path, project: Path) -> dict[str, int]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
                 counts["copied"] += 1
-    pictures = [p for p in output.rglob("*") if p.is_file() and any(part.endswith("_files") for part in
-                                                                    p.relative_to(output).parts[:-1])]
+    pictures = [
+        p
+        for p in output.rglob("*")
+        if p.is_file() and any(part.endswith("_files") for part in p.relative_to(output).parts[:-1])
+    ]
     counts["pictures"] = _remove(p for p in pictures if p not in referenced)
     vendor = output / "assets" / "vendor"
     available = {p.name for p in vendor.glob("plotly-*.min.js")}
@@ -130,10 +133,17 @@ def prune(output: Path, project: Path) -> dict[str, int]:
     libs = output / "site_libs"
     if libs.is_dir():
         named = "\n".join(texts.values())
-        named += "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                           for p in libs.rglob("*") if p.suffix in (".js", ".css") and p.is_file())
-        unused = [p for p in libs.rglob("*") if p.is_file() and (
-            p.suffix == ".map" or (p.suffix == ".js" and p not in referenced and p.name not in named))]
+        named += "\n".join(
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in libs.rglob("*")
+            if p.suffix in (".js", ".css") and p.is_file()
+        )
+        unused = [
+            p
+            for p in libs.rglob("*")
+            if p.is_file()
+            and (p.suffix == ".map" or (p.suffix == ".js" and p not in referenced and p.name not in named))
+        ]
         counts["libs"] = _remove(unused)
     _remove_empty_dirs(output)
     return counts
@@ -193,8 +203,10 @@ def share_bundles(site: Path, langs: Iterable[str], source: Path | None = None) 
 # ---------------------------------------------------------------------------
 
 #: Stylesheets nothing on first paint needs (icons, tooltips, code colours): loaded without blocking.
-_LATE_CSS = re.compile(r'<link (?=[^>]*rel="stylesheet")(?![^>]*media=)([^>]*href="[^"]*'
-                       r'(?:bootstrap-icons|tippy|light-border|quarto-syntax-highlighting)[^"]*\.css"[^>]*)>')
+_LATE_CSS = re.compile(
+    r'<link (?=[^>]*rel="stylesheet")(?![^>]*media=)([^>]*href="[^"]*'
+    r'(?:bootstrap-icons|tippy|light-border|quarto-syntax-highlighting)[^"]*\.css"[^>]*)>'
+)
 _HEAD_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?![^>]*type="module")([^>]*\bsrc="[^"]+"[^>]*)>')
 _NAV_LABELS = {"en": ("Site", "On this page"), "zh": ("网站导航", "本页目录")}
 
@@ -228,15 +240,20 @@ def polish(html_text: str, lang: str) -> str:
         head = _LATE_CSS.sub(r"""<link \1 media="print" onload="this.media='all'">""", head)
         html_text = head + sep + body
     site_label, toc_label = _NAV_LABELS.get(lang, _NAV_LABELS["en"])
-    html_text = re.sub(r'<nav class="navbar([^"]*)"(?![^>]*aria-label)',
-                       rf'<nav class="navbar\1" aria-label="{site_label}"', html_text)
-    html_text = re.sub(r'<nav id="TOC" role="doc-toc"(?![^>]*aria-label)',
-                       rf'<nav id="TOC" role="doc-toc" aria-label="{toc_label}"', html_text)
+    html_text = re.sub(
+        r'<nav class="navbar([^"]*)"(?![^>]*aria-label)', rf'<nav class="navbar\1" aria-label="{site_label}"', html_text
+    )
+    html_text = re.sub(
+        r'<nav id="TOC" role="doc-toc"(?![^>]*aria-label)',
+        rf'<nav id="TOC" role="doc-toc" aria-label="{toc_label}"',
+        html_text,
+    )
     html_text = re.sub(r'(<button class="navbar-toggler"[^>]*?) role="menu"', r"\1", html_text)
     html_text = re.sub(r'(<a class="nav-link dropdown-toggle"[^>]*?) role="link"', r'\1 role="button"', html_text)
     html_text = re.sub(r"<th([^>]*)>\s*</th>", r"<td\1></td>", html_text)
-    html_text = re.sub(r'(<meta name="viewport" content="[^"]*?), maximum-scale=1\.0, user-scalable=no', r"\1",
-                       html_text)
+    html_text = re.sub(
+        r'(<meta name="viewport" content="[^"]*?), maximum-scale=1\.0, user-scalable=no', r"\1", html_text
+    )
     return html_text.replace(' append-hash="true"', "")
 
 

@@ -108,19 +108,23 @@ def typst_numbering(labels: Sequence[str], numbers: dict[str, str]) -> str:
     """
     figs = [numbers.get(label, "?") for label in labels if label.startswith("fig-")]
     tbls = [numbers.get(label, "?") for label in labels if label.startswith("tbl-")]
-    rule = ('#show figure.where(kind: "quarto-float-{kind}"): '
-            'set figure(numbering: n => ggmm-numbers.{kind}.at(n - 1, default: str(n)))')
-    return "\n".join([
-        "```{=typst}",
-        f"#let ggmm-numbers = (fig: {_typst_strings(figs)}, tbl: {_typst_strings(tbls)})",
-        rule.format(kind="fig"),
-        rule.format(kind="tbl"),
-        '#show figure.where(kind: "quarto-float-tbl"): set block(breakable: true)',
-        "#show table: set text(size: 8.5pt)",
-        "#show table.cell: set par(justify: false)",
-        "```",
-        "",
-    ])
+    rule = (
+        '#show figure.where(kind: "quarto-float-{kind}"): '
+        "set figure(numbering: n => ggmm-numbers.{kind}.at(n - 1, default: str(n)))"
+    )
+    return "\n".join(
+        [
+            "```{=typst}",
+            f"#let ggmm-numbers = (fig: {_typst_strings(figs)}, tbl: {_typst_strings(tbls)})",
+            rule.format(kind="fig"),
+            rule.format(kind="tbl"),
+            '#show figure.where(kind: "quarto-float-tbl"): set block(breakable: true)',
+            "#show table: set text(size: 8.5pt)",
+            "#show table.cell: set par(justify: false)",
+            "```",
+            "",
+        ]
+    )
 
 
 def assemble_pdf_source(root: Path, pages: Sequence[Path] | None = None) -> str:

@@ -88,8 +88,12 @@ class Target:
         """Files whose presence says the output exists."""
         base = root / SITE / self.lang
         if self.kind == "web":
-            return [base / "report" / "overview" / "index.html", base / "search.json",
-                    base / SLIDES.with_suffix(".html"), base / SLIDES.with_suffix(".pptx")]
+            return [
+                base / "report" / "overview" / "index.html",
+                base / "search.json",
+                base / SLIDES.with_suffix(".html"),
+                base / SLIDES.with_suffix(".pptx"),
+            ]
         if self.kind == "pdf":
             return [base / PDF_SOURCE.with_suffix(".pdf")]
         return [base / SLIDES.with_suffix(".html"), base / SLIDES.with_suffix(".pptx")]
@@ -153,11 +157,23 @@ def _quarto_version(quarto: str | None) -> str:
 
 def stamp(root: Path, target: Target, quarto_version: str = "") -> str:
     """The hash of everything ``target`` is made from (see the module docstring)."""
-    common = ["_quarto.yml", f"_quarto-{target.lang}.yml", "report/_filters/*", "report/references.bib",
-              "assets/css/*", "assets/js/*", "assets/images/*", "build/site/templates/*",
-              ".cache/site/crossref-numbers.json", *(f"build/site/{name}.py" for name in MAKERS)]
-    own = {"web": ["_quarto-web.yml", "report/**/*.qmd"], "pdf": ["_quarto-pdf.yml", PDF_SOURCE.as_posix()],
-           "slides": [SLIDES.as_posix()]}[target.kind]
+    common = [
+        "_quarto.yml",
+        f"_quarto-{target.lang}.yml",
+        "report/_filters/*",
+        "report/references.bib",
+        "assets/css/*",
+        "assets/js/*",
+        "assets/images/*",
+        "build/site/templates/*",
+        ".cache/site/crossref-numbers.json",
+        *(f"build/site/{name}.py" for name in MAKERS),
+    ]
+    own = {
+        "web": ["_quarto-web.yml", "report/**/*.qmd"],
+        "pdf": ["_quarto-pdf.yml", PDF_SOURCE.as_posix()],
+        "slides": [SLIDES.as_posix()],
+    }[target.kind]
     if target.kind == "pdf":
         common = [c for c in common if not c.startswith("assets/")]
     digest = hashlib.sha256(f"{target.name}|{quarto_version}".encode())

@@ -23,6 +23,7 @@ __all__ = ["bspline_basis", "check_fast_model", "fast_forward", "fast_forward_wi
 
 # -- the B-spline basis -----------------------------------------------------------------------
 
+
 def _rows(x: torch.Tensor, grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Knot interval ``[t_j, t_{j+1})`` of each point, as a row of a per-interval table.
 
@@ -45,8 +46,9 @@ def _rows(x: torch.Tensor, grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tens
     return rows.flatten(), inside
 
 
-def _local_basis(x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor, inside: torch.Tensor,
-                 slopes: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _local_basis(
+    x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor, inside: torch.Tensor, slopes: bool = False
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """The ``k + 1`` basis functions that can be nonzero at each point, and their derivatives.
 
     Cox–de Boor from order 0 upwards on the window of functions ``j - k .. j`` of the
@@ -78,12 +80,12 @@ def _local_basis(x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor
     derivatives = torch.zeros_like(values) if slopes else None
     for r in range(1, k + 1):  # values[s] is function j - r + s
         padded = torch.cat([zero, values, zero])
-        spans = t[k:k + r + 2] - t[k - r:k + 2]  # spans[s] = t_{j+s} - t_{j-r+s}
+        spans = t[k : k + r + 2] - t[k - r : k + 2]  # spans[s] = t_{j+s} - t_{j-r+s}
         if r == k and slopes:
             ratio = padded / spans
             derivatives = torch.nan_to_num(k * (ratio[:-1] - ratio[1:]))
-        left = above[k - r:k + 1] / spans[:-1]
-        right = below[k + 1:k + r + 2] / spans[1:]
+        left = above[k - r : k + 1] / spans[:-1]
+        right = below[k + 1 : k + r + 2] / spans[1:]
         values = torch.nan_to_num(left * padded[:-1] + right * padded[1:])
     return values, derivatives
 
@@ -113,15 +115,16 @@ def bspline_basis(x: torch.Tensor, grid: torch.Tensor, k: int) -> torch.Tensor:
     j = rows.view(xt.shape) % (M - 1)
     dense = values.new_zeros(*xt.shape, M + k - 1)  # functions -k .. G + 2k - 1
     dense.scatter_(2, j[:, :, None] + torch.arange(k + 1, device=x.device), values.permute(1, 2, 0))
-    return dense[:, :, k:M - 1].transpose(0, 1)
+    return dense[:, :, k : M - 1].transpose(0, 1)
 
 
 class _Basis(torch.autograd.Function):
     """:func:`_local_basis` as one autograd node, (in_dim, N) -> (k + 1, in_dim, N); backward from the slopes."""
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor,
-                inside: torch.Tensor) -> torch.Tensor:
+    def forward(
+        ctx: Any, x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor, inside: torch.Tensor
+    ) -> torch.Tensor:
         values, slopes = _local_basis(x, grid, k, rows, inside, slopes=ctx.needs_input_grad[0])
         ctx.save_for_backward(slopes)
         return values
@@ -156,14 +159,19 @@ def _spline(x: torch.Tensor, grid: torch.Tensor, coef: torch.Tensor, k: int) -> 
 
 # -- the network -------------------------------------------------------------------------------
 
+
 def check_fast_model(model: Any) -> None:
     """Raise ValueError unless ``model`` is a pure spline KAN (no multiplication nodes, no symbolic edge)."""
     if any(w[1] != 0 for w in model.width):
-        raise ValueError(f"The fast forward has no multiplication nodes, but the model has width {model.width} "
-                         f"(a nonzero second entry is a multiplication node).")
+        raise ValueError(
+            f"The fast forward has no multiplication nodes, but the model has width {model.width} "
+            f"(a nonzero second entry is a multiplication node)."
+        )
     if model.symbolic_enabled and any(bool((s.mask.data != 0).any()) for s in model.symbolic_fun):
-        raise ValueError("The fast forward evaluates spline edges only, but the model has symbolic edges "
-                         "switched on (symbolic_enabled with a nonzero symbolic mask).")
+        raise ValueError(
+            "The fast forward evaluates spline edges only, but the model has symbolic edges "
+            "switched on (symbolic_enabled with a nonzero symbolic mask)."
+        )
 
 
 def _edges(layer: Any, x: torch.Tensor) -> torch.Tensor:
@@ -225,8 +233,9 @@ def _reg_term(scale: torch.Tensor, lamb_l1: float, lamb_entropy: float) -> torch
     return lamb_l1 * l1 + lamb_entropy * (entropy_row + entropy_col)
 
 
-def fast_forward_with_reg(model: Any, U: torch.Tensor, lamb_l1: float = 1.0,
-                          lamb_entropy: float = 2.0) -> tuple[torch.Tensor, torch.Tensor]:
+def fast_forward_with_reg(
+    model: Any, U: torch.Tensor, lamb_l1: float = 1.0, lamb_entropy: float = 2.0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`fast_forward` and pykan's sparsity penalty on the same batch.
 
     The penalty is ``model.get_reg("edge_forward_spline_n", lamb_l1, lamb_entropy, 0.0, 0.0)``

@@ -30,8 +30,18 @@ from ._training import StageOutcome, train_stage
 
 __all__ = ["BoxScaler", "edge_list", "Kept", "Trainer", "Stage", "KANProblem"]
 
-_CACHE_ATTRS = ("acts", "acts_premult", "spline_preacts", "spline_postsplines", "spline_postacts",
-                "acts_scale", "acts_scale_spline", "subnode_actscale", "edge_actscale", "cache_data")
+_CACHE_ATTRS = (
+    "acts",
+    "acts_premult",
+    "spline_preacts",
+    "spline_postsplines",
+    "spline_postacts",
+    "acts_scale",
+    "acts_scale_spline",
+    "subnode_actscale",
+    "edge_actscale",
+    "cache_data",
+)
 
 
 class BoxScaler:
@@ -66,8 +76,9 @@ class BoxScaler:
 
 def edge_list(width: list[int]) -> list[tuple[int, int, int]]:
     """Edges (layer, in, out) of a KAN with the given widths, in the fixed snapshot order."""
-    return [(layer, i, j) for layer in range(len(width) - 1)
-            for i in range(width[layer]) for j in range(width[layer + 1])]
+    return [
+        (layer, i, j) for layer in range(len(width) - 1) for i in range(width[layer]) for j in range(width[layer + 1])
+    ]
 
 
 def lean_forward(model: Any, U: torch.Tensor) -> torch.Tensor:
@@ -115,17 +126,16 @@ def evaluate(model: Any, U: torch.Tensor, chunk: int = 65536) -> torch.Tensor:
     """Network output (N,) without gradients, leaving pykan's cached activations untouched."""
     if not hasattr(model, "act_fun"):  # a plain torch module
         with torch.inference_mode():
-            return torch.cat([model(U[s:s + chunk])[:, 0] for s in range(0, max(len(U), 1), chunk)])
+            return torch.cat([model(U[s : s + chunk])[:, 0] for s in range(0, max(len(U), 1), chunk)])
     if not _has_symbolic(model) and all(w[1] == 0 for w in model.width):
         with torch.inference_mode():
-            return torch.cat([lean_forward(model, U[s:s + chunk])[:, 0]
-                              for s in range(0, max(len(U), 1), chunk)])
+            return torch.cat([lean_forward(model, U[s : s + chunk])[:, 0] for s in range(0, max(len(U), 1), chunk)])
     saved = {name: getattr(model, name, None) for name in _CACHE_ATTRS}
     save_act = model.save_act
     model.save_act = False
     try:
         with torch.inference_mode():
-            out = torch.cat([model(U[s:s + chunk])[:, 0] for s in range(0, max(len(U), 1), chunk)])
+            out = torch.cat([model(U[s : s + chunk])[:, 0] for s in range(0, max(len(U), 1), chunk)])
     finally:
         model.save_act = save_act
         for name, value in saved.items():
@@ -136,8 +146,15 @@ def evaluate(model: Any, U: torch.Tensor, chunk: int = 65536) -> torch.Tensor:
 def clone_model(model: Any) -> Any:
     """A deep copy of a pykan model (its cached activations, which hold autograd graphs, are
     left out of the copy and kept on the original)."""
-    names = (*_CACHE_ATTRS, "node_scores", "edge_scores", "subnode_scores", "node_scores_all",
-             "edge_scores_all", "subnode_scores_all")
+    names = (
+        *_CACHE_ATTRS,
+        "node_scores",
+        "edge_scores",
+        "subnode_scores",
+        "node_scores_all",
+        "edge_scores_all",
+        "subnode_scores_all",
+    )
     saved = {name: getattr(model, name, None) for name in names}
     try:
         for name in names:
@@ -178,8 +195,9 @@ def n_live_parameters(model: Any) -> int:
     return total
 
 
-def edge_curves(model: Any, samples: int, scaler: BoxScaler,
-                edges: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+def edge_curves(
+    model: Any, samples: int, scaler: BoxScaler, edges: list[tuple[int, int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Every edge's activation sampled over its live input range.
 
     The range of node i in layer l is the range of its value over the last batch pykan
@@ -320,15 +338,17 @@ class Trainer:
             live=np.array([int(live[layer][i, j]) for layer, i, j in self.edges]),
         )
 
-    def boundary(self, stage: str, start: int | None, model: Any | None = None,
-                 losses: tuple[float, float] | None = None) -> None:
+    def boundary(
+        self, stage: str, start: int | None, model: Any | None = None, losses: tuple[float, float] | None = None
+    ) -> None:
         """Record the frame that closes ``stage`` (or the initial frame when ``start`` is None)."""
         if self.recorder is None:
             return
         model = self.model if model is None else model
         model.get_act(self.problem.x_fit)
-        train, val = losses if losses is not None else (self.problem.train_loss(model),
-                                                        self.problem.validation_loss(model))
+        train, val = (
+            losses if losses is not None else (self.problem.train_loss(model), self.problem.validation_loss(model))
+        )
         self.recorder.boundary(self.step, stage, train, val, self.frame_state(model), start=start)
 
     # -- stages -------------------------------------------------------------
@@ -347,10 +367,16 @@ class Trainer:
                 raise ValueError(f"The trainer does not run stage {stage.name!r}.")
             self.seconds[stage.name] = self.seconds.get(stage.name, 0.0) + time.perf_counter() - t0
             if stage.keep:
-                self.kept.append(Kept(stage.name, int(self.model.act_fun[0].num),
-                                      self.stopped.get(stage.name, self.step),
-                                      self.problem.validation_loss(self.model), clone_model(self.model),
-                                      self.outcomes[stage.name].record() if stage.name in self.outcomes else None))
+                self.kept.append(
+                    Kept(
+                        stage.name,
+                        int(self.model.act_fun[0].num),
+                        self.stopped.get(stage.name, self.step),
+                        self.problem.validation_loss(self.model),
+                        clone_model(self.model),
+                        self.outcomes[stage.name].record() if stage.name in self.outcomes else None,
+                    )
+                )
             self.boundary(stage.name, start)
         return self.model
 
@@ -378,11 +404,21 @@ class Trainer:
         start = self.step
         try:
             outcome = train_stage(
-                params=params, objective=objective, validate=lambda: self.problem.validation_loss(model),
-                get_state=lambda: copy.deepcopy(model.state_dict()), set_state=model.load_state_dict,
-                steps=stage.steps, lr=stage.lr, optimizer=stage.optimizer, patience=stage.patience,
-                every=self.validate_every, rel_tol=stage.rel_tol, first_step=start + 1, before_step=before,
-                after_step=after)
+                params=params,
+                objective=objective,
+                validate=lambda: self.problem.validation_loss(model),
+                get_state=lambda: copy.deepcopy(model.state_dict()),
+                set_state=model.load_state_dict,
+                steps=stage.steps,
+                lr=stage.lr,
+                optimizer=stage.optimizer,
+                patience=stage.patience,
+                every=self.validate_every,
+                rel_tol=stage.rel_tol,
+                first_step=start + 1,
+                before_step=before,
+                after_step=after,
+            )
         finally:
             model.want_reg = False
         self.step = start + outcome.steps
@@ -391,9 +427,13 @@ class Trainer:
 
     def _report(self, stage: Stage, train_loss: float, val: float | None, model: Any) -> None:
         if self.recorder is not None:
-            self.recorder.step(self.step, stage.name, train_loss,
-                               (lambda: val) if val is not None else (lambda: self.problem.validation_loss(model)),
-                               self.frame_state)
+            self.recorder.step(
+                self.step,
+                stage.name,
+                train_loss,
+                (lambda: val) if val is not None else (lambda: self.problem.validation_loss(model)),
+                self.frame_state,
+            )
         if self.progress is not None and (self.step % self._every == 0 or self.step == self.total_steps):
             self.progress(self.step, self.total_steps)
 

@@ -119,9 +119,18 @@ def _quiet(model: Any, ckpt_path: str) -> Any:
     return model
 
 
-def new_kan(width: list[int], grid: int, k: int, seed: int, ckpt_path: str, *,
-            grid_range: tuple[float, float] = (-1.0, 1.0), noise_scale: float = 0.3,
-            base_fun: str = "silu", symbolic_enabled: bool = False) -> Any:
+def new_kan(
+    width: list[int],
+    grid: int,
+    k: int,
+    seed: int,
+    ckpt_path: str,
+    *,
+    grid_range: tuple[float, float] = (-1.0, 1.0),
+    noise_scale: float = 0.3,
+    base_fun: str = "silu",
+    symbolic_enabled: bool = False,
+) -> Any:
     """A fresh ``kan.MultKAN`` with checkpointing off (call inside :func:`pykan_sandbox`).
 
     Parameters
@@ -137,9 +146,19 @@ def new_kan(width: list[int], grid: int, k: int, seed: int, ckpt_path: str, *,
     """
     from kan import MultKAN
 
-    model = MultKAN(width=list(width), grid=grid, k=k, seed=seed, auto_save=False, ckpt_path=ckpt_path,
-                    grid_range=list(grid_range), noise_scale=noise_scale, base_fun=base_fun,
-                    symbolic_enabled=symbolic_enabled, save_act=True)
+    model = MultKAN(
+        width=list(width),
+        grid=grid,
+        k=k,
+        seed=seed,
+        auto_save=False,
+        ckpt_path=ckpt_path,
+        grid_range=list(grid_range),
+        noise_scale=noise_scale,
+        base_fun=base_fun,
+        symbolic_enabled=symbolic_enabled,
+        save_act=True,
+    )
     return _quiet(model, ckpt_path)
 
 
@@ -185,4 +204,3 @@ def mask_edges(model: Any, edge_keep: list[torch.Tensor]) -> None:
             layer.mask.data = layer.mask.data * keep.to(layer.mask.dtype)
         for sym, keep in zip(model.symbolic_fun, edge_keep, strict=True):
             sym.mask.data = sym.mask.data * keep.T.to(sym.mask.dtype)
-

@@ -32,8 +32,9 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][min(np.searchsorted(cum, q * cum[-1]), len(x) - 1)])
 
 
-def fit_component(ts: list[np.ndarray], ys: list[np.ndarray], weighting: str = "density"
-                  ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+def fit_component(
+    ts: list[np.ndarray], ys: list[np.ndarray], weighting: str = "density"
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     """Weighted least-squares fit of ``b_d - (|t - c_d| / alpha_d) ** p`` to D curves, one shared p.
 
     Parameters
@@ -55,7 +56,7 @@ def fit_component(ts: list[np.ndarray], ys: list[np.ndarray], weighting: str = "
     for t, y in zip(ts, ys, strict=True):
         c0 = t[np.argmax(y)]
         drop = y.max() - y
-        span = np.sqrt(np.sum(drop * (t - c0) ** 2) / max(np.sum(drop ** 2), 1e-12))
+        span = np.sqrt(np.sum(drop * (t - c0) ** 2) / max(np.sum(drop**2), 1e-12))
         start += [c0, np.log(max(span, 1e-3 * (t[-1] - t[0]))), y.max()]
     lo_p, hi_p = np.log(P_BOUNDS[0]), np.log(P_BOUNDS[1])
     if weighting == "density":
@@ -67,7 +68,7 @@ def fit_component(ts: list[np.ndarray], ys: list[np.ndarray], weighting: str = "
         p = np.exp(theta[-1])
         out = []
         for d in range(D):
-            c, log_a, b = theta[3 * d: 3 * d + 3]
+            c, log_a, b = theta[3 * d : 3 * d + 3]
             out.append(root_w[d] * (b - (np.abs(ts[d] - c) / np.exp(log_a)) ** p - ys[d]))
         return np.concatenate(out)
 
@@ -76,4 +77,4 @@ def fit_component(ts: list[np.ndarray], ys: list[np.ndarray], weighting: str = "
     theta0 = np.clip(np.concatenate([start, [np.log(2.0)]]), lower + 1e-9, upper - 1e-9)
     sol = least_squares(residuals, theta0, bounds=(lower, upper), method="trf")
     th = sol.x
-    return th[0:3 * D:3], np.exp(th[1:3 * D:3]), float(np.exp(th[-1])), th[2:3 * D:3]
+    return th[0 : 3 * D : 3], np.exp(th[1 : 3 * D : 3]), float(np.exp(th[-1])), th[2 : 3 * D : 3]

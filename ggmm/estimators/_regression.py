@@ -50,9 +50,18 @@ class RegressionProblem:
         every step from a generator seeded with ``seed``.
     """
 
-    def __init__(self, x_fit: torch.Tensor, p_fit: np.ndarray, x_val: torch.Tensor, p_val: np.ndarray,
-                 output: str, log_weight: float, n_samples: int,
-                 target_unit: Callable[[np.ndarray], np.ndarray] | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        x_fit: torch.Tensor,
+        p_fit: np.ndarray,
+        x_val: torch.Tensor,
+        p_val: np.ndarray,
+        output: str,
+        log_weight: float,
+        n_samples: int,
+        target_unit: Callable[[np.ndarray], np.ndarray] | None = None,
+        seed: int = 0,
+    ) -> None:
         self.x_fit, self.x_val = x_fit, x_val
         self.n_samples, self.target_unit = n_samples, target_unit
         self.generator = torch.Generator().manual_seed(seed)
@@ -104,7 +113,8 @@ class RegressionProblem:
         objective = mse / self.scale
         if self.output == "exp" and self.log_weight > 0:
             objective = objective + self.log_weight * torch.mean(
-                (torch.clamp(raw + self.offset, min=float(log_target.min())) - log_target) ** 2)
+                (torch.clamp(raw + self.offset, min=float(log_target.min())) - log_target) ** 2
+            )
         return objective, float(torch.sqrt(mse.detach()))
 
     def _rmse(self, model: Any, x: torch.Tensor, p: torch.Tensor) -> float:
@@ -138,8 +148,9 @@ class RegressionOutputs(BaseEstimator):
     tags = EstimatorTags(kind="regressor")
     model_: Any = None
 
-    def _prepare(self, X: Any, target: Target, seed: int, recorder: SnapshotRecorder | None
-                 ) -> tuple[RegressionProblem, np.ndarray, np.random.Generator]:
+    def _prepare(
+        self, X: Any, target: Target, seed: int, recorder: SnapshotRecorder | None
+    ) -> tuple[RegressionProblem, np.ndarray, np.random.Generator]:
         """The fitting problem: samples plus uniform points over the domain, and the validation split.
 
         Returns the problem, the fitting points (N_fit, D) in data units and the generator,
@@ -147,8 +158,10 @@ class RegressionOutputs(BaseEstimator):
         """
         X = check_samples(X)
         if not callable(target):
-            raise ValueError(f"The parameter 'target' must be a callable giving the density at points, "
-                             f"but got {type(target).__name__}.")
+            raise ValueError(
+                f"The parameter 'target' must be a callable giving the density at points, "
+                f"but got {type(target).__name__}."
+            )
         D = X.shape[1]
         if recorder is not None and D != 2:
             raise ValueError(f"Snapshots need 2-D data, but the data has D = {D}.")
@@ -163,11 +176,17 @@ class RegressionOutputs(BaseEstimator):
         def target_unit(U: np.ndarray) -> np.ndarray:
             return np.asarray(target(scaler.from_unit_all(U)), dtype=float)
 
-        problem = RegressionProblem(scaler.to_unit(X_all), np.asarray(target(X_all), dtype=float),
-                                    scaler.to_unit(X_val), np.asarray(target(X_val), dtype=float),
-                                    self.output, self.log_weight, len(X_fit),
-                                    target_unit if self.resample_domain and getattr(self, "optimizer", "adam") == "adam"
-                                    else None, seed)
+        problem = RegressionProblem(
+            scaler.to_unit(X_all),
+            np.asarray(target(X_all), dtype=float),
+            scaler.to_unit(X_val),
+            np.asarray(target(X_val), dtype=float),
+            self.output,
+            self.log_weight,
+            len(X_fit),
+            target_unit if self.resample_domain and getattr(self, "optimizer", "adam") == "adam" else None,
+            seed,
+        )
         return problem, X_all, rng
 
     def predict_raw(self, X: Any) -> np.ndarray:

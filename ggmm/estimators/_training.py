@@ -85,15 +85,34 @@ def make_optimizer(params: Sequence[torch.Tensor], name: str, lr: float) -> torc
         raise ValueError(f"The learning rate must be > 0, but got {lr!r}.")
     if name == "adam":
         return torch.optim.Adam(params, lr=lr, foreach=True)
-    return torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=10, line_search_fn="strong_wolfe",
-                             tolerance_grad=1e-12, tolerance_change=1e-14)
+    return torch.optim.LBFGS(
+        params,
+        lr=lr,
+        max_iter=1,
+        history_size=10,
+        line_search_fn="strong_wolfe",
+        tolerance_grad=1e-12,
+        tolerance_change=1e-14,
+    )
 
 
-def train_stage(*, params: Sequence[torch.Tensor], objective: Objective, validate: Callable[[], float],
-                get_state: Callable[[], Any], set_state: Callable[[Any], None], steps: int, lr: float,
-                optimizer: str = "adam", patience: int = 100, every: int = 10, rel_tol: float = 0.0,
-                first_step: int = 1, before_step: Callable[[int], None] | None = None,
-                after_step: Callable[[int, float, float | None, bool], None] | None = None) -> StageOutcome:
+def train_stage(
+    *,
+    params: Sequence[torch.Tensor],
+    objective: Objective,
+    validate: Callable[[], float],
+    get_state: Callable[[], Any],
+    set_state: Callable[[Any], None],
+    steps: int,
+    lr: float,
+    optimizer: str = "adam",
+    patience: int = 100,
+    every: int = 10,
+    rel_tol: float = 0.0,
+    first_step: int = 1,
+    before_step: Callable[[int], None] | None = None,
+    after_step: Callable[[int, float, float | None, bool], None] | None = None,
+) -> StageOutcome:
     """Train ``params`` on ``objective`` for at most ``steps`` steps with early stopping.
 
     Parameters

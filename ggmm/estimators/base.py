@@ -156,8 +156,9 @@ class DensityRegressor(Protocol):
     tags: ClassVar[EstimatorTags]
     n_parameters_: int
 
-    def fit(self, X: Any, *, target: Callable[[np.ndarray], np.ndarray], seed: int = 0,
-            **fit_params: Any) -> DensityRegressor: ...
+    def fit(
+        self, X: Any, *, target: Callable[[np.ndarray], np.ndarray], seed: int = 0, **fit_params: Any
+    ) -> DensityRegressor: ...
 
     def density(self, X: Any) -> np.ndarray: ...
 
@@ -299,8 +300,9 @@ class EarlyStopping:
 
     def __post_init__(self) -> None:
         if self.patience < 1 or self.every < 1:
-            raise ValueError(f"The parameters 'patience' and 'every' must be >= 1, "
-                             f"but got {self.patience} and {self.every}.")
+            raise ValueError(
+                f"The parameters 'patience' and 'every' must be >= 1, but got {self.patience} and {self.every}."
+            )
 
     def due(self, step: int, last: bool = False) -> bool:
         """Whether the validation loss should be computed after ``step``."""
@@ -316,8 +318,7 @@ class EarlyStopping:
         """
         loss = float(loss)
         self.history.append((step, loss))
-        margin = max(self.min_delta, self.min_rel_delta * abs(self.best_loss)) if np.isfinite(self.best_loss) \
-            else 0.0
+        margin = max(self.min_delta, self.min_rel_delta * abs(self.best_loss)) if np.isfinite(self.best_loss) else 0.0
         if np.isfinite(loss) and loss < self.best_loss - margin:
             self.best_loss, self.best_step, self.best_state = loss, step, state()
         return step - self.best_step >= self.patience

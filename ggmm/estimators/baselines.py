@@ -43,14 +43,27 @@ class EMEstimator(DensityMixin, BaseEstimator):
 
     tags = EstimatorTags(kind="density", n_components=True, mixture=True)
 
-    def __init__(self, n_components: int, p: float | str = "estimate",
-                 init: Literal["kmeans", "random"] = "kmeans", n_init: int = 1, max_iter: int = 300) -> None:
+    def __init__(
+        self,
+        n_components: int,
+        p: float | str = "estimate",
+        init: Literal["kmeans", "random"] = "kmeans",
+        n_init: int = 1,
+        max_iter: int = 300,
+    ) -> None:
         self.n_components, self.p, self.init = n_components, p, init
         self.n_init, self.max_iter = n_init, max_iter
 
     def fit(self, X: Any, *, seed: int = 0) -> EMEstimator:
-        self.result_: EMResult = fit_em(X, self.n_components, p=self.p, init=self.init,  # type: ignore[arg-type]
-                                        n_init=self.n_init, max_iter=self.max_iter, seed=seed)
+        self.result_: EMResult = fit_em(
+            X,
+            self.n_components,
+            p=self.p,
+            init=self.init,  # type: ignore[arg-type]
+            n_init=self.n_init,
+            max_iter=self.max_iter,
+            seed=seed,
+        )
         self.mixture_: GeneralizedGaussianMixture = self.result_.model
         self.n_parameters_ = self.mixture_.n_parameters
         return self
@@ -82,16 +95,16 @@ class GaussianMixtureBaseline(DensityMixin, BaseEstimator):
     def __init__(self, n_components: int, covariance_type: str = "full") -> None:
         self.n_components = check_int(n_components, "n_components", 1)
         if covariance_type not in ("full", "diag"):
-            raise ValueError(f"The parameter 'covariance_type' must be 'full' or 'diag', "
-                             f"but got {covariance_type!r}.")
+            raise ValueError(f"The parameter 'covariance_type' must be 'full' or 'diag', but got {covariance_type!r}.")
         self.covariance_type = covariance_type
 
     def fit(self, X: Any, *, seed: int = 0) -> GaussianMixtureBaseline:
         from sklearn.mixture import GaussianMixture
 
         X = check_samples(X)
-        self.model_ = GaussianMixture(self.n_components, covariance_type=self.covariance_type,
-                                      random_state=seed, max_iter=500).fit(X)
+        self.model_ = GaussianMixture(
+            self.n_components, covariance_type=self.covariance_type, random_state=seed, max_iter=500
+        ).fit(X)
         K, D = self.model_.means_.shape
         cov = D * (D + 1) // 2 if self.covariance_type == "full" else D
         self.n_parameters_ = K * (D + cov) + K - 1
@@ -132,11 +145,13 @@ class KDEBaseline(DensityMixin, BaseEstimator):
 
     def __init__(self, bandwidth: str | float = "cv", cv_folds: int = 5) -> None:
         if isinstance(bandwidth, str) and bandwidth not in ("cv", "scott"):
-            raise ValueError(f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, "
-                             f"but got {bandwidth!r}.")
+            raise ValueError(
+                f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, but got {bandwidth!r}."
+            )
         if not isinstance(bandwidth, str) and not (isinstance(bandwidth, (int, float)) and bandwidth > 0):
-            raise ValueError(f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, "
-                             f"but got {bandwidth!r}.")
+            raise ValueError(
+                f"The parameter 'bandwidth' must be 'cv', 'scott' or a positive number, but got {bandwidth!r}."
+            )
         self.bandwidth = bandwidth
         self.cv_folds = check_int(cv_folds, "cv_folds", 2)
 
@@ -162,8 +177,11 @@ class KDEBaseline(DensityMixin, BaseEstimator):
         self.cv_scores_: list[float] | None = None
         if self.bandwidth == "cv":
             grid = [scott * f for f in KDE_BANDWIDTH_FACTORS]
-            search = GridSearchCV(KernelDensity(kernel="gaussian"), {"bandwidth": grid},
-                                  cv=KFold(self.cv_folds, shuffle=True, random_state=seed)).fit(Z)
+            search = GridSearchCV(
+                KernelDensity(kernel="gaussian"),
+                {"bandwidth": grid},
+                cv=KFold(self.cv_folds, shuffle=True, random_state=seed),
+            ).fit(Z)
             self.bandwidth_ = float(search.best_params_["bandwidth"])
             fold = n / self.cv_folds  # GridSearchCV scores total log-likelihood per held-out fold
             self.cv_scores_ = [float(s) / fold for s in search.cv_results_["mean_test_score"]]

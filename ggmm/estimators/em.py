@@ -110,14 +110,11 @@ def estimate_center(x: np.ndarray, w: np.ndarray, p: float, start: float) -> flo
     lo, hi = float(xs.min()), float(xs.max())
     if hi - lo < 1e-12:
         return lo
-    res = minimize_scalar(cost, bounds=(lo, hi), method="bounded",
-                          options={"xatol": 1e-9 * max(1.0, hi - lo)})
+    res = minimize_scalar(cost, bounds=(lo, hi), method="bounded", options={"xatol": 1e-9 * max(1.0, hi - lo)})
     return float(res.x) if res.fun <= cost(start) else float(start)
 
 
-def estimate_scales(
-    X: np.ndarray, resp: np.ndarray, nk: np.ndarray, centers: np.ndarray, p: np.ndarray
-) -> np.ndarray:
+def estimate_scales(X: np.ndarray, resp: np.ndarray, nk: np.ndarray, centers: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Closed-form scales ``alpha_kd ** p = (p / N_k) sum_n gamma_nk |x_nd - c_kd| ** p``.
 
     Parameters
@@ -149,9 +146,7 @@ def _profiled_q(p: float, X: np.ndarray, resp: np.ndarray, nk: np.ndarray, cente
     return float(np.sum(nk * (D * per_dim - log_scales - D / p)))
 
 
-def estimate_shape(
-    X: np.ndarray, resp: np.ndarray, nk: np.ndarray, centers: np.ndarray, current: float
-) -> float:
+def estimate_shape(X: np.ndarray, resp: np.ndarray, nk: np.ndarray, centers: np.ndarray, current: float) -> float:
     """Shared shape maximizing the profiled expected complete-data log-likelihood.
 
     Parameters
@@ -170,7 +165,9 @@ def estimate_shape(
     """
     res = minimize_scalar(
         lambda p: -_profiled_q(p, X, resp, nk, centers),
-        bounds=P_BOUNDS, method="bounded", options={"xatol": 1e-6},
+        bounds=P_BOUNDS,
+        method="bounded",
+        options={"xatol": 1e-6},
     )
     best = float(res.x)
     return best if -res.fun >= _profiled_q(current, X, resp, nk, centers) else current
@@ -181,8 +178,9 @@ def estimate_shape(
 # ---------------------------------------------------------------------------
 
 
-def _e_step(X: np.ndarray, centers: np.ndarray, scales: np.ndarray, weights: np.ndarray,
-            p: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+def _e_step(
+    X: np.ndarray, centers: np.ndarray, scales: np.ndarray, weights: np.ndarray, p: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
     """Mean log-likelihood, log responsibilities (N, K) and per-sample log-likelihood (N,)."""
     with np.errstate(divide="ignore"):
         weighted = estimate_component_logpdf(X, centers, scales, p) + np.log(weights)
@@ -195,8 +193,9 @@ def _e_step(X: np.ndarray, centers: np.ndarray, scales: np.ndarray, weights: np.
 # ---------------------------------------------------------------------------
 
 
-def _init_params(X: np.ndarray, K: int, p0: float, init: str, rng: np.random.Generator,
-                 floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _init_params(
+    X: np.ndarray, K: int, p0: float, init: str, rng: np.random.Generator, floor: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     N, D = X.shape
     if init == "kmeans":
         from sklearn.cluster import KMeans
@@ -219,9 +218,17 @@ def _init_params(X: np.ndarray, K: int, p0: float, init: str, rng: np.random.Gen
 # ---------------------------------------------------------------------------
 
 
-def _run_once(X: np.ndarray, K: int, p: float | Literal["estimate"], init: str, max_iter: int,
-              tol: float, rng: np.random.Generator, floor: np.ndarray,
-              init_params: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> EMResult:
+def _run_once(
+    X: np.ndarray,
+    K: int,
+    p: float | Literal["estimate"],
+    init: str,
+    max_iter: int,
+    tol: float,
+    rng: np.random.Generator,
+    floor: np.ndarray,
+    init_params: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> EMResult:
     estimate_p = p == "estimate"
     shape = 2.0 if estimate_p else float(p)
     if init_params is None:
@@ -247,21 +254,26 @@ def _run_once(X: np.ndarray, K: int, p: float | Literal["estimate"], init: str, 
             resp[:, k] = 0.0
             resp[worst, :] = 0.0
             resp[worst, k] = 1.0
-            warnings.append(f"iteration {n_iter}: component {k} was empty and was re-seeded "
-                            f"at the worst-fitted sample {X[worst].round(4).tolist()}")
+            warnings.append(
+                f"iteration {n_iter}: component {k} was empty and was re-seeded "
+                f"at the worst-fitted sample {X[worst].round(4).tolist()}"
+            )
         if len(empty):
             nk = resp.sum(axis=0) + _EPS
         weights = nk / nk.sum()
-        centers = np.array([[estimate_center(X[:, d], resp[:, k], shape, centers[k, d])
-                             for d in range(X.shape[1])] for k in range(K)])
+        centers = np.array(
+            [[estimate_center(X[:, d], resp[:, k], shape, centers[k, d]) for d in range(X.shape[1])] for k in range(K)]
+        )
         if estimate_p:
             shape = estimate_shape(X, resp, nk, centers, shape)
         scales = estimate_scales(X, resp, nk, centers, np.full(K, shape))
         low = scales < floor
         if np.any(low):
             for k, d in zip(*np.nonzero(low), strict=True):
-                warnings.append(f"iteration {n_iter}: component {k} collapsed in dimension {d}; "
-                                f"its scale was floored at {floor[d]:.3g}")
+                warnings.append(
+                    f"iteration {n_iter}: component {k} collapsed in dimension {d}; "
+                    f"its scale was floored at {floor[d]:.3g}"
+                )
             scales = np.maximum(scales, floor)
         ll, log_resp, per_sample = _e_step(X, centers, scales, weights, np.full(K, shape))
         lls.append(ll)

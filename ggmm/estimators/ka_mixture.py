@@ -101,19 +101,37 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         Spline coefficients of the K * D inner edges plus K - 1 free weights.
     """
 
-    tags = EstimatorTags(kind="density", n_components=True, progress=True, snapshots="ka", mixture=True,
-                         budget=("steps",), neural=True)
+    tags = EstimatorTags(
+        kind="density", n_components=True, progress=True, snapshots="ka", mixture=True, budget=("steps",), neural=True
+    )
 
-    def __init__(self, n_components: int = 3, grid: int = 20, k: int = 3, steps: int = 1000, lr: float = 0.01,
-                 init: str = "kmeans", quad_points: int = 200, domain_margin: float = 0.1,
-                 min_tail_rate: float = 1.0, validation_fraction: float = 0.2, patience: int = 100,
-                 readback_weighting: str = "density", curve_samples: int = 100, threads: int = 1,
-                 optimizer: str = "adam", rel_tol: float = 0.0, validate_every: int = 5) -> None:
+    def __init__(
+        self,
+        n_components: int = 3,
+        grid: int = 20,
+        k: int = 3,
+        steps: int = 1000,
+        lr: float = 0.01,
+        init: str = "kmeans",
+        quad_points: int = 200,
+        domain_margin: float = 0.1,
+        min_tail_rate: float = 1.0,
+        validation_fraction: float = 0.2,
+        patience: int = 100,
+        readback_weighting: str = "density",
+        curve_samples: int = 100,
+        threads: int = 1,
+        optimizer: str = "adam",
+        rel_tol: float = 0.0,
+        validate_every: int = 5,
+    ) -> None:
         if init not in ("kmeans", "random"):
             raise ValueError(f"The parameter 'init' must be 'kmeans' or 'random', but got {init!r}.")
         if readback_weighting not in READBACK_WEIGHTINGS:
-            raise ValueError(f"The parameter 'readback_weighting' must be one of {READBACK_WEIGHTINGS}, "
-                             f"but got {readback_weighting!r}.")
+            raise ValueError(
+                f"The parameter 'readback_weighting' must be one of {READBACK_WEIGHTINGS}, "
+                f"but got {readback_weighting!r}."
+            )
         if not min_tail_rate > 0:
             raise ValueError(f"The parameter 'min_tail_rate' must be > 0, but got {min_tail_rate!r}.")
         self.n_components = check_int(n_components, "n_components", 1)
@@ -134,8 +152,16 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         from kan.spline import curve2coef
 
         D, K = U.shape[1], self.n_components
-        layer = KANLayer(in_dim=D, out_dim=K, num=self.grid, k=self.k, noise_scale=0.0,
-                         scale_base_mu=0.0, scale_base_sigma=0.0, grid_range=[-1, 1])
+        layer = KANLayer(
+            in_dim=D,
+            out_dim=K,
+            num=self.grid,
+            k=self.k,
+            noise_scale=0.0,
+            scale_base_mu=0.0,
+            scale_base_sigma=0.0,
+            grid_range=[-1, 1],
+        )
         layer.scale_base.requires_grad_(False)
         layer.scale_sp.data = torch.ones(D, K)
         layer.scale_sp.requires_grad_(False)
@@ -144,10 +170,10 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
             from sklearn.cluster import KMeans
 
             labels = KMeans(K, n_init=4, random_state=seed).fit_predict(U)
-            means = np.array([U[labels == j].mean(axis=0) if np.any(labels == j) else U.mean(axis=0)
-                              for j in range(K)])
-            stds = np.array([U[labels == j].std(axis=0) if np.sum(labels == j) > 1 else U.std(axis=0)
-                             for j in range(K)])
+            means = np.array([U[labels == j].mean(axis=0) if np.any(labels == j) else U.mean(axis=0) for j in range(K)])
+            stds = np.array(
+                [U[labels == j].std(axis=0) if np.sum(labels == j) > 1 else U.std(axis=0) for j in range(K)]
+            )
             weights = np.bincount(labels, minlength=K) / len(U)
         else:
             means = U[rng.choice(len(U), K, replace=False)]
@@ -161,15 +187,17 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         self._layer = layer
         self.weights_init_ = weights.astype(float)
         self._logits = torch.nn.Parameter(torch.as_tensor(np.log(np.maximum(weights, 1e-3)), dtype=torch.float32))
-        self._quad = (-1.0 + (torch.arange(self.quad_points) + 0.5) * (2.0 / self.quad_points))[:, None].expand(
-            -1, D).contiguous()
+        self._quad = (
+            (-1.0 + (torch.arange(self.quad_points) + 0.5) * (2.0 / self.quad_points))[:, None]
+            .expand(-1, D)
+            .contiguous()
+        )
 
     def _tail_rates(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Edge values and outward decay rates at the box edges, each of shape (K, D)."""
         D = self._quad.shape[1]
         h = 1e-3
-        t = torch.stack([_EDGE[0].expand(D), (_EDGE[0] + h).expand(D), (_EDGE[1] - h).expand(D),
-                         _EDGE[1].expand(D)])
+        t = torch.stack([_EDGE[0].expand(D), (_EDGE[0] + h).expand(D), (_EDGE[1] - h).expand(D), _EDGE[1].expand(D)])
         _, _, post, _ = self._layer(t)  # (4, K, D)
         lo, hi = post[0], post[3]
         rate_lo = torch.clamp((post[1] - post[0]) / h, min=self.min_tail_rate)
@@ -203,8 +231,14 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
 
     # -- fitting ------------------------------------------------------------
 
-    def fit(self, X: Any, *, seed: int = 0, recorder: SnapshotRecorder | None = None,
-            progress: Callable[[int, int], None] | None = None) -> KAMixtureKAN:
+    def fit(
+        self,
+        X: Any,
+        *,
+        seed: int = 0,
+        recorder: SnapshotRecorder | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> KAMixtureKAN:
         """Maximum likelihood on the samples ``X`` (a share is held out for early stopping)."""
         X = check_samples(X)
         D = X.shape[1]
@@ -233,19 +267,35 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
 
             def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
                 if recorder is not None:
-                    recorder.step(step, "train", train_loss, (lambda v=val: v) if val is not None
-                                  else (lambda: self._nll(U_val)), lambda: self._frame(recorder))
+                    recorder.step(
+                        step,
+                        "train",
+                        train_loss,
+                        (lambda v=val: v) if val is not None else (lambda: self._nll(U_val)),
+                        lambda: self._frame(recorder),
+                    )
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
 
             get_state, set_state = state_copier(params)
-            outcome = train_stage(params=params, objective=objective, validate=lambda: self._nll(U_val),
-                                  get_state=get_state, set_state=set_state, steps=self.steps, lr=self.lr,
-                                  optimizer=self.optimizer, patience=self.patience, every=self.validate_every,
-                                  rel_tol=self.rel_tol, after_step=after)
+            outcome = train_stage(
+                params=params,
+                objective=objective,
+                validate=lambda: self._nll(U_val),
+                get_state=get_state,
+                set_state=set_state,
+                steps=self.steps,
+                lr=self.lr,
+                optimizer=self.optimizer,
+                patience=self.patience,
+                every=self.validate_every,
+                rel_tol=self.rel_tol,
+                after_step=after,
+            )
             if recorder is not None:
-                recorder.boundary(outcome.steps, "train", self._nll(U), self._nll(U_val), self._frame(recorder),
-                                  start=0)
+                recorder.boundary(
+                    outcome.steps, "train", self._nll(U), self._nll(U_val), self._frame(recorder), start=0
+                )
         self._readback: dict[str, Any] | None = None
         self.best_steps_ = {"train": outcome.best_step}
         self.stages_ = {"train": outcome.record()}
@@ -290,8 +340,14 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
             ys.append(w[k] * np.exp(sk))
             imp.append(float(np.std(w[k] * np.exp(s[:, k]))))
         ny, nx = recorder.truth.shape
-        return FrameState(width=[D, K, 1], density=density.reshape(ny, nx), edge_x=np.array(xs),
-                          edge_y=np.array(ys), importance=np.array(imp), live=np.ones(len(xs), dtype=int))
+        return FrameState(
+            width=[D, K, 1],
+            density=density.reshape(ny, nx),
+            edge_x=np.array(xs),
+            edge_y=np.array(ys),
+            importance=np.array(imp),
+            live=np.ones(len(xs), dtype=int),
+        )
 
     # -- evaluation ---------------------------------------------------------
 
@@ -319,9 +375,16 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
     def fit_report(self) -> FitReport:
         """Training outcome and the read-back: the fitted and the initial mixture, the learned curves."""
         readback = self.readback()
-        return replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_,
-                       stages=self.stages_, mixture=readback["mixture"], mixture_init=self.mixture_init_,
-                       weights_init=self.weights_init_.tolist(), curves=readback["curves"])
+        return replace(
+            super().fit_report(),
+            n_steps=self.n_steps_,
+            best_steps=self.best_steps_,
+            stages=self.stages_,
+            mixture=readback["mixture"],
+            mixture_init=self.mixture_init_,
+            weights_init=self.weights_init_.tolist(),
+            curves=readback["curves"],
+        )
 
     def readback(self) -> dict[str, Any]:
         """Parameters read back from the learned curves.
@@ -351,8 +414,9 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
             ts, ys = [], []
             for d in range(D):
                 x = self._X_train[:, d]
-                t = np.linspace(weighted_quantile(x, resp[:, k], 0.005), weighted_quantile(x, resp[:, k], 0.995),
-                                self.curve_samples)
+                t = np.linspace(
+                    weighted_quantile(x, resp[:, k], 0.005), weighted_quantile(x, resp[:, k], 0.995), self.curve_samples
+                )
                 ts.append(t)
                 ys.append(self._curve(t, k, d))
             c, a, p, b = fit_component(ts, ys, self.readback_weighting)
@@ -361,9 +425,18 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         for k, (ts, ys, b) in enumerate(per_comp):
             for d in range(D):
                 fitted = b[d] - (np.abs(ts[d] - centers[k, d]) / scales[k, d]) ** shapes[k]
-                curves.append({"component": k, "dim": d, "x": ts[d].tolist(), "learned": ys[d].tolist(),
-                               "fitted": fitted.tolist(), "center": float(centers[k, d]),
-                               "scale": float(scales[k, d]), "p": float(shapes[k])})
+                curves.append(
+                    {
+                        "component": k,
+                        "dim": d,
+                        "x": ts[d].tolist(),
+                        "learned": ys[d].tolist(),
+                        "fitted": fitted.tolist(),
+                        "center": float(centers[k, d]),
+                        "scale": float(scales[k, d]),
+                        "p": float(shapes[k]),
+                    }
+                )
         mixture = GeneralizedGaussianMixture(centers, scales, self.weights_, p=shapes, normalize_weights=True)
         self._readback = {"mixture": mixture, "curves": curves}
         return self._readback

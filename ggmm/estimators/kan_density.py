@@ -77,8 +77,16 @@ class LaplaceTail:
 class _DensityProblem:
     """Negative log-likelihood of the fitting samples under ``q_box``; validation NLL under ``q``."""
 
-    def __init__(self, x_data: torch.Tensor, X_val: np.ndarray, scaler: BoxScaler, tail: LaplaceTail,
-                 tail_weight: float, n_quad: int, seed: int) -> None:
+    def __init__(
+        self,
+        x_data: torch.Tensor,
+        X_val: np.ndarray,
+        scaler: BoxScaler,
+        tail: LaplaceTail,
+        tail_weight: float,
+        n_quad: int,
+        seed: int,
+    ) -> None:
         D = x_data.shape[1]
         self.x_data, self.X_val, self.scaler, self.tail = x_data, X_val, scaler, tail
         self.log_box, self.log_tail = float(np.log1p(-tail_weight)), float(np.log(tail_weight))
@@ -171,11 +179,25 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
 
     tags = EstimatorTags(kind="density", progress=True, snapshots="density", budget=("steps",), neural=True)
 
-    def __init__(self, hidden: Sequence[int] = (5,), grid: int = 10, k: int = 3, steps: int = 500,
-                 lr: float = 0.02, lamb: float = 0.0, quad_points: int | None = None, norm_refine: int = 4,
-                 domain_margin: float = 0.1, tail_weight: float | None = None, validation_fraction: float = 0.2,
-                 patience: int = 100, noise_scale: float = 0.3, threads: int = 1, optimizer: str = "adam",
-                 rel_tol: float = 0.0) -> None:
+    def __init__(
+        self,
+        hidden: Sequence[int] = (5,),
+        grid: int = 10,
+        k: int = 3,
+        steps: int = 500,
+        lr: float = 0.02,
+        lamb: float = 0.0,
+        quad_points: int | None = None,
+        norm_refine: int = 4,
+        domain_margin: float = 0.1,
+        tail_weight: float | None = None,
+        validation_fraction: float = 0.2,
+        patience: int = 100,
+        noise_scale: float = 0.3,
+        threads: int = 1,
+        optimizer: str = "adam",
+        rel_tol: float = 0.0,
+    ) -> None:
         if norm_refine < 1:
             raise ValueError(f"The parameter 'norm_refine' must be >= 1, but got {norm_refine}.")
         if tail_weight is not None and not 0 < tail_weight < 1:
@@ -207,8 +229,14 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
         """
         return {"quadrature_nodes": (self.training_quad_points(n_features) * self.norm_refine) ** n_features}
 
-    def fit(self, X: Any, *, seed: int = 0, recorder: SnapshotRecorder | None = None,
-            progress: Callable[[int, int], None] | None = None) -> KANDensityEstimator:
+    def fit(
+        self,
+        X: Any,
+        *,
+        seed: int = 0,
+        recorder: SnapshotRecorder | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> KANDensityEstimator:
         """Maximum likelihood on the samples ``X`` (a share is held out for early stopping)."""
         X = check_samples(X)
         N, D = X.shape
@@ -220,22 +248,32 @@ class KANDensityEstimator(DensityMixin, BaseEstimator):
         self.tail_weight_ = float(self.tail_weight or 2.0 * D / (N + 1))
         self._tail = LaplaceTail(X)
         n_quad = self.training_quad_points(D)
-        problem = _DensityProblem(scaler.to_unit(X_fit), X_val, scaler, self._tail, self.tail_weight_, n_quad,
-                                  seed)
+        problem = _DensityProblem(scaler.to_unit(X_fit), X_val, scaler, self._tail, self.tail_weight_, n_quad, seed)
         width = [D, *self.hidden, 1]
         edges = edge_list(width)
         if recorder is not None:
             recorder.start(self.steps, width, edges, "nll")
         with pykan_sandbox(seed, self.threads) as box:
             model = new_kan(width, self.grid, self.k, seed, box.ckpt_path, noise_scale=self.noise_scale)
-            trainer = Trainer(model, problem, scaler, edges, box.ckpt_path, self.steps, recorder,
-                              box.unmuted(progress))
-            self.model_ = trainer.run([Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb,
-                                             update_grid=True, patience=self.patience,
-                                             optimizer=self.optimizer, rel_tol=self.rel_tol)])
+            trainer = Trainer(model, problem, scaler, edges, box.ckpt_path, self.steps, recorder, box.unmuted(progress))
+            self.model_ = trainer.run(
+                [
+                    Stage(
+                        "train",
+                        steps=self.steps,
+                        lr=self.lr,
+                        lamb=self.lamb,
+                        update_grid=True,
+                        patience=self.patience,
+                        optimizer=self.optimizer,
+                        rel_tol=self.rel_tol,
+                    )
+                ]
+            )
             fine = midpoint_grid(n_quad * self.norm_refine, D)
-            self.log_norm_ = float(torch.logsumexp(evaluate(self.model_, fine), dim=0)
-                                   - np.log(len(fine)) + scaler.log_volume)
+            self.log_norm_ = float(
+                torch.logsumexp(evaluate(self.model_, fine), dim=0) - np.log(len(fine)) + scaler.log_volume
+            )
         problem.log_norm = self.log_norm_
         self._problem = problem
         self.best_steps_ = dict(trainer.stopped)

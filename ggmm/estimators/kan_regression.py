@@ -63,13 +63,19 @@ def _check_stages(stages: Sequence[str]) -> list[str]:
 
 def _check_schedule(schedule: Sequence[int], stages: list[str]) -> list[int]:
     grids = list(schedule)
-    if (not grids or any(isinstance(g, bool) or not isinstance(g, int) or g < 2 for g in grids)
-            or any(b <= a for a, b in zip(grids, grids[1:], strict=False))):
-        raise ValueError(f"The parameter 'grid_schedule' must be a non-empty, increasing list of integers >= 2, "
-                         f"but got {schedule!r}.")
+    if (
+        not grids
+        or any(isinstance(g, bool) or not isinstance(g, int) or g < 2 for g in grids)
+        or any(b <= a for a, b in zip(grids, grids[1:], strict=False))
+    ):
+        raise ValueError(
+            f"The parameter 'grid_schedule' must be a non-empty, increasing list of integers >= 2, "
+            f"but got {schedule!r}."
+        )
     if stages != ["train"]:
-        raise ValueError(f"A 'grid_schedule' replaces the refine and retrain stages: 'stages' must be ['train'], "
-                         f"but got {stages!r}.")
+        raise ValueError(
+            f"A 'grid_schedule' replaces the refine and retrain stages: 'stages' must be ['train'], but got {stages!r}."
+        )
     return grids
 
 
@@ -158,19 +164,46 @@ class KANRegressor(RegressionOutputs):
         (the optimizer step whose parameters were kept) and ``validation_rmse``.
     """
 
-    tags = EstimatorTags(kind="regressor", progress=True, snapshots="regression", budget=("steps", "retrain_steps"),
-                         scaling="grid", neural=True)
+    tags = EstimatorTags(
+        kind="regressor",
+        progress=True,
+        snapshots="regression",
+        budget=("steps", "retrain_steps"),
+        scaling="grid",
+        neural=True,
+    )
 
-    def __init__(self, hidden: Sequence[int] = (5,), grid: int = 5, k: int = 3,
-                 stages: Sequence[str] = ("train", "prune", "refine", "retrain"), steps: int = 400,
-                 retrain_steps: int = 300, lr: float = 0.02, retrain_lr: float = 0.005, lamb: float = 1e-2,
-                 refine_grid: int = 10, node_threshold: float = 1e-2, edge_threshold: float = 3e-2,
-                 domain_points: float = 0.5, domain_margin: float = 0.25, output: str = "exp",
-                 resample_domain: bool = True, log_weight: float = 0.1, validation_fraction: float = 0.2,
-                 patience: int = 100, symbolic_lib: Sequence[str] = DEFAULT_SYMBOLIC_LIB,
-                 symbolic_points: int = 400, symbolic_steps: int = 100, symbolic_lr: float = 0.01,
-                 noise_scale: float = 0.3, threads: int = 1, grid_schedule: Sequence[int] | None = None,
-                 optimizer: str = "adam", rel_tol: float = 0.0) -> None:
+    def __init__(
+        self,
+        hidden: Sequence[int] = (5,),
+        grid: int = 5,
+        k: int = 3,
+        stages: Sequence[str] = ("train", "prune", "refine", "retrain"),
+        steps: int = 400,
+        retrain_steps: int = 300,
+        lr: float = 0.02,
+        retrain_lr: float = 0.005,
+        lamb: float = 1e-2,
+        refine_grid: int = 10,
+        node_threshold: float = 1e-2,
+        edge_threshold: float = 3e-2,
+        domain_points: float = 0.5,
+        domain_margin: float = 0.25,
+        output: str = "exp",
+        resample_domain: bool = True,
+        log_weight: float = 0.1,
+        validation_fraction: float = 0.2,
+        patience: int = 100,
+        symbolic_lib: Sequence[str] = DEFAULT_SYMBOLIC_LIB,
+        symbolic_points: int = 400,
+        symbolic_steps: int = 100,
+        symbolic_lr: float = 0.01,
+        noise_scale: float = 0.3,
+        threads: int = 1,
+        grid_schedule: Sequence[int] | None = None,
+        optimizer: str = "adam",
+        rel_tol: float = 0.0,
+    ) -> None:
         if output not in ("exp", "linear"):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
         if domain_points < 0:
@@ -202,29 +235,66 @@ class KANRegressor(RegressionOutputs):
 
     def _stage_plan(self) -> list[Stage]:
         if self.grid_schedule is not None:
-            plan = [Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb, update_grid=True,
-                          patience=self.patience, keep=True, **self._optim())]
+            plan = [
+                Stage(
+                    "train",
+                    steps=self.steps,
+                    lr=self.lr,
+                    lamb=self.lamb,
+                    update_grid=True,
+                    patience=self.patience,
+                    keep=True,
+                    **self._optim(),
+                )
+            ]
             for grid in self.grid_schedule[1:]:
-                plan += [Stage("refine", grid=grid),
-                         Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience,
-                               keep=True, **self._optim())]
+                plan += [
+                    Stage("refine", grid=grid),
+                    Stage(
+                        "retrain",
+                        steps=self.retrain_steps,
+                        lr=self.retrain_lr,
+                        patience=self.patience,
+                        keep=True,
+                        **self._optim(),
+                    ),
+                ]
             return plan
         plan = []
         for name in self.stages:
             if name == "train":
-                plan.append(Stage("train", steps=self.steps, lr=self.lr, lamb=self.lamb, update_grid=True,
-                                  patience=self.patience, **self._optim()))
+                plan.append(
+                    Stage(
+                        "train",
+                        steps=self.steps,
+                        lr=self.lr,
+                        lamb=self.lamb,
+                        update_grid=True,
+                        patience=self.patience,
+                        **self._optim(),
+                    )
+                )
             elif name == "retrain":
-                plan.append(Stage("retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience,
-                                  **self._optim()))
+                plan.append(
+                    Stage(
+                        "retrain", steps=self.retrain_steps, lr=self.retrain_lr, patience=self.patience, **self._optim()
+                    )
+                )
             elif name == "refine":
                 plan.append(Stage("refine", grid=self.refine_grid))
             elif name == "prune":
                 plan.append(Stage("prune"))
         return plan
 
-    def fit(self, X: Any, *, target: Target, seed: int = 0, recorder: SnapshotRecorder | None = None,
-            progress: Callable[[int, int], None] | None = None) -> KANRegressor:
+    def fit(
+        self,
+        X: Any,
+        *,
+        target: Target,
+        seed: int = 0,
+        recorder: SnapshotRecorder | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> KANRegressor:
         """Fit the density values ``target(x)`` at the samples ``X`` and over their domain.
 
         Parameters
@@ -250,8 +320,18 @@ class KANRegressor(RegressionOutputs):
         first_grid = self.grid if self.grid_schedule is None else self.grid_schedule[0]
         with pykan_sandbox(seed, self.threads) as box:
             model = new_kan(width, first_grid, self.k, seed, box.ckpt_path, noise_scale=self.noise_scale)
-            trainer = Trainer(model, problem, self._scaler, edges, box.ckpt_path, total, recorder,
-                              box.unmuted(progress), self.node_threshold, self.edge_threshold)
+            trainer = Trainer(
+                model,
+                problem,
+                self._scaler,
+                edges,
+                box.ckpt_path,
+                total,
+                recorder,
+                box.unmuted(progress),
+                self.node_threshold,
+                self.edge_threshold,
+            )
             self.model_ = trainer.run(plan)
             self.stage_seconds_ = dict(trainer.seconds)
             self.best_steps_ = dict(trainer.stopped)
@@ -259,9 +339,20 @@ class KANRegressor(RegressionOutputs):
             self.n_steps_ = trainer.step
             self.problem_ = problem
             self._grid_models = {kept.grid: kept.model for kept in trainer.kept}
-            self.grid_path_: list[dict[str, Any]] | None = None if self.grid_schedule is None else [
-                {"grid": kept.grid, "n_parameters": n_live_parameters(kept.model), "best_step": kept.step,
-                 "stage": kept.outcome, "validation_rmse": kept.validation_loss} for kept in trainer.kept]
+            self.grid_path_: list[dict[str, Any]] | None = (
+                None
+                if self.grid_schedule is None
+                else [
+                    {
+                        "grid": kept.grid,
+                        "n_parameters": n_live_parameters(kept.model),
+                        "best_step": kept.step,
+                        "stage": kept.outcome,
+                        "validation_rmse": kept.validation_loss,
+                    }
+                    for kept in trainer.kept
+                ]
+            )
             self.symbolic_: dict[str, Any] | None = None
             self._symbolic_model = None
             if "symbolic" in self.stages:
@@ -274,25 +365,40 @@ class KANRegressor(RegressionOutputs):
         start = time.perf_counter()
         problem = trainer.problem
         idx = rng.choice(len(X_fit), size=min(self.symbolic_points, len(X_fit)), replace=False)
-        sym, latex = symbolic_copy(trainer.model, problem, self._scaler.to_unit(X_fit[idx]), self._scaler,
-                                   self.symbolic_lib, self.symbolic_steps, self.symbolic_lr,
-                                   exp_offset=problem.offset if self.output == "exp" else None)
+        sym, latex = symbolic_copy(
+            trainer.model,
+            problem,
+            self._scaler.to_unit(X_fit[idx]),
+            self._scaler,
+            self.symbolic_lib,
+            self.symbolic_steps,
+            self.symbolic_lr,
+            exp_offset=problem.offset if self.output == "exp" else None,
+        )
         seconds = time.perf_counter() - start
         self._symbolic_model = sym
         self.symbolic_ = {"formula_latex": latex, "seconds": float(seconds)}
         self.stage_seconds_["symbolic"] = seconds
-        trainer.boundary("symbolic", trainer.step, model=sym,
-                         losses=(problem.train_loss(sym), problem.validation_loss(sym)))
+        trainer.boundary(
+            "symbolic", trainer.step, model=sym, losses=(problem.train_loss(sym), problem.validation_loss(sym))
+        )
 
     def fit_report(self) -> FitReport:
         """Training outcome, the symbolic formula (its density too) and the grid path (each grid's density)."""
-        report = replace(super().fit_report(), n_steps=self.n_steps_, best_steps=self.best_steps_,
-                         stages=self.stages_, symbolic=self.symbolic_)
+        report = replace(
+            super().fit_report(),
+            n_steps=self.n_steps_,
+            best_steps=self.best_steps_,
+            stages=self.stages_,
+            symbolic=self.symbolic_,
+        )
         if self.symbolic_ is not None:
             report = replace(report, symbolic_density=self.symbolic_density)
         if self.grid_path_ is not None:
-            report = replace(report, grid_path=[{**g, "density": partial(self.density_at_grid, grid=g["grid"])}
-                                                for g in self.grid_path_])
+            report = replace(
+                report,
+                grid_path=[{**g, "density": partial(self.density_at_grid, grid=g["grid"])} for g in self.grid_path_],
+            )
         return report
 
     def density_at_grid(self, X: Any, grid: int) -> np.ndarray:

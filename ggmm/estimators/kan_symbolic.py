@@ -29,8 +29,10 @@ def refit_affine(sym: Any, problem: KANProblem, steps: int, lr: float) -> None:
     if steps <= 0:
         return
     params = [layer.affine for layer in sym.symbolic_fun]
-    keep = [torch.tensor([[name != "0" for name in row] for row in layer.funs_name],
-                         dtype=torch.float32)[:, :, None] for layer in sym.symbolic_fun]
+    keep = [
+        torch.tensor([[name != "0" for name in row] for row in layer.funs_name], dtype=torch.float32)[:, :, None]
+        for layer in sym.symbolic_fun
+    ]
     optimizer = torch.optim.Adam(params, lr=lr)
     best = (float("inf"), [p.detach().clone() for p in params])
     for step in range(steps):
@@ -51,8 +53,16 @@ def refit_affine(sym: Any, problem: KANProblem, steps: int, lr: float) -> None:
             p.copy_(saved)
 
 
-def symbolic_copy(model: Any, problem: KANProblem, U_fit: torch.Tensor, scaler: BoxScaler,
-                  lib: Sequence[str], steps: int, lr: float, exp_offset: float | None) -> tuple[Any, str]:
+def symbolic_copy(
+    model: Any,
+    problem: KANProblem,
+    U_fit: torch.Tensor,
+    scaler: BoxScaler,
+    lib: Sequence[str],
+    steps: int,
+    lr: float,
+    exp_offset: float | None,
+) -> tuple[Any, str]:
     """A symbolic copy of ``model`` and its formula in data coordinates.
 
     Parameters

@@ -71,23 +71,37 @@ class MLPRegressor(RegressionOutputs):
         ``{"train": StageOutcome.record()}``: best step, steps taken, limit, why it stopped.
     """
 
-    tags = EstimatorTags(kind="regressor", progress=True, snapshots="regression", budget=("steps",),
-                         scaling="width", neural=True)
+    tags = EstimatorTags(
+        kind="regressor", progress=True, snapshots="regression", budget=("steps",), scaling="width", neural=True
+    )
 
-    def __init__(self, hidden: Sequence[int] = (12, 12), steps: int = 3000, lr: float = 0.01,
-                 activation: str = "tanh", domain_points: float = 0.5, domain_margin: float = 0.25,
-                 resample_domain: bool = True, output: str = "exp", log_weight: float = 0.1,
-                 validation_fraction: float = 0.2, patience: int = 300, optimizer: str = "adam",
-                 rel_tol: float = 0.0, validate_every: int = 10, threads: int = 1) -> None:
+    def __init__(
+        self,
+        hidden: Sequence[int] = (12, 12),
+        steps: int = 3000,
+        lr: float = 0.01,
+        activation: str = "tanh",
+        domain_points: float = 0.5,
+        domain_margin: float = 0.25,
+        resample_domain: bool = True,
+        output: str = "exp",
+        log_weight: float = 0.1,
+        validation_fraction: float = 0.2,
+        patience: int = 300,
+        optimizer: str = "adam",
+        rel_tol: float = 0.0,
+        validate_every: int = 10,
+        threads: int = 1,
+    ) -> None:
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"The parameter 'activation' must be one of {sorted(_ACTIVATIONS)}, "
-                             f"but got {activation!r}.")
+            raise ValueError(
+                f"The parameter 'activation' must be one of {sorted(_ACTIVATIONS)}, but got {activation!r}."
+            )
         if output not in ("exp", "linear"):
             raise ValueError(f"The parameter 'output' must be 'exp' or 'linear', but got {output!r}.")
         self.hidden = hidden
         if not list(hidden) or min(hidden) < 1:
-            raise ValueError(f"The parameter 'hidden' must be a non-empty list of positive widths, "
-                             f"but got {hidden!r}.")
+            raise ValueError(f"The parameter 'hidden' must be a non-empty list of positive widths, but got {hidden!r}.")
         self.steps, self.lr, self.activation = int(steps), float(lr), activation
         self.domain_points, self.domain_margin = float(domain_points), float(domain_margin)
         self.resample_domain = bool(resample_domain)
@@ -104,8 +118,15 @@ class MLPRegressor(RegressionOutputs):
         layers.append(torch.nn.Linear(sizes[-1], 1))
         return torch.nn.Sequential(*layers)
 
-    def fit(self, X: Any, *, target: Target, seed: int = 0, recorder: SnapshotRecorder | None = None,
-            progress: Callable[[int, int], None] | None = None) -> MLPRegressor:
+    def fit(
+        self,
+        X: Any,
+        *,
+        target: Target,
+        seed: int = 0,
+        recorder: SnapshotRecorder | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> MLPRegressor:
         """Fit the density values ``target(x)`` at the samples ``X`` and over their domain.
 
         A recorder gets losses and density frames; an MLP has no edges, so E = 0.
@@ -123,10 +144,14 @@ class MLPRegressor(RegressionOutputs):
                 S = recorder.curve_samples
 
                 def frame() -> FrameState:
-                    return FrameState(width=[D, *self.hidden, 1],
-                                      density=problem.density_unit(model, grid_u).reshape(shape),
-                                      edge_x=np.zeros((0, S)), edge_y=np.zeros((0, S)),
-                                      importance=np.zeros(0), live=np.zeros(0, dtype=int))
+                    return FrameState(
+                        width=[D, *self.hidden, 1],
+                        density=problem.density_unit(model, grid_u).reshape(shape),
+                        edge_x=np.zeros((0, S)),
+                        edge_y=np.zeros((0, S)),
+                        importance=np.zeros(0),
+                        live=np.zeros(0, dtype=int),
+                    )
 
                 recorder.start(self.steps, [D, *self.hidden, 1], [], "rmse")
                 recorder.boundary(0, "train", problem.train_loss(model), problem.validation_loss(model), frame())
@@ -135,20 +160,34 @@ class MLPRegressor(RegressionOutputs):
 
             def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
                 if recorder is not None:
-                    recorder.step(step, "train", train_loss,
-                                  (lambda v=val: v) if val is not None else (lambda: problem.validation_loss(model)),
-                                  frame)
+                    recorder.step(
+                        step,
+                        "train",
+                        train_loss,
+                        (lambda v=val: v) if val is not None else (lambda: problem.validation_loss(model)),
+                        frame,
+                    )
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
                     progress(step, self.steps)
 
-            outcome = train_stage(params=params, objective=lambda step: problem.objective(model, step),
-                                  validate=lambda: problem.validation_loss(model), get_state=get_state,
-                                  set_state=set_state, steps=self.steps, lr=self.lr, optimizer=self.optimizer,
-                                  patience=self.patience, every=self.validate_every, rel_tol=self.rel_tol,
-                                  after_step=after)
+            outcome = train_stage(
+                params=params,
+                objective=lambda step: problem.objective(model, step),
+                validate=lambda: problem.validation_loss(model),
+                get_state=get_state,
+                set_state=set_state,
+                steps=self.steps,
+                lr=self.lr,
+                optimizer=self.optimizer,
+                patience=self.patience,
+                every=self.validate_every,
+                rel_tol=self.rel_tol,
+                after_step=after,
+            )
             if recorder is not None:
-                recorder.boundary(outcome.steps, "train", problem.train_loss(model), problem.validation_loss(model),
-                                  frame(), start=0)
+                recorder.boundary(
+                    outcome.steps, "train", problem.train_loss(model), problem.validation_loss(model), frame(), start=0
+                )
         self.model_, self.problem_ = model, problem
         self.best_steps_ = {"train": outcome.best_step}
         self.stages_ = {"train": outcome.record()}

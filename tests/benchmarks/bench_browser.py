@@ -85,8 +85,11 @@ READY = """() => [...document.querySelectorAll('.plotly-graph-div')].every(d => 
 
 
 def _data_dir() -> Path:
-    for candidate in (os.environ.get("GGMM_BENCH_DATA"), os.environ.get("GGMM_TEST_EXPORTS"),
-                      str(ROOT / "report" / "data")):
+    for candidate in (
+        os.environ.get("GGMM_BENCH_DATA"),
+        os.environ.get("GGMM_TEST_EXPORTS"),
+        str(ROOT / "report" / "data"),
+    ):
         if candidate and (Path(candidate) / "presets.json").is_file():
             return Path(candidate)
     raise FileNotFoundError("no exports found: run `make data` or set GGMM_BENCH_DATA")
@@ -114,8 +117,9 @@ def _settle(tab: Any, pending: set[Any], timeout_s: float = 30.0) -> None:
     while pending and time.monotonic() < deadline:
         tab.wait_for_timeout(50)
     if pending:
-        raise TimeoutError(f"{len(pending)} request(s) still pending after {timeout_s:.0f} s: "
-                           f"{sorted(r.url for r in pending)[:3]}")
+        raise TimeoutError(
+            f"{len(pending)} request(s) still pending after {timeout_s:.0f} s: {sorted(r.url for r in pending)[:3]}"
+        )
 
 
 def _weigh(browser: Any, url: str) -> list[str]:
@@ -177,13 +181,20 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
                         rows.append(_latency_row("  of which the viewer's synchronous update", work, False))
                 page.goto(base + "en/explorer.html")
                 page.wait_for_function("() => document.querySelector('.ggmm-explorer').dataset.ready")
-                rows.append(_latency_row("explorer p slider -> painted (3-D surface, software WebGL)",
-                                         page.evaluate(EXPLORER_LATENCY, explorer_steps), False))
-                rows.append(("load average (1 min) after the latencies", f"{os.getloadavg()[0]:.1f} "
-                                                                         f"on {os.cpu_count()} CPUs"))
+                rows.append(
+                    _latency_row(
+                        "explorer p slider -> painted (3-D surface, software WebGL)",
+                        page.evaluate(EXPLORER_LATENCY, explorer_steps),
+                        False,
+                    )
+                )
+                rows.append(
+                    ("load average (1 min) after the latencies", f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+                )
                 context.close()
-                pages = [f"{lang}/{path.name}" for lang in ("en", "zh")
-                         for path in sorted((gallery / lang).glob("*.html"))]
+                pages = [
+                    f"{lang}/{path.name}" for lang in ("en", "zh") for path in sorted((gallery / lang).glob("*.html"))
+                ]
                 if smoke:
                     pages = ["en/explorer.html", f"en/{viewers[0]}"]
                 vendor = {path.name: 0 for path in sorted((gallery / "assets" / "vendor").glob("*.js"))}
@@ -196,13 +207,21 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
                         if f.parent.name == "vendor" and f.name in vendor:
                             vendor[f.name] += 1
                     raw, packed = sum(len(b) for b in blobs), sum(len(gzip.compress(b, 6)) for b in blobs)
-                    rows.append((f"page weight {name}", f"{_fmt_bytes(raw)} raw, {_fmt_bytes(packed)} gzipped, "
-                                                        f"{len(blobs)} requests"))
+                    rows.append(
+                        (
+                            f"page weight {name}",
+                            f"{_fmt_bytes(raw)} raw, {_fmt_bytes(packed)} gzipped, {len(blobs)} requests",
+                        )
+                    )
                 for bundle, n_pages in vendor.items():
                     js = (gallery / "assets" / "vendor" / bundle).read_bytes()
-                    rows.append((f"of which assets/vendor/{bundle}",
-                                 f"{_fmt_bytes(len(js))} raw, {_fmt_bytes(len(gzip.compress(js, 6)))} gzipped, "
-                                 f"loaded by {n_pages} of {len(pages)} pages"))
+                    rows.append(
+                        (
+                            f"of which assets/vendor/{bundle}",
+                            f"{_fmt_bytes(len(js))} raw, {_fmt_bytes(len(gzip.compress(js, 6)))} gzipped, "
+                            f"loaded by {n_pages} of {len(pages)} pages",
+                        )
+                    )
                 browser.close()
         finally:
             httpd.shutdown()

@@ -33,8 +33,9 @@ def _build(folder: Path, **kwargs: Any) -> tuple[float, float]:
 
 
 def _exports(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.json"))
-            if p.name != "timings.json"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.json")) if p.name != "timings.json"
+    }
 
 
 def main(smoke: bool = False) -> list[tuple[str, str]]:
@@ -48,8 +49,9 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
         n_dask, n_workers = (1, 1) if smoke else (2, 2)
         runs = [("local", _build(base / "local-1", workers=n_workers, **which))]
         start = time.perf_counter()
-        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=":0") as cluster:  # idle workers must not slow the local builds
+        with LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+        ) as cluster:  # idle workers must not slow the local builds
             startup = time.perf_counter() - start
             dask = {"executor": "dask", "scheduler": cluster.scheduler_address, **which}
             runs += [("dask", _build(base / f"dask-{i}", **dask)) for i in range(1, n_dask + 1)]
@@ -62,12 +64,18 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
     ratio = sum(wall["dask"]) / sum(wall["local"])
     profile = which.get("profile", "quick")
     return [
-        (f"{profile} profile, cold, local pool ({n_workers} process(es))",
-         " and ".join(f"{w:.1f} s" for w in wall["local"])),
-        (f"{profile} profile, cold, Dask LocalCluster ({n_workers} worker(s) x 1 thread)",
-         " and ".join(f"{w:.1f} s" for w in wall["dask"])),
-        (f"Dask / local pool, wall time (goal <= {GOAL})",
-         f"{ratio:.2f}x{'' if smoke or ratio <= GOAL else '  OVER GOAL'}"),
+        (
+            f"{profile} profile, cold, local pool ({n_workers} process(es))",
+            " and ".join(f"{w:.1f} s" for w in wall["local"]),
+        ),
+        (
+            f"{profile} profile, cold, Dask LocalCluster ({n_workers} worker(s) x 1 thread)",
+            " and ".join(f"{w:.1f} s" for w in wall["dask"]),
+        ),
+        (
+            f"Dask / local pool, wall time (goal <= {GOAL})",
+            f"{ratio:.2f}x{'' if smoke or ratio <= GOAL else '  OVER GOAL'}",
+        ),
         ("Dask / local pool, sum of the jobs' own times", f"{jobs['dask'] / jobs['local']:.2f}x"),
         ("LocalCluster start-up (not counted above)", f"{startup:.1f} s"),
         ("exports identical (timings.json aside)", "yes" if same else "NO"),

@@ -35,19 +35,27 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
         tol = 0.0 if iters else 1e-6
         max_iter = iters or 1000
         t0 = time.perf_counter()
-        ours = fit_em(X, 3, p=2.0, init_params=(means, np.sqrt(2 * variances), weights),
-                      tol=tol, max_iter=max_iter)
+        ours = fit_em(X, 3, p=2.0, init_params=(means, np.sqrt(2 * variances), weights), tol=tol, max_iter=max_iter)
         t_ours = time.perf_counter() - t0
         t0 = time.perf_counter()
         warnings.simplefilter("ignore")  # fixed-iteration runs end "unconverged" on purpose
-        gm = GaussianMixture(3, covariance_type="diag", means_init=means, weights_init=weights,
-                             precisions_init=1 / variances, tol=tol if tol else 0.0,
-                             max_iter=max_iter).fit(X)
+        gm = GaussianMixture(
+            3,
+            covariance_type="diag",
+            means_init=means,
+            weights_init=weights,
+            precisions_init=1 / variances,
+            tol=tol if tol else 0.0,
+            max_iter=max_iter,
+        ).fit(X)
         t_sk = time.perf_counter() - t0
-        rows.append((f"N={n:,} D=2 K=3, {label}: EM / scikit-learn time",
-                     f"{t_ours / t_sk:.2f}x  ({ours.n_iter} vs {gm.n_iter_} iterations)"))
-        rows.append(("  |mean log-lik difference| per sample",
-                     f"{abs(ours.model.logpdf(X).mean() - gm.score(X)):.2e}"))
+        rows.append(
+            (
+                f"N={n:,} D=2 K=3, {label}: EM / scikit-learn time",
+                f"{t_ours / t_sk:.2f}x  ({ours.n_iter} vs {gm.n_iter_} iterations)",
+            )
+        )
+        rows.append(("  |mean log-lik difference| per sample", f"{abs(ours.model.logpdf(X).mean() - gm.score(X)):.2e}"))
     return rows
 
 

@@ -48,12 +48,13 @@ def density_step(forward: str, n_data: int) -> Callable[[Any, torch.Tensor, torc
     return step
 
 
-def paired_ratio(width: list[int], grid: int, n: int, make: Callable[[str], Any], steps: int,
-                 warmup: int) -> tuple[float, float, float]:
+def paired_ratio(
+    width: list[int], grid: int, n: int, make: Callable[[str], Any], steps: int, warmup: int
+) -> tuple[float, float, float]:
     """Median old/new time ratio over ``steps`` alternating steps, and the two median step times (ms)."""
     gen = torch.Generator().manual_seed(0)
     x = torch.rand(n, width[0], generator=gen) * 2 - 1
-    target = torch.exp(-(x ** 2).sum(dim=1))
+    target = torch.exp(-(x**2).sum(dim=1))
     with pykan_sandbox(0) as box:
         old_model = new_kan(width, grid, 3, 0, box.ckpt_path)
         new_model = copy.deepcopy(old_model)
@@ -86,8 +87,7 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
         n_reg, n_den, n_quad, n_big = (int(scale * n) for n in (1600 + 800, 1600, 64 * 64, 1000))
         cases = [
             ("(a) kan-small regression, [2,5,1], grid 5", [2, 5, 1], 5, n_reg, regression_step),
-            ("(b) kan-density, [2,5,1], grid 10", [2, 5, 1], 10, n_den + n_quad,
-             lambda f: density_step(f, n_den)),
+            ("(b) kan-density, [2,5,1], grid 10", [2, 5, 1], 10, n_den + n_quad, lambda f: density_step(f, n_den)),
             ("(c) regression, [2,5,1], grid 40", [2, 5, 1], 40, n_big, regression_step),
         ]
         rows = []

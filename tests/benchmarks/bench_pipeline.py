@@ -42,14 +42,22 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
         rows.append(("full profile, warm `make data`", "skipped in smoke mode"))
     elif all(cache.path(job_key(job)).exists() for job in plan_jobs(full)):
         with tempfile.TemporaryDirectory() as tmp:
-            rows.append(("full profile, warm `make data` (budget 5 s)",
-                         f"{_timed(profile='full', data_dir=Path(tmp), cache_dir=DEFAULT_CACHE_DIR):.2f} s"))
+            rows.append(
+                (
+                    "full profile, warm `make data` (budget 5 s)",
+                    f"{_timed(profile='full', data_dir=Path(tmp), cache_dir=DEFAULT_CACHE_DIR):.2f} s",
+                )
+            )
     else:
         rows.append(("full profile, warm `make data`", "skipped: the full profile is not cached on this machine"))
     for path in sorted((DEFAULT_DATA_DIR / "training").glob("*.json")):
         raw = path.read_bytes()
-        rows.append((f"published {path.name} (budget 1.5 MB gzipped)",
-                     f"{len(raw) / 1e6:.2f} MB raw, {len(gzip.compress(raw, 9)) / 1e6:.2f} MB gzipped"))
+        rows.append(
+            (
+                f"published {path.name} (budget 1.5 MB gzipped)",
+                f"{len(raw) / 1e6:.2f} MB raw, {len(gzip.compress(raw, 9)) / 1e6:.2f} MB gzipped",
+            )
+        )
     return rows
 
 

@@ -148,8 +148,11 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
     # regression: 0.8 n training samples plus half as many domain points = 1.2 n points per step
     n_reg, n_den = (200, 200) if smoke else (1667, 2500)
     rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp, serving(write_harness(Path(tmp), "en").parent) as url, \
-            sync_playwright() as p:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serving(write_harness(Path(tmp), "en").parent) as url,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for task, n in (("regression", n_reg), ("density", n_den)):
             fragment = f"task={task}&n={n}&seed=1&grid=5&order=3&hidden=5&lr=0.01&steps=5000&{MIXTURE}"
@@ -161,16 +164,20 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
             rate = played["steps"] / played["seconds"]
             fps = played["frames"] / played["seconds"]
             points = round(1.2 * n) if task == "regression" else round(0.8 * n)
-            label = (f"{points:,} points" if task == "regression"
-                     else f"{points:,} samples + 2,304 quadrature nodes")
+            label = f"{points:,} points" if task == "regression" else f"{points:,} samples + 2,304 quadrature nodes"
             goal = "" if smoke else (" (goal >= 300)" if task == "regression" else "")
             rows.append((f"{task}, {label}: Adam steps/s while playing", f"{rate:.0f}{goal}"))
             rows.append((f"{task}: view frames/s while training", f"{fps:.0f}" + ("" if smoke else " (goal >= 30)")))
-            rows.append((f"{task}: longest main-thread task (long tasks are >= 50 ms)",
-                         f"{played['longtask']:.0f} ms" if played["longtask"] else "none over 50 ms"))
+            rows.append(
+                (
+                    f"{task}: longest main-thread task (long tasks are >= 50 ms)",
+                    f"{played['longtask']:.0f} ms" if played["longtask"] else "none over 50 ms",
+                )
+            )
             rows.append((f"{task}: longest gap between animation frames", f"{played['rafGap']:.0f} ms"))
-            rows.append((f"{task}: longest redraw of the views (the page's own drawing)",
-                         f"{played['longestDraw']:.1f} ms"))
+            rows.append(
+                (f"{task}: longest redraw of the views (the page's own drawing)", f"{played['longestDraw']:.1f} ms")
+            )
             timed = page.evaluate(STEPPED, stepped)
             rows.append((f"{task}: Adam steps/s through step({stepped})", f"{timed['steps'] / timed['seconds']:.0f}"))
             if task == "regression":
@@ -181,8 +188,12 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
             context.close()
         browser.close()
     raw, packed = _scripts_gzip()
-    rows.append(("playground scripts + style sheet, raw / gzipped",
-                 f"{raw / 1024:.1f} KB / {packed / 1024:.1f} KB" + ("" if smoke else " (goal <= 60 KB gzipped)")))
+    rows.append(
+        (
+            "playground scripts + style sheet, raw / gzipped",
+            f"{raw / 1024:.1f} KB / {packed / 1024:.1f} KB" + ("" if smoke else " (goal <= 60 KB gzipped)"),
+        )
+    )
     rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}"))
     return rows
 

@@ -50,8 +50,12 @@ class _TimedRecorder(SnapshotRecorder):
 
 #: The published run's sizes, and the smoke mode's.
 FULL = {"n": 2000, "grid": 50, "repeats": 3, "params": {}}
-SMOKE = {"n": 300, "grid": 10, "repeats": 1,
-         "params": {"steps": 6, "retrain_steps": 4, "patience": 3, "symbolic_points": 50, "symbolic_steps": 3}}
+SMOKE = {
+    "n": 300,
+    "grid": 10,
+    "repeats": 1,
+    "params": {"steps": 6, "retrain_steps": 4, "patience": 3, "symbolic_points": 50, "symbolic_steps": 3},
+}
 
 
 def _recorder(preset, grid_points: int, cls=SnapshotRecorder, cadence: int | None = None) -> SnapshotRecorder:
@@ -92,8 +96,9 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
     rows.append(("published run, all stages (s)", f"{total:.2f} (budget 90)"))
     rows.append(("  of which symbolic step (s)", f"{symbolic_seconds:.2f}"))
     rows.append(("overhead, in-run ratio (recorder / training)", f"{rec.seconds / training:.1%} (budget 15%)"))
-    text = json.dumps(rec.to_dict({"dataset": "original", "method": "kan", "task": "regression", "seed": 0}),
-                      separators=(",", ":"))
+    text = json.dumps(
+        rec.to_dict({"dataset": "original", "method": "kan", "task": "regression", "seed": 0}), separators=(",", ":")
+    )
     rows.append(("frames", f"{rec.n_frames} (budget >= 100), cadence {rec.cadence}"))
     rows.append(("JSON raw (MB)", f"{len(text) / 1e6:.3f}"))
     rows.append(("JSON gzipped (MB)", f"{len(gzip.compress(text.encode())) / 1e6:.3f} (budget 1.5)"))

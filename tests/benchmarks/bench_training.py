@@ -42,6 +42,7 @@ def old_path() -> Iterator[None]:
 
     _kan_core.forward = _regression.forward = pykan_forward
     import ggmm.estimators.kan_density as kan_density
+
     density_forward = kan_density.forward
     kan_density.forward = pykan_forward
     _regression.RegressionProblem.BLOCK = 1
@@ -61,7 +62,8 @@ def _cases(smoke: bool) -> dict[str, Callable[[], Any]]:
     big = dict(patience=10**6)
     return {
         "KAN regression [2, 5, 1], G 5, lambda 0.01": lambda: KANRegressor(
-            stages=["train"], steps=steps, lamb=0.01, **big).fit(X, target=pdf),
+            stages=["train"], steps=steps, lamb=0.01, **big
+        ).fit(X, target=pdf),
         "KAN density [2, 5, 1], G 10": lambda: KANDensityEstimator(steps=steps, grid=10, **big).fit(X),
         "MLP [2, 12, 12, 1]": lambda: MLPRegressor(hidden=[12, 12], steps=steps * 2, **big).fit(X, target=pdf),
         "MLP [2, 44, 44, 1]": lambda: MLPRegressor(hidden=[44, 44], steps=steps * 2, **big).fit(X, target=pdf),
@@ -89,8 +91,13 @@ def main(smoke: bool = False) -> list[tuple[str, str]]:
                 new = _per_step(fit)
                 ratios.append(old / new)
                 new_ms.append(new * 1e3)
-            rows.append((f"{label}: old / new per step", f"{statistics.median(ratios):.2f}x "
-                         f"(new {statistics.median(new_ms):.2f} ms per step, median of {rounds})"))
+            rows.append(
+                (
+                    f"{label}: old / new per step",
+                    f"{statistics.median(ratios):.2f}x "
+                    f"(new {statistics.median(new_ms):.2f} ms per step, median of {rounds})",
+                )
+            )
     finally:
         torch.set_num_threads(threads)
     return rows

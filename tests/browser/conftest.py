@@ -69,8 +69,10 @@ class Watch:
     foreign: list[str] = field(default_factory=list)
 
     def attach(self, page: Any) -> Any:
-        page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
-                if msg.type == "error" else None)
+        page.on(
+            "console",
+            lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None,
+        )
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
         page.on("request", self._request)
         return page

@@ -18,8 +18,10 @@ from ggmm import GeneralizedGaussianMixture
 from ggmm.packing import unpack
 
 PHONE = {"width": 390, "height": 844}
-PHONE_PAGES = {"en": ("comparison.html", "explorer.html", "viewer-"),
-               "zh": ("ground-truth-original.html", "bspline.html")}
+PHONE_PAGES = {
+    "en": ("comparison.html", "explorer.html", "viewer-"),
+    "zh": ("ground-truth-original.html", "bspline.html"),
+}
 
 
 def _pages(gallery: Path, lang: str) -> list[str]:
@@ -65,7 +67,7 @@ def test_pages_load_clean(browser: Any, server: str, gallery: Path, artifacts: P
     problems: dict[str, list[str]] = {}
     try:
         for start in range(0, len(queue), len(tabs)):
-            batch = list(zip(queue[start:start + len(tabs)], tabs, strict=False))
+            batch = list(zip(queue[start : start + len(tabs)], tabs, strict=False))
             for path, (watch, page) in batch:
                 watch.reset()
                 page.goto(server + path, wait_until="commit")
@@ -74,8 +76,9 @@ def test_pages_load_clean(browser: Any, server: str, gallery: Path, artifacts: P
                 page.wait_for_function(READY, timeout=20_000)
                 if watch.errors or watch.foreign:  # the picture goes with the report (a full page is slow)
                     problems[path] = watch.errors + watch.foreign
-                    page.screenshot(path=str(artifacts / (path.replace("/", "-").removesuffix(".html") + ".png")),
-                                    full_page=True)
+                    page.screenshot(
+                        path=str(artifacts / (path.replace("/", "-").removesuffix(".html") + ".png")), full_page=True
+                    )
     finally:
         context.close()
     assert problems == {}
@@ -119,16 +122,23 @@ VIEWER_STATE = """el => {
 
 
 def _slide(page: Any, index: int) -> None:
-    page.evaluate("""i => { const s = document.querySelector('.ggmm-tv-slider');
-                            s.value = String(i); s.dispatchEvent(new Event('input', {bubbles: true})); }""", index)
+    page.evaluate(
+        """i => { const s = document.querySelector('.ggmm-tv-slider');
+                            s.value = String(i); s.dispatchEvent(new Event('input', {bubbles: true})); }""",
+        index,
+    )
 
 
-def test_training_slider_moves_everything(tab: tuple[Any, Watch], server: str, gallery: Path,
-                                          report_exports: Path) -> None:
+def test_training_slider_moves_everything(
+    tab: tuple[Any, Watch], server: str, gallery: Path, report_exports: Path
+) -> None:
     page, watch = tab
     name = _first(gallery, "en", "viewer-")
-    snap = json.loads((report_exports / "training" / (name.removeprefix("viewer-").removesuffix(".html") + ".json"))
-                      .read_text(encoding="utf-8"))
+    snap = json.loads(
+        (report_exports / "training" / (name.removeprefix("viewer-").removesuffix(".html") + ".json")).read_text(
+            encoding="utf-8"
+        )
+    )
     watch.reset()
     open_page(page, f"{server}en/{name}")
     viewer = page.locator(".ggmm-training-viewer")
@@ -136,8 +146,9 @@ def test_training_slider_moves_everything(tab: tuple[Any, Watch], server: str, g
     assert before["frame"] == 0 and before["step"] == str(snap["frames"][0]["step"])
     target = len(snap["frames"]) - 1
     _slide(page, target)
-    page.wait_for_function("i => document.querySelector('.ggmm-training-viewer').dataset.frame === String(i)",
-                           arg=target)
+    page.wait_for_function(
+        "i => document.querySelector('.ggmm-training-viewer').dataset.frame === String(i)", arg=target
+    )
     page.evaluate("() => document.querySelector('.ggmm-training-viewer').ggmmViewer.ready")
     moved = viewer.evaluate(VIEWER_STATE)
     frame = snap["frames"][target]
@@ -147,8 +158,9 @@ def test_training_slider_moves_everything(tab: tuple[Any, Watch], server: str, g
     assert moved["picture"] != before["picture"], "the density picture changed at once"
     assert moved["curves"] != before["curves"], "the network's activation curves changed"
     # once the slider rests, the hover data (the heatmap's values) are those of the new frame
-    page.wait_for_function("i => document.querySelector('.ggmm-training-viewer').dataset.settled === String(i)",
-                           arg=target)
+    page.wait_for_function(
+        "i => document.querySelector('.ggmm-training-viewer').dataset.settled === String(i)", arg=target
+    )
     after = viewer.evaluate(VIEWER_STATE)
     expected = unpack(frame["density"]).astype(float)
     assert np.allclose(np.array(after["z"], dtype=float), expected, atol=1e-6)
@@ -162,8 +174,9 @@ def test_training_play_keys_and_error_map(tab: tuple[Any, Watch], server: str, g
     open_page(page, f"{server}zh/{_first(gallery, 'zh', 'viewer-')}")
     viewer = page.locator(".ggmm-training-viewer")
     page.click(".ggmm-tv-play")
-    page.wait_for_function("() => Number(document.querySelector('.ggmm-training-viewer').dataset.frame) >= 3",
-                           timeout=10_000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('.ggmm-training-viewer').dataset.frame) >= 3", timeout=10_000
+    )
     page.click(".ggmm-tv-play")  # pause
     frame = int(viewer.get_attribute("data-frame"))
     page.wait_for_timeout(300)
@@ -187,11 +200,14 @@ def test_viewer_works_with_inline_data(browser: Any, gallery: Path, report_expor
     snap = json.loads(snapshot.read_text(encoding="utf-8"))
     shutil.copytree(gallery / "assets", tmp_path / "assets")
     page_file = tmp_path / "inline.html"
-    page_file.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
-                         "<link rel='stylesheet' href='assets/css/widgets.css'>"
-                         "<script src='assets/vendor/plotly-full.min.js'></script>"
-                         "<script type='module' src='assets/js/training-viewer.js'></script></head><body>"
-                         f"{training_viewer_html('missing.json', 'en', inline=snap)}</body></html>", encoding="utf-8")
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        "<link rel='stylesheet' href='assets/css/widgets.css'>"
+        "<script src='assets/vendor/plotly-full.min.js'></script>"
+        "<script type='module' src='assets/js/training-viewer.js'></script></head><body>"
+        f"{training_viewer_html('missing.json', 'en', inline=snap)}</body></html>",
+        encoding="utf-8",
+    )
     with serving(tmp_path) as base:
         context = browser.new_context()
         watch = Watch(base)
@@ -219,8 +235,7 @@ def test_explorer_p_slider_recomputes_the_density(tab: tuple[Any, Watch], server
     before = page.evaluate(state)
     page.evaluate("""() => { const s = document.querySelector('.ggmm-ex-p');
                              s.value = '150'; s.dispatchEvent(new Event('input', {bubbles: true})); }""")
-    page.wait_for_function("p => document.querySelector('.ggmm-explorer').dataset.p !== p",
-                           arg=f"{before['p']:.4f}")
+    page.wait_for_function("p => document.querySelector('.ggmm-explorer').dataset.p !== p", arg=f"{before['p']:.4f}")
     page.wait_for_timeout(100)
     after = page.evaluate(state)
     assert after["p"] != pytest.approx(before["p"])
@@ -230,8 +245,9 @@ def test_explorer_p_slider_recomputes_the_density(tab: tuple[Any, Watch], server
     # the browser's surface is the density of the mixture it shows, as ggmm computes it
     m = GeneralizedGaussianMixture.from_dict(after["mixture"])
     two = GeneralizedGaussianMixture(m.centers[:, :2], m.scales[:, :2], m.weights, m.p, normalize_weights=True)
-    g = two.grid([[after["xs"][0], after["xs"][-1]], [after["ys"][0], after["ys"][-1]]],
-                 (len(after["xs"]), len(after["ys"])))
+    g = two.grid(
+        [[after["xs"][0], after["xs"][-1]], [after["ys"][0], after["ys"][-1]]], (len(after["xs"]), len(after["ys"]))
+    )
     assert np.allclose(np.array(after["z"]), g.z, rtol=1e-6, atol=1e-12)
     assert watch.errors == [] and watch.foreign == []
 
@@ -264,7 +280,7 @@ def _choose(page: Any, menu: int, label_part: str) -> None:
 def _assert_sorted(view: list[dict[str, Any]]) -> None:
     assert len(view) == 1, "exactly one dataset axis is shown"
     cats, value, (lo, hi) = view[0]["categories"], view[0]["value"], view[0]["range"]
-    shown = cats[:len(value)]
+    shown = cats[: len(value)]
     assert set(shown) == set(value), "the rows with data come first (categories left over from another metric "
     assert view[0]["yrange"][1] < len(value), "sort last and stay outside the drawn range)"
     values = [value[c] for c in shown]
@@ -282,8 +298,11 @@ def test_comparison_sorted_under_every_control(tab: tuple[Any, Watch], server: s
     _choose(page, 1, "held-out NLL")
     nll_view = page.evaluate(SORTED)
     _assert_sorted(nll_view)
-    with_nll = {r["method"] for r in comparison["summary"]
-                if r["dataset"] == comparison["datasets"][0]["name"] and r["nll"] is not None}
+    with_nll = {
+        r["method"]
+        for r in comparison["summary"]
+        if r["dataset"] == comparison["datasets"][0]["name"] and r["nll"] is not None
+    }
     assert len(nll_view[0]["value"]) == len(with_nll)
     last = comparison["datasets"][-1]
     _choose(page, 0, last["title"]["en"])

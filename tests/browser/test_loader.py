@@ -31,10 +31,15 @@ def _page(figures: list[str], activate: str) -> str:
         poster = Poster("poster.png", 800, 320, "poster.png", "Interactive") if activate == "interact" else None
         blocks.append(figure_html(_figure(kind), f"f{k}", activate=activate, poster=poster))
     spacer = '<div style="height: 3000px">text</div>'
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>t</title>"
-            "<link rel='icon' href='data:,'><link rel='stylesheet' href='assets/css/widgets.css'>"
-            "<script type='module' src='assets/js/loader.js'></script></head><body><main>"
-            + blocks[0] + spacer + "".join(blocks[1:]) + "</main></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>t</title>"
+        "<link rel='icon' href='data:,'><link rel='stylesheet' href='assets/css/widgets.css'>"
+        "<script type='module' src='assets/js/loader.js'></script></head><body><main>"
+        + blocks[0]
+        + spacer
+        + "".join(blocks[1:])
+        + "</main></body></html>"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +79,9 @@ def test_a_poster_stands_in_until_the_reader_points_at_it(browser: Any, site: st
         assert not any(name in scripts for name in ("plotly-full.min.js", "plotly-cartesian.min.js"))
         assert page.locator("#f0 .ggmm-poster").count() == 0 and page.locator("#f0.js-plotly-plot").count() == 1
         assert figure.bounding_box()["height"] == before["height"], "drawing the figure moves nothing"
-        assert page.evaluate("() => document.querySelector('#f1').dataset.ggmmState") is None, \
+        assert page.evaluate("() => document.querySelector('#f1').dataset.ggmmState") is None, (
             "a figure nobody pointed at stays a picture"
+        )
     finally:
         context.close()
 
@@ -95,8 +101,9 @@ def test_figures_are_drawn_when_they_come_into_view(browser: Any, site: str) -> 
     try:
         page.wait_for_function("() => document.querySelector('#f0').dataset.ggmmState === 'ready'")
         assert page.evaluate("() => document.querySelector('#f1').dataset.ggmmState") is None, "below the fold"
-        assert "plotly-cartesian.min.js" in scripts and "plotly-basic.min.js" not in scripts, \
+        assert "plotly-cartesian.min.js" in scripts and "plotly-basic.min.js" not in scripts, (
             "one bundle for the page: the smallest that draws both figures"
+        )
         page.locator("#f1").scroll_into_view_if_needed()
         page.wait_for_function("() => document.querySelector('#f1').dataset.ggmmState === 'ready'")
         assert scripts.count("plotly-cartesian.min.js") == 1

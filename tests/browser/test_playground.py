@@ -34,10 +34,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _open(browser: Any, url: str, *, reduced: bool = True,
-          viewport: tuple[int, int] = (1280, 800)) -> tuple[Any, Watch]:
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                  reduced_motion="reduce" if reduced else "no-preference")
+def _open(
+    browser: Any, url: str, *, reduced: bool = True, viewport: tuple[int, int] = (1280, 800)
+) -> tuple[Any, Watch]:
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, reduced_motion="reduce" if reduced else "no-preference"
+    )
     watch = Watch(url.split("/en/")[0].split("/zh/")[0])
     page = watch.attach(context.new_page())
     page.goto(url)
@@ -82,8 +84,9 @@ def test_contract_and_pykan_agreement(browser: Any, site: str) -> None:
     page.context.close()
 
 
-def test_export_loads_into_pykan_with_the_pages_snippet(browser: Any, site: str, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_loads_into_pykan_with_the_pages_snippet(
+    browser: Any, site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The Export button's file, loaded by the Python snippet the page shows, predicts what the page does."""
     page, _ = _open(browser, f"{site}en/index.html#{SMALL}")
     page.evaluate("kanPlayground.step(5)")
@@ -126,8 +129,10 @@ def test_hash_reproduces_the_run(browser: Any, site: str) -> None:
 
 
 def test_hostile_hash_is_corrected_with_a_note(browser: Any, site: str) -> None:
-    hostile = ("grid=100000&n=1000000000&lr=abc&hidden=9,9,9&%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E=1"
-               "&task=<b>x</b>&centers=1e308,nan;0,0&p=0")
+    hostile = (
+        "grid=100000&n=1000000000&lr=abc&hidden=9,9,9&%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E=1"
+        "&task=<b>x</b>&centers=1e308,nan;0,0&p=0"
+    )
     page, watch = _open(browser, f"{site}en/index.html#{hostile}")
     state = page.evaluate("kanPlayground.state()")
     assert "grid=30" in state["hash"] and "n=10000" in state["hash"] and "lr=0.02" in state["hash"]

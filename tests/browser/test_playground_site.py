@@ -20,15 +20,15 @@ PAGE = "report/playground/index.html"
 
 pytestmark = pytest.mark.skipif(
     not all((SITE / lang / PAGE).exists() for lang in ("en", "zh")),
-    reason="the rendered site has no playground page: run `make site` (needs Quarto) first")
+    reason="the rendered site has no playground page: run `make site` (needs Quarto) first",
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_rendered_playground_trains(browser: Any, lang: str, viewport: tuple[int, int]) -> None:
     with serving(SITE) as url:
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      reduced_motion="reduce")
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, reduced_motion="reduce")
         watch = Watch(url)
         page = watch.attach(context.new_page())
         page.goto(f"{url}{lang}/{PAGE}")
