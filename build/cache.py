@@ -1,9 +1,10 @@
 """A content-addressed cache of experiment results.
 
 The key of an entry hashes the job's config entry, the versions of the packages that
-shape its result and the source of the project modules the job runs (:class:`SourceTree`):
+shape its result and the code of the project modules the job runs (:class:`SourceTree`):
 the job runner, the parts of ``ggmm`` its kind uses and the module of the estimator it
-names, with everything they import inside the project. Editing an estimator retrains its
+names, with everything they import inside the project. The code is hashed as syntax trees,
+so layout, comments and docstrings are in no key. Editing an estimator retrains its
 jobs and no others; presentation code (figures, strings, widgets, the site) is in no key,
 since no job imports it. Entries are gzip-compressed JSON written
 atomically (temporary file, then rename), so an interrupted build never leaves a
@@ -14,6 +15,7 @@ reported, deleted and recomputed, never served.
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import gzip
 import hashlib
@@ -50,8 +52,9 @@ def job_key(entry: dict[str, Any], tree: SourceTree | None = None) -> str:
     ``tree`` is the source the code hash reads (this installation's when None).
     """
     code = (tree or source_tree()).job_digest(entry)
-    blob = json.dumps({"entry": entry, "versions": _versions_once(), "code": code},
-                      sort_keys=True, separators=(",", ":"))
+    blob = json.dumps(
+        {"entry": entry, "versions": _versions_once(), "code": code}, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
@@ -123,8 +126,7 @@ class Cache:
 
     def put(self, key: str, job: dict[str, Any], result: dict[str, Any]) -> None:
         """Store ``result`` for ``key`` atomically."""
-        entry = {"schema": CACHE_SCHEMA, "version": CACHE_SCHEMA_VERSION, "key": key, "job": job,
-                 "result": result}
+        entry = {"schema": CACHE_SCHEMA, "version": CACHE_SCHEMA_VERSION, "key": key, "job": job, "result": result}
         raw = json.dumps(entry, separators=(",", ":")).encode()
         write_atomic(self.path(key), gzip.compress(raw, mtime=0))
 
@@ -143,6 +145,22 @@ EXPORTER = "ggmm_build.export"
 def _normalized(data: bytes) -> bytes:
     """``data`` with CRLF and CR line endings as LF, so a checkout's line-ending setting changes no key."""
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _code_dump(tree: ast.Module) -> str:
+    """``ast.dump`` of ``tree`` (no line or column numbers) with every docstring left out."""
+    tree = copy.deepcopy(tree)  # the cached tree is never mutated
+    for node in ast.walk(tree):
+        if isinstance(node, _BODY_OWNERS) and node.body and _is_docstring(node.body[0]):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False)
+
+
+_BODY_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
 def _default_roots() -> dict[str, Path]:
@@ -198,8 +216,13 @@ class SourceTree:
         return _normalized(path.read_bytes())
 
     def source_hash(self, module: str) -> str:
+        """A hash of what ``module``'s code does: its syntax tree without docstrings.
+
+        Layout, comments and docstrings are not in it, so reformatting or re-documenting a
+        module retrains nothing; any change to a statement, name or constant is.
+        """
         if module not in self._hashes:
-            self._hashes[module] = hashlib.sha256(self.read(self._existing(module))).hexdigest()
+            self._hashes[module] = hashlib.sha256(_code_dump(self.syntax(module)).encode()).hexdigest()
         return self._hashes[module]
 
     def syntax(self, module: str) -> ast.Module:
@@ -361,12 +384,20 @@ class SourceTree:
             used |= self._uses(node, bindings, functions, todo)
         return used
 
-    def _uses(self, node: ast.AST, bindings: dict[str, tuple[str, str | None]],
-              functions: Mapping[str, ast.AST], todo: list[ast.AST]) -> set[str]:
+    def _uses(
+        self,
+        node: ast.AST,
+        bindings: dict[str, tuple[str, str | None]],
+        functions: Mapping[str, ast.AST],
+        todo: list[ast.AST],
+    ) -> set[str]:
         """The project modules ``node`` of the runner uses; the runner functions it names go on ``todo``."""
         used: set[str] = set()
-        bases = {id(sub.value) for sub in ast.walk(node)
-                 if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)}
+        bases = {
+            id(sub.value)
+            for sub in ast.walk(node)
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)
+        }
         for sub in ast.walk(node):
             if isinstance(sub, ast.Import | ast.ImportFrom):
                 used |= self.imported(RUNNER, sub)
@@ -410,6 +441,9 @@ def _kinds_table(syntax: ast.Module) -> dict[str, str]:
     """The runner's ``KINDS = {"kind": function, ...}`` as names, or {} when it is not such a literal."""
     for node in syntax.body:
         if (table := _kinds_literal(node)) is not None:
-            return {k.value: v.id for k, v in zip(table.keys, table.values, strict=True)
-                    if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Name)}
+            return {
+                k.value: v.id
+                for k, v in zip(table.keys, table.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Name)
+            }
     return {}
