@@ -12,7 +12,6 @@ field's path (``profiles.full.overrides.kan-small.lr``) and what is wrong.
 from __future__ import annotations
 
 import argparse
-import inspect
 import itertools
 import json
 import sys
@@ -279,27 +278,20 @@ class Bilingual(Section):
 
 
 def _check_params(estimator: str, params: dict[str, Any], key: str) -> None:
-    cls = getattr(estimators, estimator)
-    signature = inspect.signature(cls.__init__)
-    accepted = set(signature.parameters) - {"self"}
-    has_kwargs = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    # scikit-learn's convention: the constructor names every hyperparameter, no **kwargs
+    accepted = set(getattr(estimators, estimator)._get_param_names())
     for name in params:
         if name in DERIVED_PARAMS:
             raise _Problem(_join(key, name), "is set by the pipeline from the dataset; remove it")
-        if name not in accepted and not has_kwargs:
+        if name not in accepted:
             raise _Problem(
                 _join(key, name), f"{estimator} has no parameter {name!r}; it takes {', '.join(sorted(accepted))}"
             )
 
 
 def _estimator(name: str) -> str:
-    if not hasattr(estimators, name):
-        known = ", ".join(
-            n
-            for n in estimators.__all__
-            if n[0].isupper() and n.endswith(("Estimator", "KAN", "Baseline", "Regressor"))
-        )
-        raise ValueError(f"unknown estimator {name!r}; known: {known}")
+    if name not in estimators.ESTIMATORS:
+        raise ValueError(f"unknown estimator {name!r}; known: {', '.join(estimators.ESTIMATORS)}")
     return name
 
 

@@ -461,13 +461,11 @@ def _tuning_entries(tunes: Pairs) -> list[dict[str, Any]]:
 
 def _paper_alpha(profile: Profile, method: str) -> int:
     """The KAN paper's exponent k + 1 for the spline order k of ``method``."""
-    import inspect
-
     import ggmm.estimators as estimators
 
     m = profile.method(method)
-    default = inspect.signature(getattr(estimators, m.estimator).__init__).parameters["k"].default
-    return int(m.params.get("k", default)) + 1
+    k = m.params.get("k", getattr(estimators, m.estimator)().get_params()["k"])  # the constructor's default
+    return int(k) + 1
 
 
 def _ran_to_cap(point: dict[str, Any]) -> bool:

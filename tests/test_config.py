@@ -181,3 +181,10 @@ def test_config_schema_describes_the_file(tmp_path: Path) -> None:
         assert set(entry) <= set(profile["properties"]), name
     assert main([str(tmp_path)]) == 0
     assert json.loads((tmp_path / "ggmm-config.schema.json").read_text(encoding="utf-8")) == schema
+
+
+def test_an_unknown_estimator_is_named_with_the_known_ones() -> None:
+    from ggmm_build.config import _estimator
+
+    with pytest.raises(ValueError, match=r"unknown estimator 'KANN'; known: EMEstimator, .*MLPRegressor"):
+        _estimator("KANN")

@@ -41,6 +41,11 @@ CLASSES = sorted(
 )
 
 
+def test_the_registry_lists_every_estimator() -> None:
+    """What the config may name (``ESTIMATORS``) is exactly the exported estimator classes."""
+    assert sorted(estimators.ESTIMATORS) == CLASSES
+
+
 def make(name: str) -> Any:
     cls = getattr(estimators, name)
     params = dict(TINY.get(name, {}))

@@ -32,7 +32,20 @@ _LAZY = {
     "MLPRegressor": ".mlp",
 }
 
+#: The concrete estimators, by class name: what ``[methods.*].estimator`` in the experiment
+#: config may name. A new estimator adds its name here (and to ``_LAZY`` if it imports torch).
+ESTIMATORS = (
+    "EMEstimator",
+    "GaussianMixtureBaseline",
+    "KDEBaseline",
+    "KAMixtureKAN",
+    "KANDensityEstimator",
+    "KANRegressor",
+    "MLPRegressor",
+)
+
 __all__ = [
+    "ESTIMATORS",
     "BaseEstimator",
     "DensityEstimator",
     "DensityRegressor",
