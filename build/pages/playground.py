@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import html
 import json
 import math
@@ -581,12 +582,28 @@ def _truth_nll(settings: dict) -> float:
     return float(-np.mean(mixture.logpdf(data.x_val)))
 
 
+def _is_docstring(node: Any) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def _code(function: Any) -> str:
+    """What ``function`` does, as ``ast.dump`` of its source without docstrings (no positions)."""
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _is_docstring(node.body[0]):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False)
+
+
 def source_digest() -> str:
     """A hash of what the experiments' numbers depend on: the page's maths (kan.js, tasks.js,
-    ggmm.js), the Python port and training code here, the experiments' settings, and the
-    versions of torch and pykan (not the page's markup or the text around the numbers)."""
+    ggmm.js), the Python port and training code here (as syntax: layout, comments and
+    docstrings do not count), the experiments' settings, and the versions of torch and pykan
+    (not the page's markup or the text around the numbers)."""
     import hashlib
-    import inspect
     from importlib import metadata
 
     h = hashlib.sha256()
@@ -605,7 +622,7 @@ def source_digest() -> str:
         _truth_nll,
         run_experiments,
     ):
-        h.update(inspect.getsource(function).encode())
+        h.update(_code(function).encode())
     h.update(repr((EXPERIMENTS, _BASE)).encode())
     for package in ("torch", "pykan"):
         try:
