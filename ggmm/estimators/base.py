@@ -34,8 +34,9 @@ data. :func:`check_is_fitted` is the one "is it fitted" check.
 Adding an estimator
 -------------------
 One new module in ``ggmm/estimators/`` (and its class's name imported into that package's
-``__init__`` and listed in ``__all__``), plus one method entry in ``build/experiments.toml``
-(named in a profile's ``methods`` to run it); the pipeline needs no change. For example, a
+``__init__`` and listed in ``__all__`` and in ``ESTIMATORS``, the names the config may use),
+plus one method entry in ``build/experiments.toml`` (named in a profile's ``methods`` to run
+it); the pipeline needs no change. For example, a
 histogram density estimator, ``ggmm/estimators/histogram.py``::
 
     import numpy as np
