@@ -18,6 +18,8 @@ const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-m
 let settings = defaults(presets.length ? presets[0].mixture : undefined);
 let worker = null, last = null, playing = false, nextId = 1, trainHistory = [], validationHistory = [], selectedEdge = 0;
 let drawPending = false, framesDrawn = 0, autoplayed = false, heavyDirty = true, longestDraw = 0;
+// each start() is a new generation: frames the worker sent for an earlier model are dropped
+let generation = 0;
 let pendingViews = [], truthDrawn = null, vmax = 1, vmaxFor = null;
 let waitingSteps = 0, staged = false; // step requests in flight; pruned or refined since the start
 const waiting = new Map();
@@ -116,9 +118,10 @@ function start(s, { notes = [] } = {}) {
   showNotes(notes);
   updateHash();
   trainHistory = []; validationHistory = []; selectedEdge = 0; staged = false;
+  last = null; generation += 1;
   setPlaying(false);
   hideDivergence();
-  post({ type: "init", settings: sessionSettings(settings) });
+  post({ type: "init", settings: sessionSettings(settings), generation });
   if (settings.step > 0) step(settings.step);
 }
 
@@ -139,6 +142,7 @@ function request(msg) {
 function onWorkerMessage(event) {
   const msg = event.data;
   if (msg.type === "frame") {
+    if (msg.generation !== generation) return;  // sent before the last start(): another model's
     // a light frame carries losses only: keep the last views and validation loss
     last = msg.heavy || !last ? msg : { ...last, ...msg, validationLoss: last.validationLoss };
     if (msg.heavy) heavyDirty = true;

@@ -9,7 +9,7 @@ import { Session } from "./tasks.js";
 import * as kan from "./kan.js";
 
 let session = null, running = false, pendingSteps = [], lastFrame = 0, lastHeavy = 0, history = { train: [] };
-let frameEvery = 30, timer = null;
+let frameEvery = 30, timer = null, generation = 0;  // the page's start() count, echoed in frames
 const gridSize = 40, heavyEvery = 90;
 
 /**
@@ -22,7 +22,7 @@ function frame(force = false) {
   lastFrame = now;
   const s = session, heavy = force || now - lastHeavy >= heavyEvery;
   const msg = {
-    type: "frame", step: s.step, trainLoss: s.trainLoss, diverged: s.diverged, running, width: s.model.width,
+    type: "frame", generation, step: s.step, trainLoss: s.trainLoss, diverged: s.diverged, running, width: s.model.width,
     grid: s.model.num, train: history.train, budgetDone: s.local >= s.stageSteps, heavy: heavy && !s.diverged,
   };
   history.train = [];
@@ -68,6 +68,7 @@ onmessage = (event) => {
   try {
     if (msg.type === "init") {
       session = new Session(msg.settings);
+      generation = msg.generation | 0;
       history = { train: [] };
       running = false; pendingSteps = [];
       if (msg.frameEvery) frameEvery = msg.frameEvery;
