@@ -6,24 +6,23 @@ of the network: the predicted density on the plotting grid, every edge's activat
 curve, edge importance, live masks and widths. A frame is kept every ``cadence``
 steps and at every stage boundary. Losses are on the estimator's own training and
 validation samples: no test point enters training, not even for display. :meth:`SnapshotRecorder.to_dict` gives the
-``ggmm-snapshots`` JSON document (version 2) described by
-``ggmm/schemas/snapshots.schema.json``; :func:`validate_snapshots` checks a document
-against that format in plain Python and names the path of the first bad field.
+``ggmm-snapshots`` JSON document (version 2), whose models are in :mod:`ggmm.snapshot_model`
+(JSON Schema: :func:`load_schema`, shipped as ``ggmm/schemas/snapshots.schema.json``);
+:func:`validate_snapshots` checks a document against them and names the path of the first
+bad field.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from .checking import Checker
 from .packing import pack
+from .snapshot_model import LOSS_NAMES, SCHEMA_NAME, SCHEMA_VERSION, STAGES, load_schema, validate_snapshots
 
 __all__ = [
     "SCHEMA_NAME",
@@ -35,12 +34,6 @@ __all__ = [
     "validate_snapshots",
 ]
 
-SCHEMA_NAME = "ggmm-snapshots"
-SCHEMA_VERSION = 2
-#: Stage names, in the order of pykan's workflow.
-STAGES = ("train", "prune", "refine", "retrain", "symbolic")
-TASKS = ("regression", "density", "ka")
-LOSS_NAMES = ("rmse", "nll")
 _F16_MAX = 6.0e4
 
 
@@ -312,114 +305,3 @@ class SnapshotRecorder:
     def n_frames(self) -> int:
         """Frames kept so far."""
         return len(self.frames)
-
-
-# ---------------------------------------------------------------------------
-# Validation (plain Python; mirrors ggmm/schemas/snapshots.schema.json)
-# ---------------------------------------------------------------------------
-
-
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema document shipped with the package."""
-    text = resources.files("ggmm").joinpath("schemas/snapshots.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-def validate_snapshots(obj: Any) -> None:
-    """Check a snapshot document against the ``ggmm-snapshots`` version 2 format.
-
-    Beyond the structure of ``snapshots.schema.json`` it checks what a JSON Schema
-    cannot: array lengths that must agree (loss series, E edges, S samples, grid sizes),
-    packed byte counts, densities >= 0 and a frame at the end of every stage.
-
-    Parameters
-    ----------
-    obj : dict
-        A parsed snapshot document.
-
-    Raises
-    ------
-    ValueError
-        Naming the path of the first bad field, e.g. ``frames[3].edges.x.shape``.
-    """
-    c = Checker("Invalid snapshots at ")
-    c.table(obj, "")
-    if c.get(obj, "schema", "", str) != SCHEMA_NAME:
-        c.fail("schema", f"expected {SCHEMA_NAME!r}, got {obj['schema']!r}")
-    if c.get(obj, "version", "", int) != SCHEMA_VERSION:
-        c.fail("version", f"expected {SCHEMA_VERSION}, got {obj['version']!r}")
-
-    run = c.get(obj, "run", "", dict)
-    for key in ("dataset", "method"):
-        c.get(run, key, "run", str)
-    c.one_of(c.get(run, "task", "run", str), "run.task", TASKS)
-    c.get(run, "seed", "run", int)
-    layers = c.integers(c.get(run, "layers", "run", list), "run.layers", minimum=1)
-    if len(layers) < 2:
-        c.fail("run.layers", f"expected at least 2 layers, got {layers}")
-
-    grid = c.get(obj, "grid", "", dict)
-    gx = c.numbers(c.get(grid, "x", "grid", list), "grid.x")
-    gy = c.numbers(c.get(grid, "y", "grid", list), "grid.y")
-    for name, axis in (("grid.x", gx), ("grid.y", gy)):
-        if len(axis) < 2 or any(b <= a for a, b in zip(axis, axis[1:], strict=False)):
-            c.fail(name, "expected at least 2 strictly increasing values")
-    ny, nx = len(gy), len(gx)
-    c.packed(c.get(obj, "truth", "", dict), "truth", (ny, nx), non_negative=True)
-
-    c.one_of(c.get(obj, "loss_name", "", str), "loss_name", LOSS_NAMES)
-    loss = c.get(obj, "loss", "", dict)
-    steps = c.integers(c.get(loss, "step", "loss", list), "loss.step", minimum=0)
-    c.numbers(c.get(loss, "train", "loss", list), "loss.train", len(steps))
-    c.numbers(c.get(loss, "validation", "loss", list), "loss.validation", len(steps))
-    if any(b < a for a, b in zip(steps, steps[1:], strict=False)):
-        c.fail("loss.step", "expected non-decreasing step numbers")
-
-    stages = c.get(obj, "stages", "", list)
-    for i, stage in enumerate(stages):
-        where = f"stages[{i}]"
-        c.one_of(c.get(stage, "name", where, str), f"{where}.name", STAGES)
-        start, end = c.get(stage, "start", where, int), c.get(stage, "end", where, int)
-        if end < start:
-            c.fail(f"{where}.end", f"expected end >= start ({start}), got {end}")
-
-    edges = c.get(obj, "edges", "", list)
-    for i, edge in enumerate(edges):
-        where = f"edges[{i}]"
-        layer = c.get(edge, "layer", where, int)
-        if not 0 <= layer < len(layers) - 1:
-            c.fail(f"{where}.layer", f"expected 0 <= layer < {len(layers) - 1}, got {layer}")
-        if not 0 <= c.get(edge, "in", where, int) < layers[layer]:
-            c.fail(f"{where}.in", f"expected 0 <= in < {layers[layer]}, got {edge['in']}")
-        if not 0 <= c.get(edge, "out", where, int) < layers[layer + 1]:
-            c.fail(f"{where}.out", f"expected 0 <= out < {layers[layer + 1]}, got {edge['out']}")
-    E = len(edges)
-
-    frames = c.get(obj, "frames", "", list)
-    if not frames:
-        c.fail("frames", "expected at least one frame")
-    samples: int | None = None
-    for i, frame in enumerate(frames):
-        where = f"frames[{i}]"
-        c.get(frame, "step", where, int)
-        c.one_of(c.get(frame, "stage", where, str), f"{where}.stage", STAGES)
-        c.get(frame, "train_loss", where, (int, float))
-        c.get(frame, "validation_loss", where, (int, float))
-        c.integers(c.get(frame, "width", where, list), f"{where}.width", len(layers), minimum=0)
-        c.packed(c.get(frame, "density", where, dict), f"{where}.density", (ny, nx), ("float16",), non_negative=True)
-        fe = c.get(frame, "edges", where, dict)
-        x = c.packed(c.get(fe, "x", f"{where}.edges", dict), f"{where}.edges.x", (E, samples), ("float16",))
-        samples = x.shape[1]
-        c.packed(c.get(fe, "y", f"{where}.edges", dict), f"{where}.edges.y", (E, samples), ("float16",))
-        importance = c.numbers(c.get(fe, "importance", f"{where}.edges", list), f"{where}.edges.importance", E)
-        if any(v < 0 or v > 1 for v in importance):
-            c.fail(f"{where}.edges.importance", "expected values in [0, 1]")
-        live = c.integers(c.get(fe, "live", f"{where}.edges", list), f"{where}.edges.live", E, minimum=0)
-        if any(v > 1 for v in live):
-            c.fail(f"{where}.edges.live", "expected 0 or 1 values")
-    if any(b["step"] < a["step"] for a, b in zip(frames, frames[1:], strict=False)):
-        c.fail("frames", "expected frames in non-decreasing step order")
-    for i, stage in enumerate(stages):
-        if not any(f["step"] == stage["end"] and f["stage"] == stage["name"] for f in frames):
-            c.fail(f"stages[{i}]", f"no frame at the end of stage {stage['name']!r} (step {stage['end']})")

@@ -3,15 +3,19 @@ documents are rejected with the path of the bad field."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
+from importlib import resources
 
+import jsonschema
 import numpy as np
 import pytest
 
 from ggmm import get_preset
 from ggmm.estimators import KAMixtureKAN, KANDensityEstimator, KANRegressor, MLPRegressor
 from ggmm.packing import pack, unpack
+from ggmm.snapshot_model import schema_text
 from ggmm.snapshots import STAGES, SnapshotRecorder, load_schema, validate_snapshots
 
 RUN = {"dataset": "original", "method": "kan", "task": "regression", "seed": 0}
@@ -113,23 +117,101 @@ def test_pruned_edges_are_marked_and_widths_shrink(recorded: dict) -> None:
         )
 
 
+def _nan16(shape: tuple[int, ...]) -> dict:
+    """A float16 packed array holding NaN (``pack`` refuses to write one)."""
+    return {"dtype": "float16", "shape": list(shape), "data": base64.b64encode(np.full(shape, np.nan, "<f2")).decode()}
+
+
+def _set(path: str, value):
+    """A breakage setting the field at a dotted path (``frames.3.edges.x``) to ``value``."""
+
+    def breakage(doc: dict) -> None:
+        *parents, last = (int(k) if k.isdigit() else k for k in path.split("."))
+        for key in parents:
+            doc = doc[key]
+        doc[last] = value
+
+    return breakage
+
+
 @pytest.mark.parametrize(
     ("breakage", "path"),
     [
+        # the document, its name and version
+        (lambda d: d.clear() or d.update({"frames": []}), "schema"),
+        (_set("schema", "other"), "schema"),
+        (_set("version", 1), "version"),
+        (_set("version", 2.0), "version"),
+        (_set("version", True), "version"),
         (lambda d: d.pop("loss"), "loss"),
-        (lambda d: d.__setitem__("version", 1), "version"),
-        (lambda d: d.__setitem__("schema", "other"), "schema"),
+        # run
         (lambda d: d["run"].pop("seed"), "run.seed"),
-        (lambda d: d["run"].__setitem__("task", "classification"), "run.task"),
-        (lambda d: d["frames"][3].__setitem__("density", pack(np.zeros((30, 29)))), "frames[3].density.shape"),
-        (lambda d: d["frames"][2]["edges"].__setitem__("x", pack(np.zeros((14, 16)))), "frames[2].edges.x.shape"),
-        (lambda d: d["frames"][1]["edges"]["importance"].pop(), "frames[1].edges.importance"),
-        (lambda d: d["frames"][0].pop("width"), "frames[0].width"),
-        (lambda d: d["frames"][4].__setitem__("density", pack(-np.ones((30, 30)))), "frames[4].density.data"),
+        (_set("run.seed", True), "run.seed"),
+        (_set("run.dataset", 3), "run.dataset"),
+        (_set("run.method", None), "run.method"),
+        (_set("run.task", "classification"), "run.task"),
+        (_set("run.layers", [2]), "run.layers"),
+        (_set("run.layers", (2, 5, 1)), "run.layers"),
+        (_set("run.layers.1", 0), "run.layers[1]"),
+        (_set("run.layers.1", 5.0), "run.layers[1]"),
+        # grid and truth
+        (_set("grid.x", [0.0]), "grid.x"),
+        (_set("grid.x.3", -10.0), "grid.x"),
+        (_set("grid.y.0", float("nan")), "grid.y[0]"),
+        (_set("grid.y.0", False), "grid.y[0]"),
+        (_set("truth", pack(np.zeros((30, 29)), "float32")), "truth.shape"),
+        (_set("truth", pack(np.zeros(900), "float32")), "truth.shape"),
+        (_set("truth", pack(-np.ones((30, 30)), "float32")), "truth.data"),
+        (_set("truth.data", "AAAA"), "truth.data"),
+        (_set("truth.data", "not base64!"), "truth.data"),
+        (_set("truth.dtype", "float64"), "truth.dtype"),
+        (_set("truth.shape", [30, -30]), "truth.shape[1]"),
+        (lambda d: d["truth"].pop("data"), "truth.data"),
+        (_set("truth", [0.0]), "truth"),
+        # losses
+        (_set("loss_name", "mse"), "loss_name"),
         (lambda d: d["loss"]["validation"].pop(), "loss.validation"),
-        (lambda d: d["stages"][0].__setitem__("name", "warmup"), "stages[0].name"),
-        (lambda d: d["edges"][0].__setitem__("in", 7), "edges[0].in"),
-        (lambda d: d["truth"].__setitem__("data", "AAAA"), "truth.data"),
+        (lambda d: d["loss"]["train"].append(0.5), "loss.train"),
+        (_set("loss.train.4", float("inf")), "loss.train[4]"),
+        (_set("loss.step.0", -1), "loss.step[0]"),
+        (_set("loss.step.0", 50), "loss.step"),
+        # stages and edges
+        (_set("stages.0.name", "warmup"), "stages[0].name"),
+        (_set("stages.1.end", 0), "stages[1].end"),
+        (_set("stages.1.start", 1.5), "stages[1].start"),
+        (_set("edges.0.in", 7), "edges[0].in"),
+        (_set("edges.0.in", -1), "edges[0].in"),
+        (_set("edges.14.out", 1), "edges[14].out"),
+        (_set("edges.0.layer", 2), "edges[0].layer"),
+        (_set("edges.0.layer", True), "edges[0].layer"),
+        # frames
+        (_set("frames", []), "frames"),
+        (_set("frames.0.step", 1.0), "frames[0].step"),
+        (_set("frames.0.stage", "warmup"), "frames[0].stage"),
+        (_set("frames.0.train_loss", float("nan")), "frames[0].train_loss"),
+        (_set("frames.0.validation_loss", True), "frames[0].validation_loss"),
+        (lambda d: d["frames"][0].pop("width"), "frames[0].width"),
+        (lambda d: d["frames"][0]["width"].pop(), "frames[0].width"),
+        (_set("frames.0.width.0", -1), "frames[0].width[0]"),
+        (_set("frames.3.density", pack(np.zeros((30, 29)))), "frames[3].density.shape"),
+        (_set("frames.3.density", pack(np.zeros((30, 30)), "float32")), "frames[3].density.dtype"),
+        (_set("frames.4.density", pack(-np.ones((30, 30)))), "frames[4].density.data"),
+        (_set("frames.4.density", _nan16((30, 30))), "frames[4].density.data"),
+        (_set("frames.2.edges.x", pack(np.zeros((14, 16)))), "frames[2].edges.x.shape"),
+        (_set("frames.2.edges.x", pack(np.zeros((15, 17)))), "frames[2].edges.x.shape"),
+        (_set("frames.2.edges.x", pack(np.zeros(15 * 16))), "frames[2].edges.x.shape"),
+        (_set("frames.2.edges.x", _nan16((15, 16))), "frames[2].edges.x.data"),
+        (_set("frames.2.edges.y", pack(np.zeros((15, 17)))), "frames[2].edges.y.shape"),
+        (_set("frames.2.edges.y", pack(np.zeros((15, 16)), "float32")), "frames[2].edges.y.dtype"),
+        (lambda d: d["frames"][2]["edges"].pop("y"), "frames[2].edges.y"),
+        (lambda d: d["frames"][1]["edges"]["importance"].pop(), "frames[1].edges.importance"),
+        (_set("frames.1.edges.importance.0", 1.01), "frames[1].edges.importance[0]"),
+        (_set("frames.1.edges.importance.0", -0.1), "frames[1].edges.importance[0]"),
+        (lambda d: d["frames"][1]["edges"]["live"].append(1), "frames[1].edges.live"),
+        (_set("frames.1.edges.live.0", 2), "frames[1].edges.live[0]"),
+        (_set("frames.1.edges.live.0", True), "frames[1].edges.live[0]"),
+        (_set("frames.1.edges.live.0", 1.0), "frames[1].edges.live[0]"),
+        (lambda d: d["frames"].insert(0, d["frames"].pop(5)), "frames"),
         (lambda d: d.__setitem__("frames", [f for f in d["frames"] if f["stage"] != "refine"]), "stages[2]"),
     ],
 )
@@ -138,11 +220,28 @@ def test_broken_documents_are_rejected_with_the_path(recorded: dict, breakage, p
     breakage(doc)
     with pytest.raises(ValueError) as info:
         validate_snapshots(doc)
-    assert str(info.value).startswith(f"Invalid snapshots at {path}:")
+    assert str(info.value).startswith(f"Invalid snapshots at {path}: ")
 
 
-def test_schema_file_is_shipped_and_names_the_format() -> None:
+@pytest.mark.parametrize("obj", [None, 5, [], "ggmm-snapshots"])
+def test_a_document_that_is_not_an_object_is_rejected(obj) -> None:
+    with pytest.raises(ValueError, match=r"^Invalid snapshots at \(document\): "):
+        validate_snapshots(obj)
+
+
+def test_fields_the_format_does_not_name_are_accepted(recorded: dict) -> None:
+    doc = copy.deepcopy(recorded)
+    doc["note"] = "extra"
+    doc["run"]["profile"] = "quick"
+    doc["truth"]["units"] = "density"
+    doc["frames"][0]["seconds"] = 1.5
+    doc["frames"][0]["edges"]["x"]["note"] = None
+    validate_snapshots(doc)
+
+
+def test_the_schema_is_generated_from_the_model_and_names_the_format() -> None:
     schema = load_schema()
+    assert schema["$id"] == "ggmm-snapshots-v2"
     assert schema["properties"]["schema"]["const"] == "ggmm-snapshots"
     assert schema["properties"]["version"]["const"] == 2
     assert set(schema["required"]) == {
@@ -157,6 +256,22 @@ def test_schema_file_is_shipped_and_names_the_format() -> None:
         "edges",
         "frames",
     }
+
+
+def test_the_shipped_schema_file_is_the_models_schema() -> None:
+    shipped = resources.files("ggmm").joinpath("schemas/snapshots.schema.json").read_text(encoding="utf-8")
+    assert shipped == schema_text(), "regenerate it: python -m ggmm.snapshot_model > ggmm/schemas/snapshots.schema.json"
+
+
+def test_the_schema_accepts_a_recorded_run_and_rejects_a_broken_one(recorded: dict) -> None:
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(recorded, schema)
+    for breakage in (_set("run.task", "classification"), _set("frames.0.edges.live.0", 2), _set("frames", [])):
+        doc = copy.deepcopy(recorded)
+        breakage(doc)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(doc, schema)
 
 
 def test_cadence_is_derived_for_at_least_the_target(data: Data) -> None:

@@ -10,7 +10,8 @@ through these models; :func:`json_schemas` gives their JSON Schemas
 
 Leaves that are formats of their own are checked by their owners: mixtures by
 ``GeneralizedGaussianMixture.from_dict``, packed arrays by :func:`ggmm.packing.unpack`,
-snapshot files by :func:`ggmm.snapshots.validate_snapshots`.
+snapshot files by :func:`ggmm.snapshots.validate_snapshots` (through their own models,
+:mod:`ggmm.snapshot_model`).
 
 Layouts (version 2)
 -------------------
