@@ -15,7 +15,6 @@ reported, deleted and recomputed, never served.
 from __future__ import annotations
 
 import ast
-import copy
 import functools
 import gzip
 import hashlib
@@ -29,6 +28,8 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .syntax import code_dump
 
 CACHE_SCHEMA = "ggmm-cache"
 CACHE_SCHEMA_VERSION = 1
@@ -147,22 +148,6 @@ def _normalized(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _code_dump(tree: ast.Module) -> str:
-    """``ast.dump`` of ``tree`` (no line or column numbers) with every docstring left out."""
-    tree = copy.deepcopy(tree)  # the cached tree is never mutated
-    for node in ast.walk(tree):
-        if isinstance(node, _BODY_OWNERS) and node.body and _is_docstring(node.body[0]):
-            node.body = node.body[1:] or [ast.Pass()]
-    return ast.dump(tree, include_attributes=False)
-
-
-_BODY_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def _is_docstring(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-
-
 def _default_roots() -> dict[str, Path]:
     spec = importlib.util.find_spec("ggmm")  # locates the package without running it
     if spec is None or not spec.submodule_search_locations:
@@ -222,7 +207,7 @@ class SourceTree:
         module retrains nothing; any change to a statement, name or constant is.
         """
         if module not in self._hashes:
-            self._hashes[module] = hashlib.sha256(_code_dump(self.syntax(module)).encode()).hexdigest()
+            self._hashes[module] = hashlib.sha256(code_dump(self.syntax(module)).encode()).hexdigest()
         return self._hashes[module]
 
     def syntax(self, module: str) -> ast.Module:

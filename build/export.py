@@ -34,8 +34,8 @@ from ggmm.stats import (
 
 from .cache import write_atomic
 from .config import Comparison, Correction, Profile
-from .jobs import data_seed
 from .plan import cost_dataset
+from .samples import data_seed
 
 EXPORT_VERSION = 2
 Pairs = list[tuple[dict[str, Any], dict[str, Any]]]

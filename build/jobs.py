@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import math
 import time
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -45,27 +44,9 @@ from ggmm.estimators import EstimatorTags, FitReport
 from ggmm.generate import random_mixture
 from ggmm.metrics import density_rmse, heldout_nll, parameter_errors
 
-from .tuning import bracket, budget_params, ordered_axes, successive_halving
-
-Progress = Callable[[int, int], None]
-
-
-def data_seed(dataset: str, seed: int) -> int:
-    """The seed of a dataset's samples: every method sees the same data for a given seed."""
-    return zlib.crc32(f"{dataset}/{seed}".encode())
-
-
-def draw_samples(
-    mixture: GeneralizedGaussianMixture, n_first: int, n_second: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two independent samples of ``mixture`` (training, then test or validation samples).
-
-    They come from independent streams of one ``numpy.random.SeedSequence(seed)``.
-    """
-    first, second = np.random.SeedSequence(seed).spawn(2)
-    X1, _ = mixture.sample(n_first, np.random.default_rng(first))
-    X2, _ = mixture.sample(n_second, np.random.default_rng(second))
-    return X1, X2
+from .fitting import Progress, finite_density, fit, law_fits, symbolic_measures, validation_score
+from .samples import data_seed, draw_samples, evaluation_grid, original_sampler
+from .tuning import Ticker, budget_params, halving
 
 
 def estimator_tags(estimator: str) -> EstimatorTags:
@@ -83,63 +64,12 @@ def build_estimator(estimator: str, params: dict[str, Any], n_components: int) -
     return cls(**kwargs)
 
 
-def fit(
-    model: Any,
-    X: np.ndarray,
-    truth: GeneralizedGaussianMixture,
-    seed: int,
-    progress: Progress | None = None,
-    recorder: Any = None,
-) -> float:
-    """Fit ``model`` on samples ``X`` (regressors also get ``truth.pdf`` as target); return the seconds.
-
-    ``progress`` reaches estimators tagged to report it (the neural ones); the others report
-    once, at the end. ``recorder`` is for estimators tagged to record snapshots.
-    """
-    tags: EstimatorTags = model.tags
-    fit_params: dict[str, Any] = {}
-    if tags.progress and progress is not None:
-        fit_params["progress"] = progress
-    if recorder is not None:
-        if tags.snapshots is None:
-            raise ValueError(f"{type(model).__name__} does not record snapshots")
-        fit_params["recorder"] = recorder
-    if not tags.normalized:
-        fit_params["target"] = truth.pdf
-    start = time.perf_counter()
-    model.fit(X, seed=seed, **fit_params)
-    if progress is not None and not tags.progress:
-        progress(1, 1)
-    return time.perf_counter() - start
-
-
-def evaluation_grid(bounds: Any, resolution: int) -> np.ndarray:
-    """Grid nodes over ``bounds``, shape (resolution ** D, D), "ij" order."""
-    axes = [np.linspace(lo, hi, resolution) for lo, hi in bounds]
-    mesh = np.meshgrid(*axes, indexing="ij")
-    return np.stack([m.ravel() for m in mesh], axis=1)
-
-
-def _finite_density(model: Any, X: np.ndarray, what: str) -> np.ndarray:
-    values = np.asarray(model.density(X), dtype=float)
-    if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise RuntimeError(f"{what}: the estimated density has negative or non-finite values")
-    return values
-
-
-def validation_score(model: Any, X_val: np.ndarray, truth: GeneralizedGaussianMixture) -> float:
-    """What tuning minimizes: held-out NLL (density estimators) or density RMSE (regressors)."""
-    if model.tags.normalized:
-        return heldout_nll(model.logpdf(X_val))[0]
-    return density_rmse(_finite_density(model, X_val, "validation"), truth.pdf(X_val))
-
-
 def tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """Successive halving over the candidate settings on the tuning seeds' validation samples
     (:mod:`.tuning`); the best of the last rung is chosen."""
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
     start = time.perf_counter()
-    ticker = _Ticker(progress, job)
+    ticker = Ticker(progress, job)
 
     def score(candidate: dict[str, Any], fraction: float) -> float:
         mine = []
@@ -152,53 +82,8 @@ def tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str,
             ticker.tick()
         return float(np.mean(mine))
 
-    out = _halving(job, score)
+    out = halving(job, score, bool(estimator_tags(job["estimator"]).budget))
     return {**out, "score": "nll" if job["normalized"] else "rmse", "seconds": time.perf_counter() - start}
-
-
-class _Ticker:
-    """Progress over the fits successive halving can make at most (every candidate at every rung)."""
-
-    def __init__(self, progress: Progress | None, job: dict[str, Any]) -> None:
-        self.progress, self.done = progress, 0
-        self.total = len(job["candidates"]) * len(job["seeds"]) * len(job.get("rungs", [1.0]))
-
-    def tick(self) -> None:
-        self.done += 1
-        if self.progress:
-            self.progress(min(self.done, self.total), self.total)
-
-
-def _halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float]) -> dict[str, Any]:
-    """Successive halving, then :func:`.tuning.bracket` on the choice; the extension's settings
-    are appended to the candidates, scored at the last rung (the full budget)."""
-    budgeted = bool(estimator_tags(job["estimator"]).budget)
-    res = successive_halving(job["candidates"], score, job.get("rungs", [1.0]), job.get("keep", 1.0), budgeted)
-    candidates, scores, rung = list(job["candidates"]), list(res["scores"]), list(res["rung"])
-    failed: list[dict[str, Any]] = []
-
-    def full(candidate: dict[str, Any]) -> float:
-        try:
-            return score(candidate, 1.0)
-        except (RuntimeError, ValueError, FloatingPointError) as exc:  # a diverging setting loses, with its reason
-            failed.append({"candidate": candidate, "error": str(exc)})
-            return math.inf
-
-    ext = bracket(
-        candidates[res["chosen"]], scores[res["chosen"]], ordered_axes(candidates), full, job.get("extensions", 0)
-    )
-    last = len(res["rungs"]) - 1
-    finite = [x if math.isfinite(x) else None for x in scores + ext["scores"]]  # JSON has no inf or NaN
-    return {
-        "candidates": candidates + ext["candidates"],
-        "scores": finite,
-        "rung": rung + [last] * len(ext["candidates"]),
-        "rungs": res["rungs"],
-        "chosen": ext["chosen"],
-        "axes": ext["axes"],
-        "n_extended": len(ext["candidates"]),
-        "failed": failed,
-    }
 
 
 def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -211,8 +96,8 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     grid = evaluation_grid(job["bounds"], job["grid_resolution"])
     report: FitReport = model.fit_report()
     result: dict[str, Any] = {
-        "rmse_test": density_rmse(_finite_density(model, X_test, where), truth.pdf(X_test)),
-        "rmse_grid": density_rmse(_finite_density(model, grid, where), truth.pdf(grid)),
+        "rmse_test": density_rmse(finite_density(model, X_test, where), truth.pdf(X_test)),
+        "rmse_grid": density_rmse(finite_density(model, grid, where), truth.pdf(grid)),
         "nll": None,
         "nll_stderr": None,
         "truth_nll": heldout_nll(truth.logpdf(X_test))[0],
@@ -236,24 +121,6 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     if report.curves is not None:  # the learned curves (the mixture is already in result["mixture"])
         result["readback"] = {"curves": report.curves}
     return result
-
-
-def _symbolic_measures(
-    model: Any, report: FitReport, truth: GeneralizedGaussianMixture, X_train: np.ndarray, X_test: np.ndarray
-) -> dict[str, Any] | None:
-    """The symbolic formula's test RMSE against the best constant fitted on the training samples;
-    None without a symbolic formula."""
-    if not report.symbolic or report.symbolic_density is None:
-        return None
-    target = truth.pdf(X_test)
-    constant = float(np.mean(truth.pdf(X_train)))  # minimizes the squared error over the training samples
-    return {
-        **report.symbolic,
-        "rmse": density_rmse(report.symbolic_density(X_test), target),
-        "rmse_spline": density_rmse(model.density(X_test), target),
-        "rmse_constant": density_rmse(np.full_like(target, constant), target),
-        "constant": constant,
-    }
 
 
 def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -286,7 +153,7 @@ def training_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
         {"dataset": job["dataset"], "method": job["method"], "task": tags.snapshots, "seed": job["seed"]}
     )
     validate_snapshots(snapshots)
-    symbolic = _symbolic_measures(model, report, truth, X_train, X_test)
+    symbolic = symbolic_measures(model, report, truth, X_train, X_test)
     return {"snapshots": snapshots, "symbolic": symbolic, "seconds": seconds}
 
 
@@ -306,18 +173,6 @@ def em_history_job(job: dict[str, Any], progress: Progress | None = None) -> dic
         "warnings": result.warnings,
         "seconds": time.perf_counter() - start,
     }
-
-
-def original_sampler(mixture: GeneralizedGaussianMixture, n: int, seed: int) -> np.ndarray:
-    """The original coursework's sampler: ``c + alpha * sign(u) |u| ** (1/p)``, u uniform on [-1, 1].
-
-    Its draws never leave ``[c - alpha, c + alpha]``: not a generalized Gaussian.
-    """
-    rng = np.random.default_rng(seed)
-    labels = rng.choice(mixture.n_components, size=n, p=mixture.weights)
-    u = rng.uniform(-1.0, 1.0, size=(n, mixture.n_features))
-    p = mixture.shapes[labels][:, None]
-    return mixture.centers[labels] + mixture.scales[labels] * np.sign(u) * np.abs(u) ** (1.0 / p)
 
 
 def original_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -340,7 +195,7 @@ def original_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
         "max_density_truth": float(truth.pdf(grid).max()),
         "sample_range": [[float(a), float(b)] for a, b in zip(X_train.min(axis=0), X_train.max(axis=0), strict=True)],
         "rmse_test": density_rmse(model.density(X_test), truth.pdf(X_test)),
-        "symbolic": _symbolic_measures(model, model.fit_report(), truth, X_train, X_test),
+        "symbolic": symbolic_measures(model, model.fit_report(), truth, X_train, X_test),
         "seconds": seconds,
     }
 
@@ -373,57 +228,6 @@ def readback_job(job: dict[str, Any], progress: Progress | None = None) -> dict[
 # The scaling experiments
 # ---------------------------------------------------------------------------
 
-Density = Callable[[np.ndarray], np.ndarray]
-
-
-def law_fits(
-    job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int
-) -> list[dict[str, Any]]:
-    """Fit one family of the scaling law along its sizes.
-
-    A KAN regressor is fitted once with grid extension over ``job["sizes"]`` (the grids);
-    an MLP regressor once per width in ``job["sizes"]``, every hidden layer taking it.
-
-    Returns
-    -------
-    list of dict
-        Per size: ``size``, ``n_params``, ``best_step`` and ``density`` (a callable).
-    """
-    K = truth.n_components
-    scaling = estimator_tags(job["estimator"]).scaling
-    if scaling == "grid":
-        model = build_estimator(job["estimator"], {**params, "grid_schedule": list(job["sizes"])}, K)
-        fit(model, X, truth, seed)
-        return [
-            {
-                "size": g["grid"],
-                "n_params": g["n_parameters"],
-                "best_step": g["best_step"],
-                "stage": g["stage"],
-                "density": g["density"],
-            }
-            for g in model.fit_report().grid_path or []
-        ]
-    if scaling != "width":
-        raise ValueError(f"{job['estimator']} has no scaling family")
-    out = []
-    depth = len(build_estimator(job["estimator"], params, K).get_params()["hidden"])
-    for width in job["sizes"]:
-        model = build_estimator(job["estimator"], {**params, "hidden": [width] * depth}, K)
-        fit(model, X, truth, seed)
-        report: FitReport = model.fit_report()
-        best_steps, stages = report.best_steps or {}, report.stages or {}
-        out.append(
-            {
-                "size": width,
-                "n_params": report.n_parameters,
-                "best_step": best_steps["train"],
-                "stage": stages["train"],
-                "density": model.density,
-            }
-        )
-    return out
-
 
 def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """Score every candidate setting on the tuning seeds' validation samples; pick the lowest mean.
@@ -434,7 +238,7 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
     """
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
     start, cpu = time.perf_counter(), time.process_time()
-    ticker = _Ticker(progress, job)
+    ticker = Ticker(progress, job)
 
     def score(candidate: dict[str, Any], fraction: float) -> float:
         mine = []
@@ -443,9 +247,7 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
             params = budget_params({**job["params"], **candidate}, fraction, estimator_tags(job["estimator"]).budget)
             if job["sizes"] is not None:
                 target = truth.pdf(X_val)
-                mine += [
-                    math.log(density_rmse(f["density"](X_val), target)) for f in law_fits(job, params, X, truth, seed)
-                ]
+                mine += [math.log(density_rmse(f["density"](X_val), target)) for f in _law(job, params, X, truth, seed)]
             else:
                 model = build_estimator(job["estimator"], params, truth.n_components)
                 fit(model, X, truth, seed)
@@ -454,13 +256,23 @@ def scaling_tune_job(job: dict[str, Any], progress: Progress | None = None) -> d
             ticker.tick()
         return float(np.mean(mine))
 
-    out = _halving(job, score)
+    out = halving(job, score, bool(estimator_tags(job["estimator"]).budget))
     return {
         **out,
         "score": "nll" if job["normalized"] else "log_rmse",
         "seconds": time.perf_counter() - start,
         "cpu_seconds": time.process_time() - cpu,
     }
+
+
+def _law(
+    job: dict[str, Any], params: dict[str, Any], X: np.ndarray, truth: GeneralizedGaussianMixture, seed: int
+) -> list[dict[str, Any]]:
+    """:func:`.fitting.law_fits` for the job's estimator and sizes."""
+    name, K = job["estimator"], truth.n_components
+    return law_fits(
+        estimator_tags(name).scaling, lambda p: build_estimator(name, p, K), params, job["sizes"], X, truth, seed
+    )
 
 
 def warm_up(estimator: str) -> None:
@@ -484,7 +296,7 @@ def scaling_law_job(job: dict[str, Any], progress: Progress | None = None) -> di
     truth = GeneralizedGaussianMixture.from_dict(job["mixture"])
     X_train, X_test = draw_samples(truth, job["n_train"], job["n_test"], data_seed(job["dataset"], job["seed"]))
     start, cpu = time.perf_counter(), time.process_time()
-    fits = law_fits(job, job["params"], X_train, truth, job["seed"])
+    fits = _law(job, job["params"], X_train, truth, job["seed"])
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     target = truth.pdf(X_test)
     points = []
@@ -552,9 +364,7 @@ def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> d
     result["cpu_seconds"] = time.process_time() - cpu
     where = f"{job['method']} on {job['dataset']}, N = {job['n_train']} (seed {job['seed']})"
     target = truth.pdf(X_test)
-    result["rmse_rel"] = density_rmse(_finite_density(model, X_test, where), target) / float(
-        np.sqrt(np.mean(target**2))
-    )
+    result["rmse_rel"] = density_rmse(finite_density(model, X_test, where), target) / float(np.sqrt(np.mean(target**2)))
     result["truth_nll"] = heldout_nll(truth.logpdf(X_test))[0]
     if model.tags.normalized:
         result["nll"] = heldout_nll(model.logpdf(X_test))[0]

@@ -177,14 +177,14 @@ def plan_jobs(profile: Profile, chosen: Chosen | None = None) -> list[dict[str, 
                 if (job := run(dataset, method, seed)) is not None:
                     jobs.append(job)
     for dataset, method in profile.training:
-        if (p := params(dataset, method)) is not None:
+        if (tuned := params(dataset, method)) is not None:
             jobs.append(
                 {
                     "kind": "training",
                     **_dataset_entry(dataset),
                     "method": method,
                     "estimator": profile.method(method).estimator,
-                    **p,
+                    **tuned,
                     "seed": profile.seeds[0],
                     **sizes,
                     "grid_resolution": profile.grid_resolution,

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["bracket", "budget_params", "extend_value", "ordered_axes", "successive_halving"]
+__all__ = ["Ticker", "bracket", "budget_params", "extend_value", "halving", "ordered_axes", "successive_halving"]
 
 
 def budget_params(params: dict[str, Any], fraction: float, budget: tuple[str, ...]) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def ordered_axes(candidates: list[dict[str, Any]]) -> dict[str, list[float]]:
     (booleans excluded) and take at least two distinct values, with those values sorted."""
     axes: dict[str, list[float]] = {}
     for name in sorted({k for c in candidates for k in c}):
-        values = [c.get(name) for c in candidates]
+        values: list[Any] = [c.get(name) for c in candidates]
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values) and len(set(values)) > 1:
             axes[name] = sorted(set(values))
     return axes
@@ -194,4 +194,50 @@ def bracket(
         "chosen": best,
         "score": best_score,
         "axes": {name: {"values": tried[name], "status": status[name]} for name in sorted(tried)},
+    }
+
+
+class Ticker:
+    """Progress over the fits successive halving can make at most (every candidate at every rung)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, job: dict[str, Any]) -> None:
+        self.progress, self.done = progress, 0
+        self.total = len(job["candidates"]) * len(job["seeds"]) * len(job.get("rungs", [1.0]))
+
+    def tick(self) -> None:
+        """One fit done."""
+        self.done += 1
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
+
+
+def halving(job: dict[str, Any], score: Callable[[dict[str, Any], float], float], budgeted: bool) -> dict[str, Any]:
+    """Successive halving, then :func:`.tuning.bracket` on the choice; the extension's settings
+    are appended to the candidates, scored at the last rung (the full budget). ``budgeted``: the
+    family declares step limits (a family without them is scored once, at full cost)."""
+    res = successive_halving(job["candidates"], score, job.get("rungs", [1.0]), job.get("keep", 1.0), budgeted)
+    candidates, scores, rung = list(job["candidates"]), list(res["scores"]), list(res["rung"])
+    failed: list[dict[str, Any]] = []
+
+    def full(candidate: dict[str, Any]) -> float:
+        try:
+            return score(candidate, 1.0)
+        except (RuntimeError, ValueError, FloatingPointError) as exc:  # a diverging setting loses, with its reason
+            failed.append({"candidate": candidate, "error": str(exc)})
+            return math.inf
+
+    ext = bracket(
+        candidates[res["chosen"]], scores[res["chosen"]], ordered_axes(candidates), full, job.get("extensions", 0)
+    )
+    last = len(res["rungs"]) - 1
+    finite = [x if math.isfinite(x) else None for x in scores + ext["scores"]]  # JSON has no inf or NaN
+    return {
+        "candidates": candidates + ext["candidates"],
+        "scores": finite,
+        "rung": rung + [last] * len(ext["candidates"]),
+        "rungs": res["rungs"],
+        "chosen": ext["chosen"],
+        "axes": ext["axes"],
+        "n_extended": len(ext["candidates"]),
+        "failed": failed,
     }

@@ -271,6 +271,9 @@ def test_job_whose_worker_keeps_dying_is_reported(cluster: Any, client: Any, tmp
 
 
 def test_cli_on_dask_logs_each_job_and_matches_inline(cluster: Any, tiny_config: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.wait_for_workers(2, timeout=120)  # a worker an earlier test killed may still be restarting
     proc = subprocess.run(
         cli(
             "--profile",

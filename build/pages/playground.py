@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import html
 import json
 import math
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..i18n.strings import bundle, t
+from ..syntax import function_code
 
 __all__ = ["playground_html", "print_playground", "run_experiments", "EXPERIMENTS", "experiment_text", "main"]
 
@@ -582,22 +582,6 @@ def _truth_nll(settings: dict) -> float:
     return float(-np.mean(mixture.logpdf(data.x_val)))
 
 
-def _is_docstring(node: Any) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-
-
-def _code(function: Any) -> str:
-    """What ``function`` does, as ``ast.dump`` of its source without docstrings (no positions)."""
-    import inspect
-    import textwrap
-
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _is_docstring(node.body[0]):
-            node.body = node.body[1:] or [ast.Pass()]
-    return ast.dump(tree, include_attributes=False)
-
-
 def source_digest() -> str:
     """A hash of what the experiments' numbers depend on: the page's maths (kan.js, tasks.js,
     ggmm.js), the Python port and training code here (as syntax: layout, comments and
@@ -622,7 +606,7 @@ def source_digest() -> str:
         _truth_nll,
         run_experiments,
     ):
-        h.update(_code(function).encode())
+        h.update(function_code(function).encode())
     h.update(repr((EXPERIMENTS, _BASE)).encode())
     for package in ("torch", "pykan"):
         try:

@@ -149,12 +149,13 @@ def _spline(x: torch.Tensor, grid: torch.Tensor, coef: torch.Tensor, k: int) -> 
     torch.Tensor of shape (out_dim, in_dim, N)
     """
     rows, inside = _rows(x, grid)
-    values = _Basis.apply(x, grid, k, rows, inside)  # (k + 1, in, N)
+    values: torch.Tensor = _Basis.apply(x, grid, k, rows, inside)  # type: ignore[no-untyped-call]  # (k + 1, in, N)
     in_dim, out_dim, _ = coef.shape
     windows = torch.nn.functional.pad(coef, (k, k)).unfold(2, k + 1, 1)  # (in, out, M - 1, k + 1)
     table = windows.permute(3, 1, 0, 2).reshape((k + 1) * out_dim, -1)  # (k + 1) * out rows, in * (M - 1) columns
     picked = table.index_select(1, rows).view(k + 1, out_dim, *x.shape)
-    return (picked * values[:, None]).sum(dim=0)
+    spline: torch.Tensor = (picked * values[:, None]).sum(dim=0)
+    return spline
 
 
 # -- the network -------------------------------------------------------------------------------
@@ -188,7 +189,8 @@ def _edges(layer: Any, x: torch.Tensor) -> torch.Tensor:
     """
     spline = _spline(x, layer.grid, layer.coef, layer.k)
     y = layer.scale_base.T[:, :, None] * layer.base_fun(x)[None] + layer.scale_sp.T[:, :, None] * spline
-    return layer.mask.T[:, :, None] * y
+    masked: torch.Tensor = layer.mask.T[:, :, None] * y
+    return masked
 
 
 def _nodes(model: Any, layer_id: int, y: torch.Tensor) -> torch.Tensor:
@@ -200,7 +202,8 @@ def _nodes(model: Any, layer_id: int, y: torch.Tensor) -> torch.Tensor:
     """
     x = y.sum(dim=1)
     x = model.subnode_scale[layer_id][:, None] * x + model.subnode_bias[layer_id][:, None]
-    return model.node_scale[layer_id][:, None] * x + model.node_bias[layer_id][:, None]
+    nodes: torch.Tensor = model.node_scale[layer_id][:, None] * x + model.node_bias[layer_id][:, None]
+    return nodes
 
 
 def fast_forward(model: Any, U: torch.Tensor) -> torch.Tensor:

@@ -62,11 +62,13 @@ class BoxScaler:
 
     def from_unit(self, U: np.ndarray, dim: int) -> np.ndarray:
         """Network input values of axis ``dim`` back to data units."""
-        return np.asarray(U) * self.half[dim] + self.center[dim]
+        values: np.ndarray = np.asarray(U) * self.half[dim] + self.center[dim]
+        return values
 
     def from_unit_all(self, U: np.ndarray) -> np.ndarray:
         """Network inputs (N, D) back to data units."""
-        return np.asarray(U, dtype=float) * self.half + self.center
+        values: np.ndarray = np.asarray(U, dtype=float) * self.half + self.center
+        return values
 
     @property
     def log_volume(self) -> float:
@@ -109,7 +111,8 @@ def forward(model: Any, U: torch.Tensor) -> torch.Tensor:
     (``model.want_reg``), the regularizer of the same forward pass is left in ``model.last_reg``.
     """
     if not hasattr(model, "act_fun") or _has_symbolic(model):
-        return model(U)
+        out: torch.Tensor = model(U)
+        return out
     from ._fastkan import fast_forward, fast_forward_with_reg
 
     if getattr(model, "want_reg", False):

@@ -75,6 +75,7 @@ class RegressionProblem:
         # log-density level instead of 1 everywhere, which otherwise first drives every output
         # far down and can leave the exponential stuck near 0
         self.offset = float(self.log_target.mean()) if output == "exp" else 0.0
+        self._block: tuple[int, torch.Tensor, torch.Tensor] | None = None  # drawn points of the current block of steps
 
     def to_density(self, raw: torch.Tensor) -> torch.Tensor:
         if self.output == "exp":
@@ -94,7 +95,7 @@ class RegressionProblem:
         if self.target_unit is None or len(self.x_fit) == self.n_samples:
             return self.x_fit, self.p_fit, self.log_target
         block = (step - 1) // self.BLOCK
-        if getattr(self, "_block", None) is None or self._block[0] != block:
+        if self._block is None or self._block[0] != block:
             n, D = len(self.x_fit) - self.n_samples, self.x_fit.shape[1]
             U = torch.rand(self.BLOCK * n, D, generator=self.generator) * 2.0 - 1.0
             p = torch.as_tensor(self.target_unit(U.numpy()), dtype=torch.float32)
@@ -193,10 +194,12 @@ class RegressionOutputs(BaseEstimator):
         """The network's output at X (log-density for ``output="exp"``), shape (N,)."""
         check_is_fitted(self)
         X = check_samples(X, len(self._scaler.center))
-        return evaluate(self.model_, self._scaler.to_unit(X)).numpy().astype(float) + self.problem_.offset
+        raw: np.ndarray = evaluate(self.model_, self._scaler.to_unit(X)).numpy().astype(float)
+        return raw + float(self.problem_.offset)
 
     def density(self, X: Any) -> np.ndarray:
         """Predicted density, shape (N,), >= 0 and finite (a "linear" output is clipped at 0)."""
         check_is_fitted(self)
         X = check_samples(X, len(self._scaler.center))
-        return self.problem_.density_unit(self.model_, self._scaler.to_unit(X))
+        density: np.ndarray = self.problem_.density_unit(self.model_, self._scaler.to_unit(X))
+        return density

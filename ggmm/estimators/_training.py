@@ -192,8 +192,13 @@ def _one_step(opt: torch.optim.Optimizer, objective: Objective, step: int, optim
             loss.backward()
         return loss
 
-    opt.step(closure)
+    opt.step(closure)  # type: ignore[arg-type]  # L-BFGS's closure may return the loss tensor
     return first[0]
+
+
+def known(value: float) -> Callable[[], float]:
+    """A validation loss already computed, in the form the snapshot recorder asks for (a callable)."""
+    return lambda: value
 
 
 def state_copier(tensors: Sequence[torch.Tensor]) -> tuple[Callable[[], Any], Callable[[Any], None]]:

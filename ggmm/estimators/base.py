@@ -96,7 +96,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-import sklearn.base  # type: ignore[import-untyped]
+import sklearn.base
 
 from .._validation import check_samples
 from .contract import EstimatorTags, FitReport

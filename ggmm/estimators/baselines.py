@@ -46,7 +46,7 @@ class EMEstimator(DensityMixin, BaseEstimator):
     def __init__(
         self,
         n_components: int,
-        p: float | str = "estimate",
+        p: float | Literal["estimate"] = "estimate",
         init: Literal["kmeans", "random"] = "kmeans",
         n_init: int = 1,
         max_iter: int = 300,
@@ -59,7 +59,7 @@ class EMEstimator(DensityMixin, BaseEstimator):
             X,
             self.n_components,
             p=self.p,
-            init=self.init,  # type: ignore[arg-type]
+            init=self.init,
             n_init=self.n_init,
             max_iter=self.max_iter,
             seed=seed,
@@ -112,7 +112,8 @@ class GaussianMixtureBaseline(DensityMixin, BaseEstimator):
 
     def logpdf(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
-        return self.model_.score_samples(check_samples(X, self.model_.means_.shape[1]))
+        scores: np.ndarray = self.model_.score_samples(check_samples(X, self.model_.means_.shape[1]))
+        return scores
 
 
 class KDEBaseline(DensityMixin, BaseEstimator):
@@ -197,4 +198,5 @@ class KDEBaseline(DensityMixin, BaseEstimator):
     def logpdf(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         X = check_samples(X, len(self.mean_))
-        return self.model_.score_samples((X - self.mean_) / self.sd_) - float(np.sum(np.log(self.sd_)))
+        scores: np.ndarray = self.model_.score_samples((X - self.mean_) / self.sd_)
+        return scores - float(np.sum(np.log(self.sd_)))

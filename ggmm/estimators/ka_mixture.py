@@ -42,7 +42,7 @@ from ..snapshots import FrameState, SnapshotRecorder
 from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
 from ._readback import READBACK_WEIGHTINGS, fit_component, weighted_quantile
-from ._training import check_optimizer, state_copier, train_stage
+from ._training import check_optimizer, known, state_copier, train_stage
 from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted, data_box, split_validation
 
 __all__ = ["KAMixtureKAN"]
@@ -219,7 +219,8 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
             below = torch.clamp(U + 1.0, max=0.0)[:, None, :]  # <= 0 left of the box
             above = torch.clamp(U - 1.0, min=0.0)[:, None, :]  # >= 0 right of the box
             post = post + rate_lo[None] * below - rate_hi[None] * above
-        return post
+        edges: torch.Tensor = post
+        return edges
 
     def _component_log(self, U: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(log w_k + log P_k(u)) of shape (N, K) and the per-edge normalized curves (N, K, D)."""
@@ -271,7 +272,7 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
                         step,
                         "train",
                         train_loss,
-                        (lambda v=val: v) if val is not None else (lambda: self._nll(U_val)),
+                        known(val) if val is not None else (lambda: self._nll(U_val)),
                         lambda: self._frame(recorder),
                     )
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
@@ -368,7 +369,8 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         """The parameters read back from the initial curves, before any training step."""
         self.n_parameters_, self._readback = 0, None
         try:
-            return self.readback()["mixture"]
+            start: GeneralizedGaussianMixture = self.readback()["mixture"]
+            return start
         finally:
             self.n_parameters_, self._readback = None, None
 
@@ -448,9 +450,11 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         u[:, d] = (t - self._scaler.center[d]) / self._scaler.half[d]
         with torch.no_grad():
             value = self._edges_at(torch.as_tensor(u, dtype=torch.float32))[:, k, d] - self._log_z()[k, d]
-        return value.numpy().astype(float) - np.log(self._scaler.half[d])
+        curve: np.ndarray = value.numpy().astype(float) - np.log(self._scaler.half[d])
+        return curve
 
     @property
     def mixture_(self) -> GeneralizedGaussianMixture:
         """The mixture read back from the learned curves (see :meth:`readback`)."""
-        return self.readback()["mixture"]
+        mixture: GeneralizedGaussianMixture = self.readback()["mixture"]
+        return mixture

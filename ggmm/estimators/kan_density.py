@@ -71,7 +71,8 @@ class LaplaceTail:
     def logpdf(self, X: np.ndarray) -> np.ndarray:
         """Log-density at X (N, D), shape (N,)."""
         z = np.abs(np.asarray(X, dtype=float) - self.center) / self.scale
-        return -np.sum(z + np.log(2.0 * self.scale), axis=1)
+        log_density: np.ndarray = -np.sum(z + np.log(2.0 * self.scale), axis=1)
+        return log_density
 
 
 class _DensityProblem:
@@ -132,7 +133,8 @@ class _DensityProblem:
         return float(-np.mean(self.logpdf(model, self.X_val)))
 
     def density_unit(self, model: Any, U: torch.Tensor) -> np.ndarray:
-        return np.exp(self.logpdf(model, self.scaler.from_unit_all(U.numpy())))
+        density: np.ndarray = np.exp(self.logpdf(model, self.scaler.from_unit_all(U.numpy())))
+        return density
 
 
 class KANDensityEstimator(DensityMixin, BaseEstimator):

@@ -38,7 +38,7 @@ from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
 from ._kan_core import Stage, Trainer, edge_list, n_live_parameters
 from ._pykan import new_kan, pykan_sandbox
-from ._regression import LOG_DENSITY_CAP, RegressionOutputs, Target
+from ._regression import LOG_DENSITY_CAP, RegressionOutputs, RegressionProblem, Target
 from ._training import check_optimizer
 from .base import EstimatorTags, FitReport, check_is_fitted
 from .kan_symbolic import symbolic_copy
@@ -373,7 +373,7 @@ class KANRegressor(RegressionOutputs):
             self.symbolic_lib,
             self.symbolic_steps,
             self.symbolic_lr,
-            exp_offset=problem.offset if self.output == "exp" else None,
+            exp_offset=problem.offset if isinstance(problem, RegressionProblem) and self.output == "exp" else None,
         )
         seconds = time.perf_counter() - start
         self._symbolic_model = sym

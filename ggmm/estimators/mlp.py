@@ -21,7 +21,7 @@ import torch
 from ..snapshots import FrameState, SnapshotRecorder
 from ._pykan import pykan_sandbox
 from ._regression import RegressionOutputs, Target
-from ._training import check_optimizer, state_copier, train_stage
+from ._training import check_optimizer, known, state_copier, train_stage
 from .base import EstimatorTags, FitReport
 
 __all__ = ["MLPRegressor", "mlp_parameter_count"]
@@ -164,7 +164,7 @@ class MLPRegressor(RegressionOutputs):
                         step,
                         "train",
                         train_loss,
-                        (lambda v=val: v) if val is not None else (lambda: problem.validation_loss(model)),
+                        known(val) if val is not None else (lambda: problem.validation_loss(model)),
                         frame,
                     )
                 if progress is not None and (step % every == 0 or step == self.steps or stop):
