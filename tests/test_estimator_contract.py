@@ -32,18 +32,42 @@ TINY: dict[str, dict[str, Any]] = {
     "MLPRegressor": {"hidden": [8], "steps": 20},
 }
 
-CLASSES = sorted(
+EXPORTED = sorted(
     name
     for name in estimators.__all__
     if isinstance(getattr(estimators, name), type)
     and issubclass(getattr(estimators, name), BaseEstimator)
     and getattr(estimators, name) is not BaseEstimator
 )
+#: The exported estimators and those in a module of their own (found by name)
+CLASSES = sorted(estimators.estimator_names())
 
 
 def test_the_registry_lists_every_estimator() -> None:
-    """What the config may name (``ESTIMATORS``) is exactly the exported estimator classes."""
-    assert sorted(estimators.ESTIMATORS) == CLASSES
+    """The estimators the package ships (``ESTIMATORS``) are exactly the exported estimator classes."""
+    assert sorted(estimators.ESTIMATORS) == EXPORTED
+
+
+def test_an_estimator_in_a_module_of_its_own_is_found_by_name() -> None:
+    """The example estimator is not listed or imported by the package, and still found (one new file)."""
+    assert "HistogramDensity" not in estimators.ESTIMATORS and "HistogramDensity" in CLASSES
+    assert estimators.module_name("HistogramDensity") == "histogram_density"
+    assert estimators.module_name("KDEPlus") == "kde_plus"
+    assert estimators.estimator_class("HistogramDensity") is estimators.HistogramDensity
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("NoSuchDensity", "no ggmm/estimators/no_such_density.py"),
+        ("histogram", "not one of EMEstimator"),
+        ("_Private", "not one of EMEstimator"),
+        ("FitReport", "no ggmm/estimators/fit_report.py"),
+    ],
+)
+def test_an_unknown_estimator_name_says_where_it_was_looked_for(name: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        estimators.estimator_class(name)
 
 
 def make(name: str) -> Any:
