@@ -43,18 +43,8 @@ ggmm-tuning
     extension's], scores [float, or null where a setting's fit failed or diverged] (each at
     the last rung it reached), rung [int] (that rung), rungs, chosen, axes {name: {values,
     status ("inside", "bound" or "limit")}}, n_extended, failed [{candidate, error}]}].
-ggmm-em-history
-    ``runs`` [{dataset, init, seed, truth, samples packed (n, D), converged, warnings,
-    iterations [{iter, log_likelihood, mixture}]}].
-ggmm-recovered
-    ``datasets`` [{dataset, seed, truth, em, kan (mixtures), weights_init, errors {em, kan},
-    curves [{component, dim, x, learned, fitted, center, scale, p}], across_seeds {seeds,
-    kan, em: {error: interval}, paired {error: paired difference}, p_signed, weights_moved},
-    symbolic or null}], ``generated`` [{p, mixture_seed, n_train, truth, kan, em, errors
-    {kan, em}, nll {kan, em, truth}}].
-ggmm-original
-    ``runs`` [{dataset, method, seed, n_train, n_test, params, min_density,
-    negative_share, max_density_truth, sample_range, rmse_test, symbolic or null}].
+ggmm-em-history, ggmm-recovered, ggmm-original
+    See :mod:`ggmm_build.documents.recovery`.
 ggmm-scaling, ggmm-timings
     See :mod:`ggmm_build.documents.scaling`.
 ggmm-manifest
@@ -95,6 +85,7 @@ from .parts import (
     _expect_shape,
     _present,
 )
+from .recovery import EmHistory, Original, Recovered
 from .scaling import Scaling, Timings
 
 __all__ = ["EXPORT_MODELS", "EXPORT_VERSION", "Document", "json_schemas"]
@@ -293,107 +284,6 @@ class Tuning(Document):
                     f"entries[{i}].candidates: expected 1 to {self.candidates_budget} declared settings, got {declared}"
                 )
         return self
-
-
-# ---------------------------------------------------------------------------
-# ggmm-em-history, ggmm-recovered, ggmm-original
-# ---------------------------------------------------------------------------
-
-
-class EmIteration(Model):
-    log_likelihood: float
-    mixture: Mixture
-
-
-class EmRun(Model):
-    dataset: str
-    init: Literal["kmeans", "random"]
-    truth: Mixture
-    samples: Packed
-    iterations: Annotated[list[EmIteration], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _shape(self) -> EmRun:
-        _expect_shape(self.samples, (None, _dim(self.truth)), "samples")
-        return self
-
-
-class EmHistory(Document):
-    schema_: Literal["ggmm-em-history"] = Field(alias="schema")
-    runs: list[EmRun]
-
-
-class Curve(Model):
-    x: list[float]
-    learned: list[float]
-    fitted: list[float]
-
-    @model_validator(mode="after")
-    def _lengths(self) -> Curve:
-        for key in ("learned", "fitted"):
-            if len(getattr(self, key)) != len(self.x):
-                raise ValueError(f"{key}: expected {len(self.x)} entries, got {len(getattr(self, key))}")
-        return self
-
-
-class AcrossSeeds(Model):
-    kan: dict[str, Interval]
-    em: dict[str, Interval]
-    paired: dict[str, Paired]
-
-
-class EmKanErrors(Model):
-    em: dict[str, Any]
-    kan: dict[str, Any]
-
-
-class RecoveredDataset(Model):
-    dataset: str
-    truth: Mixture
-    em: Mixture
-    kan: Mixture
-    errors: EmKanErrors
-    curves: list[Curve]
-    across_seeds: AcrossSeeds
-    symbolic: dict[str, Any] | None
-
-
-class GeneratedErrors(Model):
-    kan: dict[str, Any]
-
-
-class Generated(Model):
-    p: NonNegative
-    truth: Mixture
-    kan: Mixture
-    em: Mixture
-    errors: GeneratedErrors
-
-
-class Recovered(Document):
-    schema_: Literal["ggmm-recovered"] = Field(alias="schema")
-    datasets: list[RecoveredDataset]
-    generated: list[Generated]
-
-
-class Symbolic(Model):
-    formula_latex: str
-    rmse: NonNegative
-    rmse_constant: NonNegative
-    rmse_spline: NonNegative
-
-
-class OriginalRun(Model):
-    min_density: float
-    negative_share: float
-    max_density_truth: float
-    rmse_test: float
-    symbolic: Symbolic | None
-
-
-class Original(Document):
-    schema_: Literal["ggmm-original"] = Field(alias="schema")
-    runs: list[OriginalRun]
 
 
 # ---------------------------------------------------------------------------
