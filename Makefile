@@ -25,7 +25,7 @@ help:
 	@echo "make slides   the reveal.js deck and its PPTX export"
 	@echo "make serve    preview _site/ on http://127.0.0.1:8000"
 	@echo "make audit    Lighthouse, axe-core and Nu checker figures of the rendered site (ARGS=\"--all\")"
-	@echo "make lint-js  ESLint on all the JavaScript (assets/js: widgets and playground) and its Node tests"
+	@echo "make lint-js  ESLint on all the JavaScript (assets/js: widgets and playground; its Node tests run in make test, with fixtures from pykan)"
 	@echo "make clean    remove build outputs (keeps the committed exports and the caches)"
 
 setup:

@@ -74,7 +74,12 @@ def test_dynamic_keys_exist() -> None:
 
 @pytest.mark.parametrize(
     "script, prefixes",
-    [("training-viewer.js", VIEWER_STRINGS), ("viewer-model.js", VIEWER_STRINGS), ("explorer.js", EXPLORER_STRINGS)],
+    [
+        ("training-viewer.js", VIEWER_STRINGS),
+        ("viewer-plots.js", VIEWER_STRINGS),
+        ("viewer-model.js", VIEWER_STRINGS),
+        ("explorer.js", EXPLORER_STRINGS),
+    ],
 )
 def test_widget_keys_are_shipped_to_the_browser(script: str, prefixes: tuple[str, ...]) -> None:
     """Every string a widget module reads is in the table and in the bundle its container carries."""

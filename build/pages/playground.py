@@ -582,16 +582,33 @@ def _truth_nll(settings: dict) -> float:
     return float(-np.mean(mixture.logpdf(data.x_val)))
 
 
+def _maths_modules() -> list[str]:
+    """The page's maths: tasks.js and every playground module it imports, directly or not (the
+    KAN, its B-splines, least squares, training, grids and pruning, the sampler), not the
+    page's UI (page.js, views.js, state.js, worker.js)."""
+    import re
+
+    folder = ROOT / "assets" / "js" / "playground"
+    found: set[str] = set()
+    todo = ["tasks.js"]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += re.findall(r'\bfrom\s+"\./([\w.-]+\.js)"', (folder / name).read_text(encoding="utf-8"))
+    return sorted(found)
+
+
 def source_digest() -> str:
-    """A hash of what the experiments' numbers depend on: the page's maths (kan.js, tasks.js,
-    ggmm.js), the Python port and training code here (as syntax: layout, comments and
-    docstrings do not count), the experiments' settings, and the versions of torch and pykan
-    (not the page's markup or the text around the numbers)."""
+    """A hash of what the experiments' numbers depend on: the page's maths (tasks.js and the
+    modules it imports, :func:`_maths_modules`), the Python port and training code here (as
+    syntax: layout, comments and docstrings do not count), the experiments' settings, and the
+    versions of torch and pykan (not the page's markup or the text around the numbers)."""
     import hashlib
     from importlib import metadata
 
     h = hashlib.sha256()
-    for name in ("kan.js", "tasks.js", "ggmm.js"):
+    for name in _maths_modules():
         source = (ROOT / "assets" / "js" / "playground" / name).read_bytes().replace(b"\r\n", b"\n")
         h.update(name.encode() + b"\0" + source)
     for function in (

@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import * as kan from "../../assets/js/playground/kan.js";
+import { basisMatrix } from "../../assets/js/playground/bspline.js";
+import { fromPykan, predict, toPykan } from "../../assets/js/playground/kan.js";
+import { adamStep, createAdam, regularization } from "../../assets/js/playground/training.js";
+import { refine, updateGrid } from "../../assets/js/playground/grids.js";
+import { attribute } from "../../assets/js/playground/pruning.js";
 import * as ggmm from "../../assets/js/playground/ggmm.js";
 import * as explorer from "../../assets/js/ggmm.js";
 import { densityObjective, gridUpdateDue, logNormalizer, midpointGrid, regressionObjective } from "../../assets/js/playground/tasks.js";
@@ -34,11 +38,11 @@ function close(actual, expected, tol, what, floor) {
 
 test("B-spline basis with grid extension equals pykan's B_batch", { skip }, () => {
   for (const c of cases) {
-    const m = kan.fromPykan(c.model), L = m.layers[0], n = c.x.length, ng = L.num + 2 * L.k + 1;
+    const m = fromPykan(c.model), L = m.layers[0], n = c.x.length, ng = L.num + 2 * L.k + 1;
     const x = flat(c.x), got = [];
     for (let p = 0; p < n; p++) {
       for (let i = 0; i < L.inDim; i++) {
-        got.push(Array.from(kan.basisMatrix(Float64Array.of(x[p * L.inDim + i]), L.grid, i * ng, ng, L.k)));
+        got.push(Array.from(basisMatrix(Float64Array.of(x[p * L.inDim + i]), L.grid, i * ng, ng, L.k)));
       }
     }
     close(got, c.basis, 1e-9, `basis ${c.width}`, 1e-12);
@@ -47,17 +51,17 @@ test("B-spline basis with grid extension equals pykan's B_batch", { skip }, () =
 
 test("forward pass and loss (with pykan's regularization) equal pykan's", { skip }, () => {
   for (const c of cases) {
-    const m = kan.fromPykan(c.model), n = c.y.length;
-    close(kan.predict(m, flat(c.x), n), c.out, 1e-9, `forward ${c.width}`);
+    const m = fromPykan(c.model), n = c.y.length;
+    close(predict(m, flat(c.x), n), c.out, 1e-9, `forward ${c.width}`);
     const r = regressionObjective(m, flat(c.x), flat(c.y), n, c.scale, c.lamb);
     close([r.objective], [c.objective], 1e-9, `objective ${c.width}`);
-    close([kan.regularization(m, r.fw).value], [c.reg], 1e-9, `reg ${c.width}`);
+    close([regularization(m, r.fw).value], [c.reg], 1e-9, `reg ${c.width}`);
   }
 });
 
 test("gradients of the loss equal torch autograd's for every parameter", { skip }, () => {
   for (const c of cases) {
-    const m = kan.fromPykan(c.model), n = c.y.length;
+    const m = fromPykan(c.model), n = c.y.length;
     const r = regressionObjective(m, flat(c.x), flat(c.y), n, c.scale, c.lamb);
     r.grads.forEach((g, l) => {
       close(g.coef, c.grads[l].coef, 1e-8, `d coef ${c.width} layer ${l}`, 1e-8);
@@ -69,9 +73,9 @@ test("gradients of the loss equal torch autograd's for every parameter", { skip 
 
 test("grid update from samples equals pykan's", { skip }, () => {
   for (const c of cases) {
-    const m = kan.fromPykan(c.model);
-    kan.updateGrid(m, flat(c.x), c.x.length);
-    const want = kan.fromPykan(c.updated);
+    const m = fromPykan(c.model);
+    updateGrid(m, flat(c.x), c.x.length);
+    const want = fromPykan(c.updated);
     m.layers.forEach((L, l) => {
       close(L.grid, want.layers[l].grid, 1e-8, `grid ${c.width} layer ${l}`);
       close(L.coef, want.layers[l].coef, 1e-8, `coef after update ${c.width} layer ${l}`, 1e-6);
@@ -81,26 +85,26 @@ test("grid update from samples equals pykan's", { skip }, () => {
 
 test("refine (G -> 2G) equals pykan's", { skip }, () => {
   for (const c of cases) {
-    const m = kan.refine(kan.fromPykan(c.updated), flat(c.x), c.x.length, 2 * c.grid);
-    const want = kan.fromPykan(c.refined);
+    const m = refine(fromPykan(c.updated), flat(c.x), c.x.length, 2 * c.grid);
+    const want = fromPykan(c.refined);
     m.layers.forEach((L, l) => {
       close(L.grid, want.layers[l].grid, 1e-8, `refined grid ${c.width} layer ${l}`);
       close(L.coef, want.layers[l].coef, 1e-8, `refined coef ${c.width} layer ${l}`, 1e-6);
     });
-    close(kan.predict(m, flat(c.x), c.x.length), c.refined_out, 1e-8, `refined forward ${c.width}`);
+    close(predict(m, flat(c.x), c.x.length), c.refined_out, 1e-8, `refined forward ${c.width}`);
   }
 });
 
 test("attribution scores equal pykan's attribute()", { skip }, () => {
   for (const c of cases) {
-    const { edgeScores, nodeScores } = kan.attribute(kan.fromPykan(c.model), flat(c.x), c.x.length);
+    const { edgeScores, nodeScores } = attribute(fromPykan(c.model), flat(c.x), c.x.length);
     edgeScores.forEach((s, l) => close(s, c.edge_scores[l], 1e-8, `edge scores layer ${l}`, 1e-8));
     nodeScores.forEach((s, l) => close(s, c.node_scores[l], 1e-8, `node scores layer ${l}`, 1e-8));
   }
 });
 
 test("model() round trip keeps pykan's layout", { skip }, () => {
-  const c = cases[0], back = kan.toPykan(kan.fromPykan(c.model));
+  const c = cases[0], back = toPykan(fromPykan(c.model));
   assert.deepEqual(back.layers[0].coef, c.model.layers[0].coef);
   assert.deepEqual(back.layers[0].grid, c.model.layers[0].grid);
   assert.equal(back.layers[0].coef[0][0].length, c.grid + c.k);
@@ -108,22 +112,22 @@ test("model() round trip keeps pykan's layout", { skip }, () => {
 });
 
 test("200 Adam steps with grid updates trace pykan's loss curve (regression, lambda > 0)", { skip }, () => {
-  const t = load("traces.json").regression, m = kan.fromPykan(t.model), n = t.y.length, x = flat(t.x), y = flat(t.y);
-  const adam = kan.createAdam(m, t.lr), losses = [];
+  const t = load("traces.json").regression, m = fromPykan(t.model), n = t.y.length, x = flat(t.x), y = flat(t.y);
+  const adam = createAdam(m, t.lr), losses = [];
   for (let local = 0; local < t.objective.length; local++) {
-    if (gridUpdateDue(local, t.objective.length)) kan.updateGrid(m, x, n);
+    if (gridUpdateDue(local, t.objective.length)) updateGrid(m, x, n);
     const r = regressionObjective(m, x, y, n, t.scale, t.lamb);
-    kan.adamStep(m, adam, r.grads);
+    adamStep(m, adam, r.grads);
     losses.push(r.objective);
   }
   close(losses, t.objective, 1e-6, "regression trace");
 });
 
 test("200 Adam steps with grid updates trace pykan's loss curve (density) and the normalizer equals the estimator's", { skip }, () => {
-  const t = load("traces.json").density, m = kan.fromPykan(t.model), n = t.u.length, u = flat(t.u);
-  const xFit = flat(t.x_fit), nq = t.nq * t.nq, quad = flat(t.quad), adam = kan.createAdam(m, t.lr), losses = [];
+  const t = load("traces.json").density, m = fromPykan(t.model), n = t.u.length, u = flat(t.u);
+  const xFit = flat(t.x_fit), nq = t.nq * t.nq, quad = flat(t.quad), adam = createAdam(m, t.lr), losses = [];
   for (let local = 0; local < t.objective.length; local++) {
-    if (gridUpdateDue(local, t.objective.length)) kan.updateGrid(m, xFit, xFit.length / 2);
+    if (gridUpdateDue(local, t.objective.length)) updateGrid(m, xFit, xFit.length / 2);
     const X = new Float64Array((n + nq) * 2);
     X.set(u);
     for (let q = 0; q < nq; q++) {
@@ -131,13 +135,13 @@ test("200 Adam steps with grid updates trace pykan's loss curve (density) and th
       X[(n + q) * 2 + 1] = quad[q * 2 + 1] + t.shifts[local][1];
     }
     const r = densityObjective(m, X, n, nq, t.log_volume);
-    kan.adamStep(m, adam, r.grads);
+    adamStep(m, adam, r.grads);
     losses.push(r.loss);
   }
   close(losses, t.objective, 1e-6, "density trace");
   close(midpointGrid(t.nq), t.quad, 1e-15, "midpoint grid", 1e-3);
   close(midpointGrid(48), t.quad_48, 1e-7, "48 x 48 midpoint grid (float32 in Python)", 1);
-  const trained = kan.fromPykan(t.trained);
+  const trained = fromPykan(t.trained);
   close([logNormalizer(trained, flat(t.quad_48), 48 * 48, t.log_volume)], [t.log_z_48], 1e-12, "log Z");
   close([logNormalizer(trained, midpointGrid(48), 48 * 48, t.log_volume)], [t.log_z_48], 1e-6, "log Z, own grid");
 });

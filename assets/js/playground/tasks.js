@@ -14,7 +14,10 @@
  * Inputs reach the network scaled from the box to [-1, 1]^2, as in the report.
  */
 
-import * as kan from "./kan.js";
+import { createKAN, forward, predict } from "./kan.js";
+import { adamStep, backward, createAdam, regularization } from "./training.js";
+import { refine, updateGrid } from "./grids.js";
+import { attribute, prune } from "./pruning.js";
 import { mulberry32, pdf, sample } from "./ggmm.js";
 
 /** A run whose loss rises this many times max(1, |initial loss|) above its start has diverged. */
@@ -27,15 +30,15 @@ export const DIVERGED = 100;
  * @returns {{objective: number, loss: number, grads: object[]}} loss is the RMSE
  */
 export function regressionObjective(model, X, y, n, scale, lamb = 0) {
-  const fw = kan.forward(model, X, n, true), out = fw.out, dOut = new Float64Array(n);
+  const fw = forward(model, X, n, true), out = fw.out, dOut = new Float64Array(n);
   let mse = 0;
   for (let p = 0; p < n; p++) {
     const r = out[p] - y[p];
     mse += r * r / n;
     dOut[p] = 2 * r / (n * scale);
   }
-  const reg = lamb > 0 ? kan.regularization(model, fw, lamb, true) : null;
-  const grads = kan.backward(model, fw, dOut, reg);
+  const reg = lamb > 0 ? regularization(model, fw, lamb, true) : null;
+  const grads = backward(model, fw, dOut, reg);
   return { objective: mse / scale + (reg ? lamb * reg.value : 0), loss: Math.sqrt(mse), grads, fw };
 }
 
@@ -63,7 +66,7 @@ export function midpointGrid(nq, sx = 0, sy = 0) {
 
 /** log Z = logsumexp(f(quad)) - log(#quad) + log(box volume), as the Python estimator. */
 export function logNormalizer(model, quad, nQuad, logVolume) {
-  const f = kan.predict(model, quad, nQuad);
+  const f = predict(model, quad, nQuad);
   return logSumExp(f, 0, nQuad) - Math.log(nQuad) + logVolume;
 }
 
@@ -73,14 +76,14 @@ export function logNormalizer(model, quad, nQuad, logVolume) {
  * @param {Float64Array} X (nData + nQuad, 2)
  */
 export function densityObjective(model, X, nData, nQuad, logVolume, lamb = 0) {
-  const n = nData + nQuad, fw = kan.forward(model, X, n, true), out = fw.out, dOut = new Float64Array(n);
+  const n = nData + nQuad, fw = forward(model, X, n, true), out = fw.out, dOut = new Float64Array(n);
   let mean = 0;
   for (let p = 0; p < nData; p++) { mean += out[p] / nData; dOut[p] = -1 / nData; }
   const lse = logSumExp(out, nData, n);
   for (let p = nData; p < n; p++) dOut[p] = Math.exp(out[p] - lse);
   const nll = -mean + lse - Math.log(nQuad) + logVolume;
-  const reg = lamb > 0 ? kan.regularization(model, fw, lamb, true) : null;
-  const grads = kan.backward(model, fw, dOut, reg);
+  const reg = lamb > 0 ? regularization(model, fw, lamb, true) : null;
+  const grads = backward(model, fw, dOut, reg);
   return { objective: nll + (reg ? lamb * reg.value : 0), loss: nll, grads, fw };
 }
 
@@ -205,8 +208,8 @@ export class Session {
 
   reset() {
     const s = this.settings;
-    this.model = kan.createKAN(s.width, s.grid, s.k, mulberry32((s.seed ^ 0x2545F491) >>> 0));
-    this.adam = kan.createAdam(this.model, s.lr);
+    this.model = createKAN(s.width, s.grid, s.k, mulberry32((s.seed ^ 0x2545F491) >>> 0));
+    this.adam = createAdam(this.model, s.lr);
     this.step = 0; this.local = 0; this.stageSteps = s.steps;
     this.shiftRng = mulberry32((s.seed + 0xC0FFEE) >>> 0);
     this.batchRng = mulberry32((s.seed + 0xBA7C4) >>> 0);
@@ -228,7 +231,7 @@ export class Session {
   /** One optimizer step (with a grid update first when the schedule says so). */
   trainStep() {
     const s = this.settings;
-    if (s.gridUpdate && gridUpdateDue(this.local, this.stageSteps)) kan.updateGrid(this.model, this.xFit, this.nFit);
+    if (s.gridUpdate && gridUpdateDue(this.local, this.stageSteps)) updateGrid(this.model, this.xFit, this.nFit);
     let r;
     if (s.task === "regression") {
       const rows = this.batchRows(this.nFit);
@@ -258,7 +261,7 @@ export class Session {
       this.diverged = true;
       return r.loss;
     }
-    kan.adamStep(this.model, this.adam, r.grads);
+    adamStep(this.model, this.adam, r.grads);
     this.step += 1; this.local += 1;
     this.trainLoss = r.loss;
     if (!this.modelFinite()) { this.diverged = true; return NaN; }
@@ -272,7 +275,7 @@ export class Session {
 
   /** Held-out loss: RMSE of the density (regression) or NLL under q (density). */
   computeValidation() {
-    const f = kan.predict(this.model, this.uVal, this.nVal);
+    const f = predict(this.model, this.uVal, this.nVal);
     if (this.settings.task === "regression") {
       let s = 0;
       for (let p = 0; p < this.nVal; p++) s += (Math.max(f[p], 0) - this.yVal[p]) ** 2;
@@ -304,7 +307,7 @@ export class Session {
     for (let r = 0; r < m; r++) {
       for (let c = 0; c < m; c++) { u[(r * m + c) * 2] = -1 + (c + 0.5) * 2 / m; u[(r * m + c) * 2 + 1] = -1 + (r + 0.5) * 2 / m; }
     }
-    const x = fromUnit(u, m * m, this.box), f = kan.predict(this.model, u, m * m);
+    const x = fromUnit(u, m * m, this.box), f = predict(this.model, u, m * m);
     let predicted;
     if (this.settings.task === "regression") predicted = f.map((v) => Math.max(v, 0));
     else {
@@ -319,8 +322,8 @@ export class Session {
     // the view's curves and importances from an evenly spaced subset of the fitting points
     const n = Math.min(rows, this.nFit), every = this.nFit / n, X = new Float64Array(n * 2);
     for (let a = 0; a < n; a++) { const r = Math.floor(a * every); X[a * 2] = this.xFit[r * 2]; X[a * 2 + 1] = this.xFit[r * 2 + 1]; }
-    const fw = kan.forward(this.model, X, n, false);
-    const scores = kan.attribute(this.model, X, n).edgeScores;
+    const fw = forward(this.model, X, n, false);
+    const scores = attribute(this.model, X, n).edgeScores;
     return this.model.layers.map((L, l) => {
       const x = fw.acts[l], nIn = L.inDim, out = [];
       for (let i = 0; i < nIn; i++) {
@@ -329,7 +332,7 @@ export class Session {
         const ts = new Float64Array(samples * nIn);
         for (let a = 0; a < samples; a++) ts[a * nIn + i] = lo + (hi - lo) * a / (samples - 1);
         const one = { ...this.model, layers: [L] };
-        const ff = kan.forward(one, ts, samples, true).cache[0];
+        const ff = forward(one, ts, samples, true).cache[0];
         const knots = Array.from(L.grid.subarray(i * (L.num + 2 * L.k + 1) + L.k, i * (L.num + 2 * L.k + 1) + L.k + L.num + 1));
         for (let j = 0; j < L.outDim; j++) {
           const e = i * L.outDim + j, ys = new Float64Array(samples);
@@ -345,17 +348,17 @@ export class Session {
   }
 
   prune() {
-    kan.prune(this.model, this.xFit, this.nFit);
+    prune(this.model, this.xFit, this.nFit);
     this.newStage();
   }
 
   refine() {
-    this.model = kan.refine(this.model, this.xFit, this.nFit, Math.min(2 * this.model.num, 60));
+    this.model = refine(this.model, this.xFit, this.nFit, Math.min(2 * this.model.num, 60));
     this.newStage();
   }
 
   newStage() {
-    this.adam = kan.createAdam(this.model, this.settings.lr);
+    this.adam = createAdam(this.model, this.settings.lr);
     this.local = 0;
     this.validationLoss = this.computeValidation();
   }

@@ -6,7 +6,7 @@
  */
 
 import { Session } from "./tasks.js";
-import * as kan from "./kan.js";
+import { predict, toPykan } from "./kan.js";
 
 let session = null, running = false, pendingSteps = [], lastFrame = 0, lastHeavy = 0, history = { train: [] };
 let frameEvery = 30, timer = null, generation = 0;  // the page's start() count, echoed in frames
@@ -93,10 +93,10 @@ onmessage = (event) => {
     } else if (msg.type === "lr") {
       session.setLearningRate(msg.value);
     } else if (msg.type === "predict") {
-      const n = msg.points.length / 2, values = kan.predict(session.model, Float64Array.from(msg.points), n);
+      const n = msg.points.length / 2, values = predict(session.model, Float64Array.from(msg.points), n);
       postMessage({ type: "predicted", id: msg.id, values: Array.from(values) });
     } else if (msg.type === "model") {
-      postMessage({ type: "model", id: msg.id, model: kan.toPykan(session.model), box: session.box, task: session.settings.task });
+      postMessage({ type: "model", id: msg.id, model: toPykan(session.model), box: session.box, task: session.settings.task });
     }
   } catch (err) {
     running = false;
