@@ -27,18 +27,11 @@ from ggmm_build.figures import (
     training_figure,
 )
 from ggmm_build.figures.bspline import GRID_SIZES, ORDERS, extended_knots
-from ggmm_build.figures.comparison import (
-    VERDICT_MARKS,
-    comparison_points,
-    method_label,
-    paired_figure,
-    paired_rows,
-    seed_values,
-    wrap_label,
-)
+from ggmm_build.figures.comparison_points import comparison_points, method_label, seed_values, wrap_label
 from ggmm_build.figures.em_history import MAX_FRAMES, select_iterations
 from ggmm_build.figures.io import check_export, packed_array
 from ggmm_build.figures.network import N_BINS
+from ggmm_build.figures.paired import VERDICT_MARKS, paired_figure, paired_rows
 from ggmm_build.figures.print import paired_print_figure
 from ggmm_build.figures.widgets import Poster, explorer_html, figure_html, training_viewer_html
 from ggmm_build.i18n.strings import LANGS, t

@@ -5,13 +5,16 @@ Each builder takes a parsed export (see :func:`load_export`) and a language, and
 """
 
 from .bspline import bspline_basis, bspline_basis_figure
-from .comparison import comparison_figure, paired_figure
+from .comparison import comparison_figure
 from .em_history import em_history_figure
 from .ground_truth import formula_html, formula_latex, ground_truth_figure, posterior_table
 from .io import find_preset, load_export
 from .network import network_figure
+from .paired import paired_figure
 from .recovered import recovered_figure, recovered_table
-from .scaling import scaling_accuracy_figure, scaling_cost_figure, scaling_law_figure
+from .scaling_accuracy import scaling_accuracy_figure
+from .scaling_cost import scaling_cost_figure
+from .scaling_law import scaling_law_figure
 from .training import training_figure
 
 __all__ = [

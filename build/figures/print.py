@@ -36,8 +36,9 @@ from ._style import (
     base_layout,
     check_lang,
 )
-from .comparison import LOG_METRICS, comparison_points, marker_size, method_label, paired_figure, x_range
+from .comparison_points import LOG_METRICS, comparison_points, marker_size, method_label, x_range
 from .io import check_export
+from .paired import paired_figure
 
 __all__ = [
     "PRINT_FONT",
@@ -133,7 +134,7 @@ def paired_print_figure(
         A ``ggmm-comparison`` export.
     lang : {"en", "zh"}
     roles, datasets, cols
-        As :func:`ggmm_build.figures.comparison.paired_figure` (3 columns suit a slide).
+        As :func:`ggmm_build.figures.paired.paired_figure` (3 columns suit a slide).
     width : int
         Width of the picture in CSS pixels.
 
