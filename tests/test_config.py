@@ -184,7 +184,10 @@ def test_config_schema_describes_the_file(tmp_path: Path) -> None:
 
 
 def test_an_unknown_estimator_is_named_with_the_known_ones() -> None:
-    from ggmm_build.config import _estimator
+    from ggmm_build.config_file import _estimator
 
-    with pytest.raises(ValueError, match=r"unknown estimator 'KANN'; known: EMEstimator, .*MLPRegressor"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown estimator 'KANN': not one of EMEstimator, .*MLPRegressor, and no ggmm/estimators/kann.py",
+    ):
         _estimator("KANN")
