@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from ggmm_build.documents.exports import validate_export
 from ggmm_build.pages import playground
-from ggmm_build.pages.playground import EXPORT, experiment_text, page_hash, source_digest, train_page_run
+from ggmm_build.pages.playground import EXPORT, page_hash, source_digest
+from ggmm_build.pages.playground_text import experiment_text
+from ggmm_build.pages.playground_training import train_page_run
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")

@@ -1,7 +1,7 @@
 """Every qualitative word the report's sentences state, checked against the exports.
 
 Each test computes the truth from the export files themselves (independently of
-``ggmm_build.pages.numbers``), renders the sentence the pages print, in both languages, the way the
+the facts of ``ggmm_build.pages``), renders the sentence the pages print, in both languages, the way the
 pages do (``Prose`` on the data folder, no Quarto), and asserts the sentence says what the data
 say. The mutation tests change an export in a copy of the data folder and check that the
 sentence changes with it, so none of these checks can pass on a frozen string.

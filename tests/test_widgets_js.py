@@ -118,8 +118,8 @@ def _explorer_cases() -> list[dict[str, Any]]:
 
 
 def _sampler_cases() -> list[dict[str, Any]]:
-    """The playground's seeded samples as its Python port (build/pages/playground.py) draws them."""
-    from ggmm_build.pages.playground import sample
+    """The playground's seeded samples as its Python port (build/pages/playground_port.py) draws them."""
+    from ggmm_build.pages.playground_port import sample
 
     cases = []
     for k, name in enumerate(("original p=2", "heavy p=0.5", "flat p=4")):

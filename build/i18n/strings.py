@@ -448,7 +448,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "poster.explorer": {"en": "Open the explorer", "zh": "打开分布浏览器"},
     "poster.loading": {"en": "Loading…", "zh": "正在加载……"},
     "poster.failed": {"en": "The interactive version could not be loaded.", "zh": "无法加载交互版本。"},
-    # -- the KAN playground (assets/js/playground/, build/pages/playground.py) ---------------
+    # -- the KAN playground (assets/js/playground/, build/pages/playground_page.py) ---------------
     "page.playground": {"en": "KAN playground", "zh": "KAN 训练场"},
     "page.playground.about": {
         "en": "Train pykan's KAN in your browser on a mixture you edit; the explorer's link "

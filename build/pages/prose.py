@@ -1,8 +1,10 @@
 """The sentences the pages compute from data, rendered from one template in both languages.
 
 The wording lives in ``sentences.j2`` (one Jinja2 macro per sentence, English and Chinese
-side by side); the facts come from :mod:`ggmm_build.pages.numbers`. A page makes one
-:class:`Prose` for its data folder and prints sentences with inline expressions::
+side by side); the facts are computed from the exports by :mod:`~ggmm_build.pages.verdicts`,
+:mod:`~ggmm_build.pages.readback`, :mod:`~ggmm_build.pages.scaling` and the other modules of
+facts. A page makes one :class:`Prose` for its data folder and prints sentences with inline
+expressions::
 
     say = Prose("../data")
     `{python} say.en("record", "ka-vs-em")`
@@ -19,9 +21,15 @@ from typing import Any
 import jinja2
 
 from ..i18n.strings import LANGS
-from . import numbers
+from .checks import identity_check
 from .convergence import convergence_facts, stuck_runs_facts, tuning_outcome_facts
+from .coursework import original_facts
 from .format import Inline, fmt, fmt_sci
+from .protocol import tuning_facts
+from .readback import em_weight_facts, generated_facts, kept_step_facts, readback_facts, readback_worst, recovery_facts
+from .scaling import scaling_accuracy_facts, scaling_cost_facts, scaling_law_facts
+from .training import training_facts
+from .verdicts import comparison_entry, correction_facts, fit_cost_facts, grid_record, record
 
 __all__ = ["Prose", "SENTENCES", "render"]
 
@@ -153,38 +161,38 @@ class Prose:
 
 
 def _readback(p: Prose) -> dict[str, Any]:
-    facts = numbers.readback_facts(p.comparison)
+    facts = readback_facts(p.comparison)
     worse, better = len(facts["center_worse"]["en"]), len(facts["center_better"]["en"])
     return {**facts, "counts": {"worse": worse, "better": better, "tied": facts["n"] - worse - better}}
 
 
 def _generated(p: Prose) -> dict[str, Any]:
-    return {**numbers.generated_facts(p.recovered), "worst": numbers.readback_worst(p.recovered)}
+    return {**generated_facts(p.recovered), "worst": readback_worst(p.recovered)}
 
 
 def _recovery(p: Prose, dataset: str) -> dict[str, Any]:
-    return {**numbers.recovery_facts(p.recovered, dataset), "title": p.title(dataset)}
+    return {**recovery_facts(p.recovered, dataset), "title": p.title(dataset)}
 
 
 def _training(p: Prose, name: str) -> dict[str, Any]:
     from ..documents.exports import load_export
 
-    return numbers.training_facts(load_export(p.data / "training" / f"{name}.json"))
+    return training_facts(load_export(p.data / "training" / f"{name}.json"))
 
 
 def _em_weights(p: Prose, dataset: str) -> dict[str, Any] | None:
     from ..documents.exports import load_export
 
-    facts = numbers.em_weight_facts(load_export(p.data / "em_history.json"), dataset)
+    facts = em_weight_facts(load_export(p.data / "em_history.json"), dataset)
     return None if facts is None else {**facts, "title": p.title(dataset)}
 
 
 def _params_claim(p: Prose) -> dict[str, Any]:
-    entry = numbers.record(p.comparison, HEADLINE["efficiency"])
-    cost = numbers.fit_cost_facts(p.comparison, "original")
+    entry = record(p.comparison, HEADLINE["efficiency"])
+    cost = fit_cost_facts(p.comparison, "original")
     law = None
     try:
-        law = numbers.scaling_law_facts(p.scaling)["mlp"]["params_max"]
+        law = scaling_law_facts(p.scaling)["mlp"]["params_max"]
     except (ValueError, KeyError):
         law = None
     big = cost["big"]["params"]
@@ -198,49 +206,49 @@ def _params_claim(p: Prose) -> dict[str, Any]:
 
 #: Every sentence: name -> facts(prose, *args).
 SENTENCES: dict[str, Callable[..., Any]] = {
-    "comparison": lambda p, name, dataset: numbers.comparison_entry(p.comparison, name, dataset),
-    "record": lambda p, name: numbers.record(p.comparison, name),
-    "headline_samples": lambda p: numbers.record(p.comparison, HEADLINE["samples"]),
+    "comparison": lambda p, name, dataset: comparison_entry(p.comparison, name, dataset),
+    "record": lambda p, name: record(p.comparison, name),
+    "headline_samples": lambda p: record(p.comparison, HEADLINE["samples"]),
     "headline_regression": lambda p: {
-        "test": numbers.record(p.comparison, HEADLINE["regression"]),
-        "grid": numbers.grid_record(p.comparison, HEADLINE["regression"]),
+        "test": record(p.comparison, HEADLINE["regression"]),
+        "grid": grid_record(p.comparison, HEADLINE["regression"]),
     },
     "headline_readback": _readback,
     "readback_all": _readback,
     "readback_random": _readback,
-    "readback_steps": lambda p: {**numbers.kept_step_facts(p.comparison), "start": _readback(p)},
+    "readback_steps": lambda p: {**kept_step_facts(p.comparison), "start": _readback(p)},
     "recovery_centers": _recovery,
     "recovery_shape": _recovery,
     "recovery_shapes": lambda p: {"rows": [_recovery(p, e["dataset"]) for e in p.recovered["datasets"]]},
     "recovery_weights": _recovery,
     "symbolic": _recovery,
     "generated": _generated,
-    "grid_record": lambda p, name: numbers.grid_record(p.comparison, name),
-    "correction": lambda p: numbers.correction_facts(p.comparison),
+    "grid_record": lambda p, name: grid_record(p.comparison, name),
+    "correction": lambda p: correction_facts(p.comparison),
     "training_prune": _training,
     "training_losses": _training,
     "training_caption": _training,
     "em_weights": _em_weights,
     "params_claim": _params_claim,
-    "generated_shape": lambda p: numbers.generated_facts(p.recovered),
-    "original_negative": lambda p: numbers.original_facts(p.original),
-    "original_symbolic": lambda p: numbers.original_facts(p.original),
+    "generated_shape": lambda p: generated_facts(p.recovered),
+    "original_negative": lambda p: original_facts(p.original),
+    "original_symbolic": lambda p: original_facts(p.original),
     "claims_params": lambda p: {
-        "record": numbers.record(p.comparison, HEADLINE["efficiency"]),
-        "grid": numbers.grid_record(p.comparison, HEADLINE["efficiency"]),
+        "record": record(p.comparison, HEADLINE["efficiency"]),
+        "grid": grid_record(p.comparison, HEADLINE["efficiency"]),
     },
-    "claims_time": lambda p, dataset: numbers.fit_cost_facts(p.comparison, dataset),
-    "tuning": lambda p: numbers.tuning_facts(p.tuning),
-    "tuning_budget": lambda p: {**numbers.tuning_facts(p.tuning), **tuning_outcome_facts(p.tuning)},
-    "identity_check": lambda p, seed=0, n=100_000: numbers.identity_check(seed, n),
+    "claims_time": lambda p, dataset: fit_cost_facts(p.comparison, dataset),
+    "tuning": lambda p: tuning_facts(p.tuning),
+    "tuning_budget": lambda p: {**tuning_facts(p.tuning), **tuning_outcome_facts(p.tuning)},
+    "identity_check": lambda p, seed=0, n=100_000: identity_check(seed, n),
     "sampler_note": lambda p, n, seed: {"n": n, "seed": seed},
-    "scaling_law": lambda p: numbers.scaling_law_facts(p.scaling),
-    "claims_scaling": lambda p: numbers.scaling_law_facts(p.scaling),
-    "scaling_budget": lambda p: numbers.scaling_law_facts(p.scaling),
-    "scaling_shape": lambda p: numbers.scaling_law_facts(p.scaling),
-    "scaling_cost": lambda p: numbers.scaling_cost_facts(p.scaling),
-    "scaling_limits": lambda p: numbers.scaling_cost_facts(p.scaling),
-    "scaling_accuracy": lambda p: numbers.scaling_accuracy_facts(p.scaling),
+    "scaling_law": lambda p: scaling_law_facts(p.scaling),
+    "claims_scaling": lambda p: scaling_law_facts(p.scaling),
+    "scaling_budget": lambda p: scaling_law_facts(p.scaling),
+    "scaling_shape": lambda p: scaling_law_facts(p.scaling),
+    "scaling_cost": lambda p: scaling_cost_facts(p.scaling),
+    "scaling_limits": lambda p: scaling_cost_facts(p.scaling),
+    "scaling_accuracy": lambda p: scaling_accuracy_facts(p.scaling),
     "convergence": lambda p: convergence_facts(p.comparison),
     "tuning_outcome": lambda p: tuning_outcome_facts(p.tuning),
     "stuck_runs": lambda p: stuck_runs_facts(p.comparison, p.tuning),

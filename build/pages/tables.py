@@ -14,8 +14,10 @@ import numpy as np
 
 from ..i18n import check_lang
 from ..i18n.strings import t
+from .checks import tail_mass
 from .format import fmt, fmt_sci
-from .numbers import generated_facts, scaling_cost_facts, scaling_law_facts, tail_mass
+from .readback import generated_facts
+from .scaling import scaling_cost_facts, scaling_law_facts
 
 __all__ = [
     "comparisons_table",
@@ -300,9 +302,9 @@ def readback_table(comparison: Doc, lang: str) -> str:
     """The read-back on every preset against EM (and the k-means start when the runs record it).
 
     Means over seeds of the per-run ``param_errors``; the ratios are the paired geometric-mean
-    ratios KAN / EM with their 95% interval (:func:`ggmm_build.pages.numbers.readback_facts`).
+    ratios KAN / EM with their 95% interval (:func:`ggmm_build.pages.readback.readback_facts`).
     """
-    from .numbers import readback_facts
+    from .readback import readback_facts
 
     facts = readback_facts(comparison)
     init = facts["has_init"]

@@ -42,7 +42,7 @@ from ..figures import (
 )
 from ..figures.widgets import explorer_html, figure_html, training_viewer_html
 from ..i18n import FONT_FAMILY, LANGS, t
-from ..pages.playground import playground_html
+from ..pages.playground_page import playground_html
 from .assets import bundle_sources, full_bundle
 from .links import root_index_html
 

@@ -138,7 +138,7 @@ def _scripts_gzip() -> tuple[int, int]:
 
 
 def main(smoke: bool = False) -> list[tuple[str, str]]:
-    from ggmm_build.pages.playground import write_harness
+    from ggmm_build.pages.playground_page import write_harness
     from ggmm_build.site.serve import serving
     from playwright.sync_api import sync_playwright
 

@@ -16,7 +16,7 @@ import pytest
 import torch
 from conftest import Watch
 from ggmm_build.i18n.strings import t
-from ggmm_build.pages.playground import write_harness
+from ggmm_build.pages.playground_page import write_harness
 from ggmm_build.site.serve import serving
 
 from ggmm.estimators._pykan import new_kan, pykan_sandbox

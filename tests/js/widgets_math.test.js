@@ -39,7 +39,7 @@ test("lgamma agrees with scipy's gammaln", { skip }, () => {
   assertClose(fixtures.lgamma.x.map(G.lgamma), fixtures.lgamma.values, { rtol: 1e-12, atol: 1e-12 }, "lgamma");
 });
 
-test("the explorer's samples are the playground's, as build/pages/playground.py's port draws them", { skip }, () => {
+test("the explorer's samples are the playground's, as build/pages/playground_port.py draws them", { skip }, () => {
   for (const c of fixtures.sampler) {
     const ours = G.sample(c.mixture, c.n, c.seed);
     assert.equal(ours.x.length, c.n);

@@ -1,5 +1,5 @@
 /*
- * The KAN playground page: binds the controls the page's HTML holds (build/pages/playground.py
+ * The KAN playground page: binds the controls the page's HTML holds (build/pages/playground_page.py
  * writes them, with every label from build/i18n/strings.py), talks to the training worker, has
  * views.js draw the worker's frames on canvases, keeps the settings in the URL hash and exposes
  * window.kanPlayground.
