@@ -247,3 +247,12 @@ def test_checks_computed_while_the_page_builds() -> None:
         tail_mass(0.0)
     row = sampler_table([2.0], "en", n=2000, seed=0).splitlines()[2].split("|")
     assert row[4].strip() == "0", "the original sampler never leaves one scale"
+
+
+def test_a_fact_named_like_a_dict_method_is_refused() -> None:
+    """``facts.values`` would read dict.values, and a page would print ``<function ...>``."""
+    from ggmm_build.pages.format import Facts
+
+    assert Facts({"listed": "0, 1", "count": 2}).listed == "0, 1"
+    with pytest.raises(ValueError, match=r"\['values'\] are dict methods"):
+        Facts({"values": "0, 1"})

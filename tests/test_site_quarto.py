@@ -133,6 +133,9 @@ def test_pages_say_what_they_are_and_load_only_what_they_use(built_site, lang):
         )
         draws = 'data-ggmm-widget="' in html
         assert ("assets/js/loader.js" in html) == draws, path
+        # an inline value that printed a Python object instead of its text
+        leaked = re.search(r"&lt;(?:function|bound method|built-in method)[^&]{0,80}", html)
+        assert leaked is None, f"{path} prints {leaked.group(0) if leaked else ''}"
 
 
 @pytest.mark.parametrize("lang", site.LANGS)

@@ -60,7 +60,17 @@ def fmt_interval(stat: Mapping[str, Any] | None, digits: int = 3) -> Inline:
 
 
 class Facts(dict):
-    """A dict whose keys also read as attributes (``facts.n_seeds``); text values print without quotes."""
+    """A dict whose keys also read as attributes (``facts.n_seeds``); text values print without quotes.
+
+    A key named like a dict method (``values``, ``items``...) is refused: ``facts.values``
+    would give the method, which a page would print as ``<function ...>``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hidden = sorted(k for k in self if isinstance(k, str) and hasattr(dict, k))
+        if hidden:
+            raise ValueError(f"fact names {hidden} are dict methods: facts.{hidden[0]} would not read the fact")
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)

@@ -13,7 +13,7 @@ __all__ = ["seeds_text", "tuning_facts"]
 def seeds_text(comparison: Doc) -> Facts:
     """The evaluated seeds of the comparison."""
     seeds = sorted({int(run["seed"]) for run in comparison["runs"]})
-    return Facts({"values": ", ".join(str(s) for s in seeds), "count": len(seeds)})
+    return Facts({"listed": ", ".join(str(s) for s in seeds), "count": len(seeds)})
 
 
 def tuning_facts(tuning: Doc) -> Facts:
