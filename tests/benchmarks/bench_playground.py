@@ -66,6 +66,7 @@ STEPPED = """async (n) => {
 
 NAIVE = """async ([n, steps]) => {
   const kan = await import("./assets/js/playground/kan.js");
+  const training = await import("./assets/js/playground/training.js");
   const ggmm = await import("./assets/js/playground/ggmm.js");
   const rng = ggmm.mulberry32(5);
   const model = kan.createKAN([2, 5, 1], 5, 3, rng);
@@ -95,10 +96,10 @@ NAIVE = """async ([n, steps]) => {
     return { value: L.scaleBase[e] * x * s + L.scaleSp[e] * sp, B, sp, silu: x * s,
              d: L.scaleBase[e] * (s + x * s * (1 - s)) + L.scaleSp[e] * dsp };
   }
-  const adam = kan.createAdam(model, 0.02);
+  const adam = training.createAdam(model, 0.02);
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) {
-    const grads = kan.zeroGrads(model);
+    const grads = training.zeroGrads(model);
     for (let p = 0; p < n; p++) {
       const [L0, L1] = model.layers, h = [0, 0, 0, 0, 0], e0 = [];
       for (let i = 0; i < 2; i++) {
@@ -119,7 +120,7 @@ NAIVE = """async ([n, steps]) => {
         }
       }
     }
-    kan.adamStep(model, adam, grads);
+    training.adamStep(model, adam, grads);
   }
   return { steps, seconds: (performance.now() - t0) / 1000 };
 }"""
