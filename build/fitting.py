@@ -52,9 +52,9 @@ def fit(
     return time.perf_counter() - start
 
 
-def finite_density(model: Any, X: np.ndarray, what: str) -> np.ndarray:
-    """``model.density(X)``, checked to be finite and non-negative (``what`` names the run in the error)."""
-    values = np.asarray(model.density(X), dtype=float)
+def finite_density(density: Callable[[np.ndarray], Any], X: np.ndarray, what: str) -> np.ndarray:
+    """``density(X)``, checked to be finite and non-negative (``what`` names the run in the error)."""
+    values = np.asarray(density(X), dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise RuntimeError(f"{what}: the estimated density has negative or non-finite values")
     return values
@@ -64,7 +64,7 @@ def validation_score(model: Any, X_val: np.ndarray, truth: GeneralizedGaussianMi
     """What tuning minimizes: held-out NLL (density estimators) or density RMSE (regressors)."""
     if model.tags.normalized:
         return heldout_nll(model.logpdf(X_val))[0]
-    return density_rmse(finite_density(model, X_val, "validation"), truth.pdf(X_val))
+    return density_rmse(finite_density(model.density, X_val, "validation"), truth.pdf(X_val))
 
 
 def symbolic_measures(

@@ -96,8 +96,8 @@ def run_job(job: dict[str, Any], progress: Progress | None = None) -> dict[str, 
     grid = evaluation_grid(job["bounds"], job["grid_resolution"])
     report: FitReport = model.fit_report()
     result: dict[str, Any] = {
-        "rmse_test": density_rmse(finite_density(model, X_test, where), truth.pdf(X_test)),
-        "rmse_grid": density_rmse(finite_density(model, grid, where), truth.pdf(grid)),
+        "rmse_test": density_rmse(finite_density(model.density, X_test, where), truth.pdf(X_test)),
+        "rmse_grid": density_rmse(finite_density(model.density, grid, where), truth.pdf(grid)),
         "nll": None,
         "nll_stderr": None,
         "truth_nll": heldout_nll(truth.logpdf(X_test))[0],
@@ -302,9 +302,7 @@ def scaling_law_job(job: dict[str, Any], progress: Progress | None = None) -> di
     points = []
     for f in fits:
         where = f"{job['method']} at size {f['size']} (seed {job['seed']})"
-        density = np.asarray(f["density"](X_test), dtype=float)
-        if not np.all(np.isfinite(density)) or np.any(density < 0):
-            raise RuntimeError(f"{where}: the estimated density has negative or non-finite values")
+        density = finite_density(f["density"], X_test, where)
         points.append(
             {
                 "size": f["size"],
@@ -364,7 +362,9 @@ def scaling_cost_job(job: dict[str, Any], progress: Progress | None = None) -> d
     result["cpu_seconds"] = time.process_time() - cpu
     where = f"{job['method']} on {job['dataset']}, N = {job['n_train']} (seed {job['seed']})"
     target = truth.pdf(X_test)
-    result["rmse_rel"] = density_rmse(finite_density(model, X_test, where), target) / float(np.sqrt(np.mean(target**2)))
+    result["rmse_rel"] = density_rmse(finite_density(model.density, X_test, where), target) / float(
+        np.sqrt(np.mean(target**2))
+    )
     result["truth_nll"] = heldout_nll(truth.logpdf(X_test))[0]
     if model.tags.normalized:
         result["nll"] = heldout_nll(model.logpdf(X_test))[0]

@@ -1,6 +1,7 @@
 """Generalized Gaussian mixtures: the distribution, sampling, presets, estimators, metrics and statistics."""
 
-from .distribution import DensityGrid, GeneralizedGaussianMixture
+from .density_grid import DensityGrid
+from .distribution import GeneralizedGaussianMixture
 from .presets import PRESETS, Preset, get_preset, preset_names
 
 __version__ = "0.1.0"

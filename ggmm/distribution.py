@@ -7,73 +7,27 @@ One component in one dimension has the density
 which is Laplace at p = 1, Gaussian at p = 2 (alpha = sqrt(2) sigma) and tends to
 the uniform law on [c - alpha, c + alpha] as p grows. SciPy calls it
 ``scipy.stats.gennorm`` (shape ``beta = p``). A D-dimensional component is the
-product of D independent such densities and the mixture is
-``P(x) = sum_k pi_k P_k(x)``.
+product of D independent such densities (evaluated by :mod:`ggmm.components`) and the
+mixture is ``P(x) = sum_k pi_k P_k(x)``; its values on a regular grid are a
+:class:`~ggmm.density_grid.DensityGrid`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import stats
-from scipy.special import gammaln, logsumexp
 
 from ._validation import as_float_array, check_int, check_positive, check_samples
+from .components import estimate_component_logpdf, logsumexp_rows
+from .density_grid import DensityGrid
 
-__all__ = ["GeneralizedGaussianMixture", "DensityGrid", "component_log_norm"]
+__all__ = ["GeneralizedGaussianMixture"]
 
 _WEIGHT_TOL = 1e-6
-
-
-# ---------------------------------------------------------------------------
-# Probability estimators (module-level, no hidden state)
-# ---------------------------------------------------------------------------
-
-
-def component_log_norm(scales: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Log normalizing constant of each component.
-
-    Parameters
-    ----------
-    scales : ndarray of shape (K, D)
-        Scales alpha of each component and dimension.
-    p : ndarray of shape (K,)
-        Shape of each component.
-
-    Returns
-    -------
-    log_eta : ndarray of shape (K,)
-        ``sum_d log(p / (2 alpha_kd Gamma(1/p)))``.
-    """
-    D = scales.shape[1]
-    per_dim = np.log(p) - np.log(2.0) - gammaln(1.0 / p)
-    log_eta: np.ndarray = D * per_dim - np.log(scales).sum(axis=1)
-    return log_eta
-
-
-def estimate_component_logpdf(X: np.ndarray, centers: np.ndarray, scales: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Log density of every sample under every component.
-
-    Parameters
-    ----------
-    X : ndarray of shape (N, D)
-    centers, scales : ndarray of shape (K, D)
-    p : ndarray of shape (K,)
-
-    Returns
-    -------
-    log_prob : ndarray of shape (N, K)
-    """
-    log_prob = np.empty((X.shape[0], centers.shape[0]))
-    for k in range(centers.shape[0]):
-        z = np.abs(X - centers[k]) / scales[k]
-        log_prob[:, k] = -np.power(z, p[k]).sum(axis=1)
-    log_prob += component_log_norm(scales, p)
-    return log_prob
 
 
 def _from_dict(data: dict[str, Any]) -> GeneralizedGaussianMixture:
@@ -83,34 +37,6 @@ def _from_dict(data: dict[str, Any]) -> GeneralizedGaussianMixture:
 # ---------------------------------------------------------------------------
 # Public class
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DensityGrid:
-    """A density evaluated on a regular grid.
-
-    Attributes
-    ----------
-    axes : tuple of ndarray
-        One 1-D array of coordinates per dimension.
-    density : ndarray of shape (len(axes[0]), ..., len(axes[-1]))
-        Density values, ``density[i, j] = pdf(axes[0][i], axes[1][j])`` ("ij" indexing).
-    """
-
-    axes: tuple[np.ndarray, ...]
-    density: np.ndarray
-
-    @property
-    def z(self) -> np.ndarray:
-        """The 2-D density as plotting libraries want it: shape (n_y, n_x)."""
-        if self.density.ndim != 2:
-            raise ValueError(f"z is defined for 2-D grids only, this grid has {self.density.ndim}.")
-        return self.density.T
-
-    @property
-    def cell_volume(self) -> float:
-        """Volume of one grid cell (product of the axis spacings)."""
-        return float(np.prod([a[1] - a[0] for a in self.axes]))
 
 
 class GeneralizedGaussianMixture:
@@ -283,7 +209,7 @@ class GeneralizedGaussianMixture:
         log_density : ndarray of shape (N,)
             Finite far into the tails, where ``log(pdf(X))`` would give ``-inf``.
         """
-        log_density: np.ndarray = logsumexp(self._weighted_log_prob(X), axis=1)
+        log_density: np.ndarray = logsumexp_rows(self._weighted_log_prob(X))
         return log_density
 
     def pdf(self, X: Any) -> np.ndarray:
@@ -313,7 +239,7 @@ class GeneralizedGaussianMixture:
             Rows sum to 1, also far in the tails (computed in log space).
         """
         weighted = self._weighted_log_prob(X)
-        log_posterior: np.ndarray = weighted - logsumexp(weighted, axis=1, keepdims=True)
+        log_posterior: np.ndarray = weighted - logsumexp_rows(weighted)[:, None]
         posterior: np.ndarray = np.exp(log_posterior)
         return posterior
 

@@ -20,7 +20,8 @@ from ggmm_build.plan import cost_dataset, matches, plan_jobs, plan_tuning
 
 from ggmm import get_preset
 from ggmm.estimators import EMEstimator, KANDensityEstimator, KANRegressor, KDEBaseline
-from ggmm.stats import floor_start, local_exponents, position, power_law_curvature, power_law_fit
+from ggmm.power_law import floor_start, local_exponents, power_law_curvature, power_law_fit
+from ggmm.stats import position
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -331,10 +332,11 @@ def test_committed_law_is_told_from_its_points(scaling: dict[str, Any]) -> None:
 # -- estimators: grid extension and fit work -----------------------------------
 
 
-def test_grid_extension_keeps_every_grid() -> None:
+@pytest.mark.parametrize("lamb", [0.0, 0.01])
+def test_grid_extension_keeps_every_grid(lamb: float) -> None:
     preset = get_preset("original")
     X, _ = preset.mixture.sample(150, seed=0)
-    model = KANRegressor(hidden=[2], stages=["train"], grid_schedule=[3, 5, 8], steps=8, retrain_steps=5, lamb=0.0)
+    model = KANRegressor(hidden=[2], stages=["train"], grid_schedule=[3, 5, 8], steps=8, retrain_steps=5, lamb=lamb)
     model.fit(X, target=preset.mixture.pdf, seed=0)
     path = model.grid_path_
     assert [p["grid"] for p in path] == [3, 5, 8]

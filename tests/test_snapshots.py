@@ -48,6 +48,7 @@ def recorded(data: Data) -> dict:
         retrain_steps=40,
         refine_grid=8,
         patience=10_000,
+        node_threshold=0.1,  # prunes a hidden node (score about 0.06; the next lowest is about 0.11)
         stages=["train", "prune", "refine", "retrain", "symbolic"],
         symbolic_lib=["x", "x^2", "exp", "abs"],
         symbolic_points=50,

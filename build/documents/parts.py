@@ -127,7 +127,7 @@ class PowerLawGroup(Model):
 
 
 class PowerLaw(Model):
-    """A power-law fit (:func:`ggmm.stats.power_law_fit`)."""
+    """A power-law fit (:func:`ggmm.power_law.power_law_fit`)."""
 
     slope: float
     lo: float

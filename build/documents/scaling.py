@@ -24,7 +24,7 @@ ggmm-scaling
     dim, n_train, seed, feasible, limit ({measure, amount, limit} or null), work, nll_gap,
     rmse_rel, n_params, n_steps}], cells [{method, dim, n_train, feasible, limit, n_params,
     nll_gap, rmse_rel: interval or null}], tuning [tuning entries]}. A *power-law fit* is
-    the output of :func:`ggmm.stats.power_law_fit`. :func:`load_export` attaches the
+    the output of :func:`ggmm.power_law.power_law_fit`. :func:`load_export` attaches the
     ``scaling`` part of the ``timings.json`` beside it as ``timings``.
 ggmm-timings
     ``summary`` [{dataset, method, seconds: interval}], ``symbolic`` [{dataset, method, seconds}],

@@ -4,8 +4,9 @@ Every export carries ``schema`` and ``version``. Floats are rounded to 7 signifi
 digits and large arrays are packed (``ggmm.packing``), so the files stay small and two
 builds from the same results are byte-identical (:mod:`.format`). Wall times, which differ
 from run to run, live in ``timings.json`` only. Intervals and verdicts come from
-:mod:`ggmm.stats`. One module per family of documents; this package is the exporter whose
-code the exports' manifest hashes (:data:`ggmm_build.cache.EXPORTER`), so it imports them all.
+:mod:`ggmm.stats`, exponents from :mod:`ggmm.power_law`. One module per family of documents;
+this package is the exporter whose code the exports' manifest hashes
+(:data:`ggmm_build.cache.EXPORTER`), so it imports them all.
 """
 
 from .comparison import comparison_export, paired_comparisons, presets_export

@@ -8,14 +8,16 @@ import numpy as np
 
 from ggmm import PRESETS
 from ggmm.generate import random_mixture
-from ggmm.stats import (
-    bootstrap_interval,
+from ggmm.power_law import (
     floor_start,
     local_exponents,
-    paired_difference,
-    position,
     power_law_curvature,
     power_law_fit,
+)
+from ggmm.stats import (
+    bootstrap_interval,
+    paired_difference,
+    position,
 )
 
 from ..config import Profile
@@ -134,7 +136,7 @@ def law_shape(points: list[dict[str, Any]], sizes: list[int], paper_alpha: float
     Returns
     -------
     dict
-        ``local_alpha``: :func:`ggmm.stats.local_exponents` between consecutive sizes (the
+        ``local_alpha``: :func:`ggmm.power_law.local_exponents` between consecutive sizes (the
         exponent alpha = -d log RMSE / d log N_params, paired over seeds); ``floor``: where the
         error stops falling (the first size from which the local exponent's interval reaches
         0: ``size``, ``n_params``, ``rmse_test`` the interval over seeds of each seed's
@@ -142,7 +144,7 @@ def law_shape(points: list[dict[str, Any]], sizes: list[int], paper_alpha: float
         those sizes) or None; ``fit_below_floor``: the power-law fit over the sizes up to the
         floor's start (None when fewer than two sizes or no floor), with ``alpha_below_floor``
         and ``paper_position_below_floor``; ``curvature``:
-        :func:`ggmm.stats.power_law_curvature` over every size (None when it cannot be fitted);
+        :func:`ggmm.power_law.power_law_curvature` over every size (None when it cannot be fitted);
         ``ran_to_cap_by_size``: how many fits were still improving at their step limit, per size.
     """
     local = local_exponents(

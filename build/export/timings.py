@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ggmm.stats import (
-    bootstrap_interval,
-    power_law_fit,
-)
+from ggmm.power_law import power_law_fit
+from ggmm.stats import bootstrap_interval
 
 from ..config import Profile
 from .format import EXPORT_VERSION, Pairs
@@ -57,7 +55,7 @@ def scaling_timings(profile: Profile, pairs: Pairs) -> dict[str, Any]:
     """Fit times of the scaling experiments and, per method and sweep, the exponent of CPU time.
 
     The exponent is that of CPU seconds against N (at ``sample_dim``) or against D (at
-    ``dim_samples``), over the cells the method ran in (:func:`ggmm.stats.power_law_fit`);
+    ``dim_samples``), over the cells the method ran in (:func:`ggmm.power_law.power_law_fit`);
     ``fit`` is None with a ``reason`` when fewer than two sizes ran.
     """
     law = [

@@ -6,95 +6,34 @@ read the model's own parameter tensors at every call (so Adam stepping them and 
 ``update_grid_from_samples`` rewriting grids and coefficients keep working unchanged) and
 compute only what the loss needs; pykan stays the model of record.
 
-Two choices make it fast. Only the ``k + 1`` basis functions that can be nonzero at a
-point are evaluated (pykan's Cox–de Boor arithmetic on that window), and activations are
-laid out feature-major, ``(..., in_dim, N)``, so every tensor operation runs over long
-contiguous rows of samples instead of short rows of basis functions.
+Each layer is one compiled pass over its points (:mod:`._kankernel`): every edge's spline
+as a polynomial on its knot interval, the node sums and the spreads pykan's regularizer
+reads, with a backward pass of the same kind. The node affine maps and the regularizer's
+small ``(out_dim, in_dim)`` arithmetic stay tensor operations. pykan's grid update
+(:func:`fast_update_grid`) runs on the same path: the layers' inputs from the fast forward,
+the basis from the kernel, pykan's own grid rule and least-squares refit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import torch
 
-__all__ = ["bspline_basis", "check_fast_model", "fast_forward", "fast_forward_with_reg"]
+from . import _kankernel
+
+__all__ = ["bspline_basis", "check_fast_model", "fast_forward", "fast_forward_with_reg", "fast_update_grid"]
 
 
 # -- the B-spline basis -----------------------------------------------------------------------
 
 
-def _rows(x: torch.Tensor, grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Knot interval ``[t_j, t_{j+1})`` of each point, as a row of a per-interval table.
-
-    Parameters
-    ----------
-    x : torch.Tensor of shape (in_dim, N)
-    grid : torch.Tensor of shape (in_dim, M)
-
-    Returns
-    -------
-    rows : torch.Tensor of shape (in_dim * N,), int64
-        ``i * (M - 1) + j`` with ``j`` clamped to ``[0, M - 2]``.
-    inside : torch.Tensor of shape (in_dim, N), bool
-        ``t_0 <= x < t_{M-1}``; outside, every basis function is 0.
-    """
-    in_dim, M = grid.shape
-    j = torch.searchsorted(grid, x, right=True) - 1
-    inside = (j >= 0) & (j <= M - 2)
-    rows = j.clamp_(0, M - 2) + (M - 1) * torch.arange(in_dim, device=x.device)[:, None]
-    return rows.flatten(), inside
-
-
-def _local_basis(
-    x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor, inside: torch.Tensor, slopes: bool = False
-) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """The ``k + 1`` basis functions that can be nonzero at each point, and their derivatives.
-
-    Cox–de Boor from order 0 upwards on the window of functions ``j - k .. j`` of the
-    interval ``j`` holding the point, with pykan's ``B_batch`` arithmetic: the same two
-    terms in the same order, the neighbours outside the window entering as exact zeros, and
-    ``nan_to_num`` at every order (0/0 from repeated knots). Entries for functions outside
-    ``0 .. G + k - 1`` (in the extension intervals) are meaningless and must be dropped.
-
-    Parameters
-    ----------
-    x : torch.Tensor of shape (in_dim, N)
-    grid : torch.Tensor of shape (in_dim, M)
-    k : int
-    rows, inside : from :func:`_rows`
-    slopes : bool
-        Also return the derivatives in x.
-
-    Returns
-    -------
-    values, slopes : torch.Tensor of shape (k + 1, in_dim, N); slopes is None unless asked
-    """
-    in_dim, M = grid.shape
-    window = torch.arange(-k, k + 2, device=x.device)[:, None] + torch.arange(M - 1, device=x.device)
-    table = grid[:, window.clamp(0, M - 1)].transpose(0, 1).reshape(2 * k + 2, in_dim * (M - 1))
-    t = table.index_select(1, rows).view(2 * k + 2, *x.shape)  # t[m] is knot j - k + m
-    above, below = x - t, t - x  # (2k + 2, in, N), the numerators of every order
-    zero = x.new_zeros(1, *x.shape)
-    values = inside.to(x.dtype)[None]
-    derivatives = torch.zeros_like(values) if slopes else None
-    for r in range(1, k + 1):  # values[s] is function j - r + s
-        padded = torch.cat([zero, values, zero])
-        spans = t[k : k + r + 2] - t[k - r : k + 2]  # spans[s] = t_{j+s} - t_{j-r+s}
-        if r == k and slopes:
-            ratio = padded / spans
-            derivatives = torch.nan_to_num(k * (ratio[:-1] - ratio[1:]))
-        left = above[k - r : k + 1] / spans[:-1]
-        right = below[k + 1 : k + r + 2] / spans[1:]
-        values = torch.nan_to_num(left * padded[:-1] + right * padded[1:])
-    return values, derivatives
-
-
 def bspline_basis(x: torch.Tensor, grid: torch.Tensor, k: int) -> torch.Tensor:
-    """Every B-spline basis function of order ``k`` at ``x``: pykan's ``B_batch``, iteratively.
+    """Every B-spline basis function of order ``k`` at ``x``, from the kernel's interval polynomials.
 
-    Intervals are half-open, so a point on a knot belongs to the interval on its right, and
-    a point outside ``[t_0, t_last)`` has an all-zero basis, as in pykan.
+    pykan's ``B_batch`` to rounding: intervals are half-open, so a point on a knot belongs to
+    the interval on its right, and a point outside ``[t_0, t_last)`` has an all-zero basis.
 
     Parameters
     ----------
@@ -108,54 +47,9 @@ def bspline_basis(x: torch.Tensor, grid: torch.Tensor, k: int) -> torch.Tensor:
     -------
     torch.Tensor of shape (N, in_dim, G + k)
     """
-    xt = x.T.contiguous()
-    rows, inside = _rows(xt, grid)
-    values, _ = _local_basis(xt, grid, k, rows, inside)
-    M = grid.shape[1]
-    j = rows.view(xt.shape) % (M - 1)
-    dense = values.new_zeros(*xt.shape, M + k - 1)  # functions -k .. G + 2k - 1
-    dense.scatter_(2, j[:, :, None] + torch.arange(k + 1, device=x.device), values.permute(1, 2, 0))
-    return dense[:, :, k : M - 1].transpose(0, 1)
-
-
-class _Basis(torch.autograd.Function):
-    """:func:`_local_basis` as one autograd node, (in_dim, N) -> (k + 1, in_dim, N); backward from the slopes."""
-
-    @staticmethod
-    def forward(
-        ctx: Any, x: torch.Tensor, grid: torch.Tensor, k: int, rows: torch.Tensor, inside: torch.Tensor
-    ) -> torch.Tensor:
-        values, slopes = _local_basis(x, grid, k, rows, inside, slopes=ctx.needs_input_grad[0])
-        ctx.save_for_backward(slopes)
-        return values
-
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, None, None, None, None]:
-        (slopes,) = ctx.saved_tensors
-        return (grad * slopes).sum(dim=0) if ctx.needs_input_grad[0] else None, None, None, None, None
-
-
-def _spline(x: torch.Tensor, grid: torch.Tensor, coef: torch.Tensor, k: int) -> torch.Tensor:
-    """pykan's ``coef2curve``: every edge's spline at ``x``, summed over the nonzero window only.
-
-    Parameters
-    ----------
-    x : torch.Tensor of shape (in_dim, N)
-    grid : torch.Tensor of shape (in_dim, M)
-    coef : torch.Tensor of shape (in_dim, out_dim, G + k)
-
-    Returns
-    -------
-    torch.Tensor of shape (out_dim, in_dim, N)
-    """
-    rows, inside = _rows(x, grid)
-    values: torch.Tensor = _Basis.apply(x, grid, k, rows, inside)  # type: ignore[no-untyped-call]  # (k + 1, in, N)
-    in_dim, out_dim, _ = coef.shape
-    windows = torch.nn.functional.pad(coef, (k, k)).unfold(2, k + 1, 1)  # (in, out, M - 1, k + 1)
-    table = windows.permute(3, 1, 0, 2).reshape((k + 1) * out_dim, -1)  # (k + 1) * out rows, in * (M - 1) columns
-    picked = table.index_select(1, rows).view(k + 1, out_dim, *x.shape)
-    spline: torch.Tensor = (picked * values[:, None]).sum(dim=0)
-    return spline
+    g = grid.detach().contiguous().numpy()
+    values = _kankernel.basis(x.detach().T.contiguous().numpy(), g, k)  # (in_dim, N, G + k)
+    return torch.from_numpy(np.ascontiguousarray(values.transpose(1, 0, 2))).to(x.dtype)
 
 
 # -- the network -------------------------------------------------------------------------------
@@ -168,6 +62,11 @@ def check_fast_model(model: Any) -> None:
             f"The fast forward has no multiplication nodes, but the model has width {model.width} "
             f"(a nonzero second entry is a multiplication node)."
         )
+    for layer in model.act_fun:
+        if not isinstance(layer.base_fun, torch.nn.SiLU):
+            raise ValueError(
+                f"The fast forward's base function is SiLU (pykan's default), but the model has {layer.base_fun}."
+            )
     if model.symbolic_enabled and any(bool((s.mask.data != 0).any()) for s in model.symbolic_fun):
         raise ValueError(
             "The fast forward evaluates spline edges only, but the model has symbolic edges "
@@ -175,33 +74,9 @@ def check_fast_model(model: Any) -> None:
         )
 
 
-def _edges(layer: Any, x: torch.Tensor) -> torch.Tensor:
-    """One layer's masked edge activations (pykan's ``KANLayer.forward``).
-
-    Parameters
-    ----------
-    layer : kan.KANLayer
-    x : torch.Tensor of shape (in_dim, N)
-
-    Returns
-    -------
-    torch.Tensor of shape (out_dim, in_dim, N)
-    """
-    spline = _spline(x, layer.grid, layer.coef, layer.k)
-    y = layer.scale_base.T[:, :, None] * layer.base_fun(x)[None] + layer.scale_sp.T[:, :, None] * spline
-    masked: torch.Tensor = layer.mask.T[:, :, None] * y
-    return masked
-
-
-def _nodes(model: Any, layer_id: int, y: torch.Tensor) -> torch.Tensor:
-    """A layer's edges (out_dim, in_dim, N) summed into its nodes, then the subnode and node affine maps.
-
-    Returns
-    -------
-    torch.Tensor of shape (out_dim, N)
-    """
-    x = y.sum(dim=1)
-    x = model.subnode_scale[layer_id][:, None] * x + model.subnode_bias[layer_id][:, None]
+def _nodes(model: Any, layer_id: int, summed: torch.Tensor) -> torch.Tensor:
+    """A layer's node sums (out_dim, N) through the subnode and node affine maps."""
+    x = model.subnode_scale[layer_id][:, None] * summed + model.subnode_bias[layer_id][:, None]
     nodes: torch.Tensor = model.node_scale[layer_id][:, None] * x + model.node_bias[layer_id][:, None]
     return nodes
 
@@ -222,18 +97,53 @@ def fast_forward(model: Any, U: torch.Tensor) -> torch.Tensor:
     check_fast_model(model)
     x = U[:, model.input_id.long()].T.contiguous()
     for layer_id, layer in enumerate(model.act_fun):
-        x = _nodes(model, layer_id, _edges(layer, x))
+        x = _nodes(model, layer_id, _kankernel.layer(layer, x)[0])
     return x.T
 
 
-def _reg_term(scale: torch.Tensor, lamb_l1: float, lamb_entropy: float) -> torch.Tensor:
-    """pykan's ``reg`` contribution of one layer: L1 plus row and column entropies of (out_dim, in_dim)."""
-    l1 = torch.sum(scale)
-    p_row = scale / (torch.sum(scale, dim=1, keepdim=True) + 1)
-    p_col = scale / (torch.sum(scale, dim=0, keepdim=True) + 1)
-    entropy_row = -torch.mean(torch.sum(p_row * torch.log2(p_row + 1e-4), dim=1))
-    entropy_col = -torch.mean(torch.sum(p_col * torch.log2(p_col + 1e-4), dim=0))
-    return lamb_l1 * l1 + lamb_entropy * (entropy_row + entropy_col)
+class _Penalty(torch.autograd.Function):
+    """pykan's sparsity penalty from every layer's edge and input spreads, as one autograd node.
+
+    Per layer, with ``s = spread / (input_spread + 0.1)`` of shape (out_dim, in_dim):
+    ``lamb_l1 * sum(s)`` plus ``lamb_entropy`` times the mean row entropy and the mean column
+    entropy, ``-sum p log2(p + 1e-4)`` of ``s`` divided by its row (column) sum plus one.
+    Computed in float64 with numpy; the gradient is derived by hand.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, lamb_l1: float, lamb_entropy: float, *spreads: torch.Tensor) -> torch.Tensor:
+        ctx.lambdas, ctx.layers, total = (lamb_l1, lamb_entropy), [], 0.0
+        for edge, inputs in zip(spreads[::2], spreads[1::2], strict=True):
+            e, d = edge.detach().numpy().astype(np.float64), inputs.detach().numpy().astype(np.float64) + 0.1
+            s = e / d[None, :]
+            rows, cols = s.sum(axis=1, keepdims=True) + 1.0, s.sum(axis=0, keepdims=True) + 1.0
+            p_row, p_col = s / rows, s / cols
+            entropy_row = -np.mean(np.sum(p_row * np.log2(p_row + 1e-4), axis=1))
+            entropy_col = -np.mean(np.sum(p_col * np.log2(p_col + 1e-4), axis=0))
+            total += lamb_l1 * s.sum() + lamb_entropy * (entropy_row + entropy_col)
+            ctx.layers.append((e, d, rows, cols, p_row, p_col))
+        ctx.dtype = spreads[0].dtype
+        return torch.tensor(total, dtype=spreads[0].dtype)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[Any, ...]:
+        lamb_l1, lamb_entropy = ctx.lambdas
+        g, out = float(grad), []
+        for e, d, rows, cols, p_row, p_col in ctx.layers:
+            n_out, n_in = e.shape
+
+            def slope(p: np.ndarray) -> np.ndarray:  # d/dp of p log2(p + 1e-4)
+                value: np.ndarray = np.log2(p + 1e-4) + p / ((p + 1e-4) * np.log(2.0))
+                return value
+
+            f_row, f_col = slope(p_row), slope(p_col)
+            d_row = -(f_row - np.sum(f_row * p_row, axis=1, keepdims=True)) / rows / n_out
+            d_col = -(f_col - np.sum(f_col * p_col, axis=0, keepdims=True)) / cols / n_in
+            g_s = g * (lamb_l1 + lamb_entropy * (d_row + d_col))
+            g_edge = g_s / d[None, :]
+            g_inputs = -np.sum(g_s * e, axis=0) / d**2
+            out += [torch.from_numpy(g_edge).to(ctx.dtype), torch.from_numpy(g_inputs).to(ctx.dtype)]
+        return (None, None, *out)
 
 
 def fast_forward_with_reg(
@@ -259,9 +169,59 @@ def fast_forward_with_reg(
     """
     check_fast_model(model)
     x = U[:, model.input_id.long()].T.contiguous()
-    reg: Any = 0.0
+    spreads: list[torch.Tensor] = []
     for layer_id, layer in enumerate(model.act_fun):
-        y = _edges(layer, x)  # (out, in, N)
-        reg = reg + _reg_term(torch.std(y, dim=2) / (torch.std(x, dim=1) + 0.1)[None, :], lamb_l1, lamb_entropy)
-        x = _nodes(model, layer_id, y)
+        summed, edge_spread, input_spread = _kankernel.layer(layer, x)  # (out, N), (out, in), (in,)
+        spreads += [edge_spread, input_spread]
+        x = _nodes(model, layer_id, summed)
+    reg: torch.Tensor = _Penalty.apply(lamb_l1, lamb_entropy, *spreads)  # type: ignore[no-untyped-call]
     return x.T, reg
+
+
+# -- grid updates ------------------------------------------------------------------------------
+
+
+def _layer_inputs(model: Any, U: torch.Tensor, upto: int) -> torch.Tensor:
+    """The input (N, in_dim) of layer ``upto``: pykan's ``model.acts[upto]``."""
+    x = U[:, model.input_id.long()].T.contiguous()
+    for layer_id in range(upto):
+        x = _nodes(model, layer_id, _kankernel.layer(model.act_fun[layer_id], x)[0])
+    return x.T
+
+
+def _update_layer_grid(layer: Any, x: torch.Tensor) -> None:
+    """pykan's ``KANLayer.update_grid_from_samples(x)`` (mode "sample") with the kernel's basis.
+
+    The new grid mixes the samples' quantiles with a uniform grid (``grid_eps``), is extended
+    by ``k`` knots on each side, and the coefficients are refitted by least squares so the
+    edges keep their curves at the sorted samples.
+    """
+    from kan.spline import extend_grid
+
+    batch, k = x.shape[0], layer.k
+    x_pos = torch.sort(x, dim=0)[0]
+    y_eval = torch.einsum("ijk,jlk->ijl", bspline_basis(x_pos, layer.grid, k), layer.coef)
+    num_interval = layer.grid.shape[1] - 1 - 2 * k
+    ids = [int(batch / num_interval * i) for i in range(num_interval)] + [-1]
+    grid_adaptive = x_pos[ids, :].permute(1, 0)
+    h = (grid_adaptive[:, [-1]] - grid_adaptive[:, [0]]) / num_interval
+    grid_uniform = grid_adaptive[:, [0]] + h * torch.arange(num_interval + 1)[None, :]
+    grid = layer.grid_eps * grid_uniform + (1 - layer.grid_eps) * grid_adaptive
+    layer.grid.data = extend_grid(grid, k_extend=k)
+    in_dim, out_dim, n_coef = x.shape[1], y_eval.shape[2], layer.grid.shape[1] - k - 1
+    mat = bspline_basis(x_pos, layer.grid, k).permute(1, 0, 2)[:, None, :, :].expand(in_dim, out_dim, batch, n_coef)
+    layer.coef.data = torch.linalg.lstsq(mat, y_eval.permute(1, 2, 0).unsqueeze(dim=3)).solution[:, :, :, 0]
+
+
+def fast_update_grid(model: Any, U: torch.Tensor) -> None:
+    """pykan's ``model.update_grid_from_samples(U)`` on the fast path.
+
+    Layer by layer, as pykan does: the inputs of layer ``l`` are recomputed after the layers
+    before it were updated, then its grid and coefficients are rewritten in place (the
+    parameter tensors stay the same objects, so an optimizer holding them keeps working).
+    pykan's cached activations are not refreshed; code that reads them calls ``get_act``.
+    """
+    check_fast_model(model)
+    with torch.no_grad():
+        for layer_id, layer in enumerate(model.act_fun):
+            _update_layer_grid(layer, _layer_inputs(model, U, layer_id))

@@ -1,12 +1,12 @@
-"""Shared pieces of the pykan-based estimators: scaling, edge bookkeeping, the staged trainer.
+"""Shared pieces of the pykan-based estimators: scaling, the forward pass, edge bookkeeping.
 
 Conventions
 -----------
 * Inputs are mapped from the domain ``bounds`` to ``[-1, 1]`` per axis before they reach
   the network (:class:`BoxScaler`); edge curves of layer 0 are mapped back to data units.
 * Edges are numbered once, for the initial network: layer by layer, input node by input
-  node, output node by output node (:func:`edge_list`). Pruning sets masks and never
-  reshapes the network, so an edge keeps its number through every stage.
+  node, output node by output node (:func:`edge_list`). Pruning (:mod:`._kan_trainer`) sets
+  masks and never reshapes the network, so an edge keeps its number through every stage.
 * Parameters counted for a KAN (:func:`n_live_parameters`): for every live spline edge its
   ``grid + k`` B-spline coefficients plus its two scales (``scale_base``, ``scale_sp``);
   for every edge fixed to a symbolic function its four affine parameters. Pruned edges and
@@ -16,19 +16,12 @@ Conventions
 from __future__ import annotations
 
 import copy
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import torch
 
-from ..snapshots import FrameState, SnapshotRecorder
-from ._pykan import mask_edges, refine_kan
-from ._training import StageOutcome, train_stage
-
-__all__ = ["BoxScaler", "edge_list", "Kept", "Trainer", "Stage", "KANProblem"]
+__all__ = ["BoxScaler", "edge_list"]
 
 _CACHE_ATTRS = (
     "acts",
@@ -119,6 +112,21 @@ def forward(model: Any, U: torch.Tensor) -> torch.Tensor:
         out, model.last_reg = fast_forward_with_reg(model, U)
         return out
     return fast_forward(model, U)
+
+
+def update_grid(model: Any, x: torch.Tensor) -> None:
+    """pykan's grid update from the samples ``x``, on the path :func:`forward` trains the model on.
+
+    A pykan model with symbolic edges in use updates through pykan itself; any other goes
+    through :func:`._fastkan.fast_update_grid` (the same rule and refit, with the fast basis).
+    """
+    if _has_symbolic(model):
+        with torch.no_grad():
+            model.update_grid_from_samples(x)
+        return
+    from ._fastkan import fast_update_grid
+
+    fast_update_grid(model, x)
 
 
 def _has_symbolic(model: Any) -> bool:
@@ -235,223 +243,3 @@ def edge_importance(model: Any, edges: list[tuple[int, int, int]]) -> np.ndarray
     model.attribute(plot=False)
     scores = [s.detach().numpy() for s in model.edge_scores]  # (out, in) per layer
     return np.array([scores[layer][j, i] for layer, i, j in edges], dtype=float)
-
-
-class KANProblem(Protocol):
-    """What the trainer needs of a task: an objective, a validation loss and densities."""
-
-    x_fit: torch.Tensor  # inputs of the objective (cached by pykan for curves and importance)
-
-    def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]: ...
-
-    def validation_loss(self, model: Any) -> float: ...
-
-    def train_loss(self, model: Any) -> float: ...
-
-    def density_unit(self, model: Any, U: torch.Tensor) -> np.ndarray: ...
-
-
-@dataclass
-class Stage:
-    """One stage of the workflow.
-
-    ``name`` is one of "train", "prune", "refine", "retrain", "symbolic"; ``steps`` (the
-    most), ``lr``, ``lamb`` and ``patience`` apply to the two training stages, ``grid`` to
-    "refine". A training stage stops after ``patience`` steps without a lower validation
-    loss and keeps the parameters of its best step. With ``keep`` the trainer stores a copy
-    of the network as it is at the end of the stage (:attr:`Trainer.kept`).
-    """
-
-    name: str
-    steps: int = 0
-    lr: float = 0.01
-    lamb: float = 0.0
-    grid: int = 0
-    update_grid: bool = False
-    patience: int = 100
-    keep: bool = False
-    optimizer: str = "adam"
-    rel_tol: float = 0.0
-
-
-@dataclass
-class Kept:
-    """A copy of the network at the end of a stage with ``keep`` set.
-
-    Attributes
-    ----------
-    stage : str
-    grid : int
-        Grid intervals of its splines.
-    step : int
-        The optimizer step whose parameters it holds (the stage's best step).
-    validation_loss : float
-    model : kan.MultKAN
-    """
-
-    stage: str
-    grid: int
-    step: int
-    validation_loss: float
-    model: Any
-    outcome: dict[str, Any] | None = None
-
-
-@dataclass
-class Trainer:
-    """Runs stages on a pykan model, reporting to a recorder and a progress callback."""
-
-    model: Any
-    problem: KANProblem
-    scaler: BoxScaler
-    edges: list[tuple[int, int, int]]
-    ckpt_path: str
-    total_steps: int
-    recorder: SnapshotRecorder | None = None
-    progress: Callable[[int, int], None] | None = None
-    node_threshold: float = 1e-2
-    edge_threshold: float = 3e-2
-    grid_updates: int = 10
-    validate_every: int = 10
-    step: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-    stopped: dict[str, int] = field(default_factory=dict)
-    kept: list[Kept] = field(default_factory=list)
-    outcomes: dict[str, StageOutcome] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._every = max(1, self.total_steps // 50)
-        if self.recorder is not None:
-            self._grid_units = self.scaler.to_unit(self.recorder.grid_points())
-            ny, nx = self.recorder.truth.shape
-            self._grid_shape = (ny, nx)
-
-    # -- frames -------------------------------------------------------------
-
-    def frame_state(self, model: Any | None = None) -> FrameState:
-        model = self.model if model is None else model
-        assert self.recorder is not None
-        live = live_edges(model)
-        return FrameState(
-            width=live_width(model),
-            density=self.problem.density_unit(model, self._grid_units).reshape(self._grid_shape),
-            edge_x=(curves := edge_curves(model, self.recorder.curve_samples, self.scaler, self.edges))[0],
-            edge_y=curves[1],
-            importance=edge_importance(model, self.edges),
-            live=np.array([int(live[layer][i, j]) for layer, i, j in self.edges]),
-        )
-
-    def boundary(
-        self, stage: str, start: int | None, model: Any | None = None, losses: tuple[float, float] | None = None
-    ) -> None:
-        """Record the frame that closes ``stage`` (or the initial frame when ``start`` is None)."""
-        if self.recorder is None:
-            return
-        model = self.model if model is None else model
-        model.get_act(self.problem.x_fit)
-        train, val = (
-            losses if losses is not None else (self.problem.train_loss(model), self.problem.validation_loss(model))
-        )
-        self.recorder.boundary(self.step, stage, train, val, self.frame_state(model), start=start)
-
-    # -- stages -------------------------------------------------------------
-
-    def run(self, stages: list[Stage]) -> Any:
-        self.boundary(stages[0].name if stages else "train", None)
-        for stage in stages:
-            start, t0 = self.step, time.perf_counter()
-            if stage.name in ("train", "retrain"):
-                self._train(stage)
-            elif stage.name == "prune":
-                self._prune()
-            elif stage.name == "refine":
-                self.model = refine_kan(self.model, stage.grid, self.problem.x_fit, self.ckpt_path)
-            else:
-                raise ValueError(f"The trainer does not run stage {stage.name!r}.")
-            self.seconds[stage.name] = self.seconds.get(stage.name, 0.0) + time.perf_counter() - t0
-            if stage.keep:
-                self.kept.append(
-                    Kept(
-                        stage.name,
-                        int(self.model.act_fun[0].num),
-                        self.stopped.get(stage.name, self.step),
-                        self.problem.validation_loss(self.model),
-                        clone_model(self.model),
-                        self.outcomes[stage.name].record() if stage.name in self.outcomes else None,
-                    )
-                )
-            self.boundary(stage.name, start)
-        return self.model
-
-    def _train(self, stage: Stage) -> None:
-        model = self.model
-        params = [p for p in model.parameters() if p.requires_grad]
-        update_every = max(1, stage.steps // (2 * self.grid_updates))
-
-        def before(local: int) -> None:
-            if stage.update_grid and local < stage.steps // 2 and local % update_every == 0:
-                with torch.no_grad():
-                    model.update_grid_from_samples(self.problem.x_fit)
-
-        def objective(step: int) -> tuple[torch.Tensor, float]:
-            model.want_reg = stage.lamb > 0
-            loss, train_loss = self.problem.objective(model, step)
-            if stage.lamb > 0:
-                loss = loss + stage.lamb * model.last_reg
-            return loss, train_loss
-
-        def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
-            self.step = step
-            self._report(stage, train_loss, val, model)
-
-        start = self.step
-        try:
-            outcome = train_stage(
-                params=params,
-                objective=objective,
-                validate=lambda: self.problem.validation_loss(model),
-                get_state=lambda: copy.deepcopy(model.state_dict()),
-                set_state=model.load_state_dict,
-                steps=stage.steps,
-                lr=stage.lr,
-                optimizer=stage.optimizer,
-                patience=stage.patience,
-                every=self.validate_every,
-                rel_tol=stage.rel_tol,
-                first_step=start + 1,
-                before_step=before,
-                after_step=after,
-            )
-        finally:
-            model.want_reg = False
-        self.step = start + outcome.steps
-        self.stopped[stage.name] = start + outcome.best_step
-        self.outcomes[stage.name] = outcome
-
-    def _report(self, stage: Stage, train_loss: float, val: float | None, model: Any) -> None:
-        if self.recorder is not None:
-            self.recorder.step(
-                self.step,
-                stage.name,
-                train_loss,
-                (lambda: val) if val is not None else (lambda: self.problem.validation_loss(model)),
-                self.frame_state,
-            )
-        if self.progress is not None and (self.step % self._every == 0 or self.step == self.total_steps):
-            self.progress(self.step, self.total_steps)
-
-    def _prune(self) -> None:
-        """pykan's prune (nodes by node score, then edges by edge score) done with masks."""
-        model = self.model
-        model.get_act(self.problem.x_fit)
-        model.attribute(plot=False)
-        keep = [torch.ones_like(layer.mask.data, dtype=torch.bool) for layer in model.act_fun]
-        for layer in range(1, len(model.act_fun)):
-            dead = model.node_scores[layer] <= self.node_threshold
-            keep[layer - 1][:, dead] = False
-            keep[layer][dead, :] = False
-        mask_edges(model, keep)
-        model.get_act(self.problem.x_fit)
-        model.attribute(plot=False)
-        edge_keep = [(s.T > self.edge_threshold) for s in model.edge_scores]
-        mask_edges(model, edge_keep)

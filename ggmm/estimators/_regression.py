@@ -75,7 +75,8 @@ class RegressionProblem:
         # log-density level instead of 1 everywhere, which otherwise first drives every output
         # far down and can leave the exponential stuck near 0
         self.offset = float(self.log_target.mean()) if output == "exp" else 0.0
-        self._block: tuple[int, torch.Tensor, torch.Tensor] | None = None  # drawn points of the current block of steps
+        # the fitting points, targets and log targets of the current block of steps
+        self._block: tuple[int, torch.Tensor, torch.Tensor, torch.Tensor] | None = None
 
     def to_density(self, raw: torch.Tensor) -> torch.Tensor:
         if self.output == "exp":
@@ -90,7 +91,8 @@ class RegressionProblem:
 
         The points of step ``step`` are the same at every evaluation within that step (L-BFGS
         evaluates a step several times). They are drawn for :attr:`BLOCK` consecutive steps at
-        once: one target evaluation per block instead of one per step.
+        once, and the block's fitting points and targets assembled: one target evaluation per
+        block instead of one per step.
         """
         if self.target_unit is None or len(self.x_fit) == self.n_samples:
             return self.x_fit, self.p_fit, self.log_target
@@ -98,13 +100,13 @@ class RegressionProblem:
         if self._block is None or self._block[0] != block:
             n, D = len(self.x_fit) - self.n_samples, self.x_fit.shape[1]
             U = torch.rand(self.BLOCK * n, D, generator=self.generator) * 2.0 - 1.0
-            p = torch.as_tensor(self.target_unit(U.numpy()), dtype=torch.float32)
-            self._block = (block, U.view(self.BLOCK, n, D), p.view(self.BLOCK, n))
+            p = torch.as_tensor(self.target_unit(U.numpy()), dtype=torch.float32).view(self.BLOCK, n)
+            samples = self.x_fit[: self.n_samples].expand(self.BLOCK, -1, -1)
+            x = torch.cat([samples, U.view(self.BLOCK, n, D)], dim=1)
+            p = torch.cat([self.p_fit[: self.n_samples].expand(self.BLOCK, -1), p], dim=1)
+            self._block = (block, x, p, torch.log(torch.clamp(p, min=self.floor)))
         row = (step - 1) % self.BLOCK
-        U, p = self._block[1][row], self._block[2][row]
-        x = torch.cat([self.x_fit[: self.n_samples], U])
-        p = torch.cat([self.p_fit[: self.n_samples], p])
-        return x, p, torch.log(torch.clamp(p, min=self.floor))
+        return self._block[1][row], self._block[2][row], self._block[3][row]
 
     def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]:
         x, p, log_target = self._fitting_points(step)

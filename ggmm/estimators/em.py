@@ -23,7 +23,8 @@ from scipy.optimize import minimize_scalar
 from scipy.special import gammaln, logsumexp
 
 from .._validation import check_int, check_samples
-from ..distribution import GeneralizedGaussianMixture, estimate_component_logpdf
+from ..components import estimate_component_logpdf
+from ..distribution import GeneralizedGaussianMixture
 
 __all__ = ["EMResult", "fit_em", "P_BOUNDS"]
 

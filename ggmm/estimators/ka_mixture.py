@@ -23,7 +23,8 @@ edge costs likelihood through Z.
 The model is trained by maximum likelihood with Adam from a k-means (or random)
 initialization and stops early on the held-out NLL of ``validation_fraction`` of the
 samples. :meth:`KAMixtureKAN.readback` fits the parametric form to the learned curves
-(:mod:`ggmm.estimators._readback`): centers, scales and one p per component.
+(:mod:`ggmm.estimators._readback`): centers, scales and one p per component. The initial
+layer and the read-back's fit of every curve are in :mod:`ggmm.estimators._ka_mixture_curves`.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ import torch
 from .._validation import check_int, check_samples
 from ..distribution import GeneralizedGaussianMixture
 from ..snapshots import FrameState, SnapshotRecorder
+from ._ka_mixture_curves import initial_layer, read_back_curves
 from ._kan_core import BoxScaler
 from ._pykan import pykan_sandbox
-from ._readback import READBACK_WEIGHTINGS, fit_component, weighted_quantile
+from ._readback import READBACK_WEIGHTINGS
 from ._training import check_optimizer, known, state_copier, train_stage
 from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted, data_box, split_validation
 
@@ -148,49 +150,8 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
     # -- the model ------------------------------------------------------------
 
     def _build(self, U: np.ndarray, seed: int) -> None:
-        from kan.KANLayer import KANLayer
-        from kan.spline import curve2coef
-
-        D, K = U.shape[1], self.n_components
-        layer = KANLayer(
-            in_dim=D,
-            out_dim=K,
-            num=self.grid,
-            k=self.k,
-            noise_scale=0.0,
-            scale_base_mu=0.0,
-            scale_base_sigma=0.0,
-            grid_range=[-1, 1],
-        )
-        layer.scale_base.requires_grad_(False)
-        layer.scale_sp.data = torch.ones(D, K)
-        layer.scale_sp.requires_grad_(False)
-        rng = np.random.default_rng(seed)
-        if self.init == "kmeans":
-            from sklearn.cluster import KMeans
-
-            labels = KMeans(K, n_init=4, random_state=seed).fit_predict(U)
-            means = np.array([U[labels == j].mean(axis=0) if np.any(labels == j) else U.mean(axis=0) for j in range(K)])
-            stds = np.array(
-                [U[labels == j].std(axis=0) if np.sum(labels == j) > 1 else U.std(axis=0) for j in range(K)]
-            )
-            weights = np.bincount(labels, minlength=K) / len(U)
-        else:
-            means = U[rng.choice(len(U), K, replace=False)]
-            stds = np.tile(U.std(axis=0) / K, (K, 1))
-            weights = np.full(K, 1.0 / K)
-        stds = np.maximum(stds, 2.0 / self.grid)
-        t = torch.linspace(-1, 1, 4 * self.grid + 1)[:, None].expand(-1, D)
-        target = -0.5 * ((t[:, :, None].numpy() - means.T[None]) / stds.T[None]) ** 2  # (n, D, K)
-        target = np.maximum(target, -50.0)
-        layer.coef.data = curve2coef(t, torch.as_tensor(target, dtype=torch.float32), layer.grid, self.k)
-        self._layer = layer
-        self.weights_init_ = weights.astype(float)
-        self._logits = torch.nn.Parameter(torch.as_tensor(np.log(np.maximum(weights, 1e-3)), dtype=torch.float32))
-        self._quad = (
-            (-1.0 + (torch.arange(self.quad_points) + 0.5) * (2.0 / self.quad_points))[:, None]
-            .expand(-1, D)
-            .contiguous()
+        self._layer, self.weights_init_, self._logits, self._quad = initial_layer(
+            U, seed, self.n_components, self.grid, self.k, self.init, self.quad_points
         )
 
     def _tail_rates(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -407,38 +368,11 @@ class KAMixtureKAN(DensityMixin, BaseEstimator):
         check_is_fitted(self)
         if self._readback is not None:
             return self._readback
-        D, K = len(self._scaler.center), self.n_components
         with torch.no_grad():
             resp = torch.softmax(self._component_log(self._scaler.to_unit(self._X_train))[0], dim=1).numpy()
-        centers, scales, shapes, curves = np.zeros((K, D)), np.zeros((K, D)), np.zeros(K), []
-        per_comp = []
-        for k in range(K):
-            ts, ys = [], []
-            for d in range(D):
-                x = self._X_train[:, d]
-                t = np.linspace(
-                    weighted_quantile(x, resp[:, k], 0.005), weighted_quantile(x, resp[:, k], 0.995), self.curve_samples
-                )
-                ts.append(t)
-                ys.append(self._curve(t, k, d))
-            c, a, p, b = fit_component(ts, ys, self.readback_weighting)
-            centers[k], scales[k], shapes[k] = c, a, p
-            per_comp.append((ts, ys, b))
-        for k, (ts, ys, b) in enumerate(per_comp):
-            for d in range(D):
-                fitted = b[d] - (np.abs(ts[d] - centers[k, d]) / scales[k, d]) ** shapes[k]
-                curves.append(
-                    {
-                        "component": k,
-                        "dim": d,
-                        "x": ts[d].tolist(),
-                        "learned": ys[d].tolist(),
-                        "fitted": fitted.tolist(),
-                        "center": float(centers[k, d]),
-                        "scale": float(scales[k, d]),
-                        "p": float(shapes[k]),
-                    }
-                )
+        centers, scales, shapes, curves = read_back_curves(
+            self._X_train, resp, self._curve, self.curve_samples, self.readback_weighting
+        )
         mixture = GeneralizedGaussianMixture(centers, scales, self.weights_, p=shapes, normalize_weights=True)
         self._readback = {"mixture": mixture, "curves": curves}
         return self._readback

@@ -41,7 +41,8 @@ import torch
 
 from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
-from ._kan_core import BoxScaler, Stage, Trainer, edge_list, evaluate, forward, n_live_parameters
+from ._kan_core import BoxScaler, edge_list, evaluate, forward, n_live_parameters
+from ._kan_trainer import Stage, Trainer
 from ._pykan import new_kan, pykan_sandbox
 from ._training import check_optimizer
 from .base import BaseEstimator, DensityMixin, EstimatorTags, FitReport, check_is_fitted, data_box, split_validation

@@ -18,7 +18,7 @@ on by default:
 :meth:`~KANRegressor.predict_raw` shows the negative values; :meth:`density` clips
 them at 0 to keep the interface's promise).
 
-Training follows pykan's workflow in stages (:class:`~ggmm.estimators._kan_core.Stage`):
+Training follows pykan's workflow in stages (:class:`~ggmm.estimators._kan_trainer.Stage`):
 regularized training, pruning, grid refinement, re-training and an optional symbolic
 step, all recordable as snapshots. Both training stages stop early on the validation
 loss (the density RMSE at held-out samples) and keep their best step.
@@ -36,47 +36,16 @@ import numpy as np
 
 from .._validation import check_samples
 from ..snapshots import SnapshotRecorder
-from ._kan_core import Stage, Trainer, edge_list, n_live_parameters
+from ._kan_core import edge_list, n_live_parameters
+from ._kan_stages import DEFAULT_SYMBOLIC_LIB, _check_schedule, _check_stages
+from ._kan_trainer import Stage, Trainer
 from ._pykan import new_kan, pykan_sandbox
 from ._regression import LOG_DENSITY_CAP, RegressionOutputs, RegressionProblem, Target
 from ._training import check_optimizer
 from .base import EstimatorTags, FitReport, check_is_fitted
 from .kan_symbolic import symbolic_copy
 
-__all__ = ["KANRegressor", "LOG_DENSITY_CAP", "DEFAULT_SYMBOLIC_LIB"]
-
-#: pykan symbolic library used by the "symbolic" stage (includes abs, x^2 and exp).
-DEFAULT_SYMBOLIC_LIB = ("x", "x^2", "x^3", "x^4", "exp", "abs", "gaussian", "tanh", "sin")
-_STAGE_NAMES = ("train", "prune", "refine", "retrain", "symbolic")
-
-
-def _check_stages(stages: Sequence[str]) -> list[str]:
-    stages = list(stages)
-    if not stages or any(s not in _STAGE_NAMES for s in stages):
-        raise ValueError(f"The parameter 'stages' must be a non-empty list of {_STAGE_NAMES}, but got {stages!r}.")
-    if stages[0] != "train":
-        raise ValueError(f"The parameter 'stages' must start with 'train', but got {stages!r}.")
-    if "symbolic" in stages and stages[-1] != "symbolic":
-        raise ValueError(f"The stage 'symbolic' must come last, but got {stages!r}.")
-    return stages
-
-
-def _check_schedule(schedule: Sequence[int], stages: list[str]) -> list[int]:
-    grids = list(schedule)
-    if (
-        not grids
-        or any(isinstance(g, bool) or not isinstance(g, int) or g < 2 for g in grids)
-        or any(b <= a for a, b in zip(grids, grids[1:], strict=False))
-    ):
-        raise ValueError(
-            f"The parameter 'grid_schedule' must be a non-empty, increasing list of integers >= 2, "
-            f"but got {schedule!r}."
-        )
-    if stages != ["train"]:
-        raise ValueError(
-            f"A 'grid_schedule' replaces the refine and retrain stages: 'stages' must be ['train'], but got {stages!r}."
-        )
-    return grids
+__all__ = ["KANRegressor", "LOG_DENSITY_CAP"]
 
 
 class KANRegressor(RegressionOutputs):

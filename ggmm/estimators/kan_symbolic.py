@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._kan_core import BoxScaler, KANProblem, clone_model
+from ._kan_core import BoxScaler, clone_model
+from ._kan_trainer import KANProblem
 
 __all__ = ["symbolic_copy", "refit_affine"]
 
