@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -218,7 +219,14 @@ def test_paired_figure_has_a_row_per_comparison_and_dataset(exports: dict[str, A
         if axis["type"] == "log":
             assert 10 ** axis["range"][0] > 0 and axis["range"][0] < 0 < axis["range"][1]  # the line at 1 is inside
     texts = _texts(paired_figure(comparison, lang))
-    assert t("paired.axis.ratio", lang) in texts and t("paired.borderline", lang) in texts
+    assert t("paired.axis.ratio", lang) in texts
+    # the ring's legend entry is there exactly when some verdict changed under the adjustment
+    assert (t("paired.borderline", lang) in texts) == any(c["borderline"] for c in comparison["comparisons"])
+    flipped = copy.deepcopy(comparison)
+    # a verdict the adjustment changed: a decided comparison made 'tied' by a larger adjusted p
+    changed = next(c for c in flipped["comparisons"] if c["verdict"] != "tied")
+    changed.update(verdict_adjusted="tied", p_adjusted=1.0, borderline=True)
+    assert t("paired.borderline", lang) in _texts(paired_figure(flipped, lang))
     assert t("paired.secondary_tag", lang) in texts, "secondary comparisons are tagged"
 
 
