@@ -114,21 +114,16 @@ class InlineExecutor(Executor):
 # -- a local process pool -----------------------------------------------------
 
 
+@functools.cache
 def _ready() -> None:
     """Once per worker process, before its first job: compile the training kernels.
 
     numba compiles them on a machine's first use (some seconds) and loads them from its disk
     cache afterwards; done here, that time is not counted in a job's timing.
     """
-    global _kernels_ready
-    if not _kernels_ready:
-        from ggmm.estimators._kankernel import compile_kernels
+    from ggmm.estimators._kankernel import compile_kernels
 
-        compile_kernels()
-        _kernels_ready = True
-
-
-_kernels_ready = False
+    compile_kernels()
 
 
 def _pool_worker(job: dict[str, Any], key: str, channel: Any) -> dict[str, Any]:
