@@ -121,9 +121,10 @@ def _ready() -> None:
     numba compiles them on a machine's first use (some seconds) and loads them from its disk
     cache afterwards; done here, that time is not counted in a job's timing.
     """
-    from ggmm.estimators._kankernel import compile_kernels
+    from ggmm.estimators import _kankernel, _mlpkernel
 
-    compile_kernels()
+    _kankernel.compile_kernels()
+    _mlpkernel.compile_kernels()
 
 
 def _pool_worker(job: dict[str, Any], key: str, channel: Any) -> dict[str, Any]:

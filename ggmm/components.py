@@ -47,13 +47,25 @@ def estimate_component_logpdf(X: np.ndarray, centers: np.ndarray, scales: np.nda
     Returns
     -------
     log_prob : ndarray of shape (N, K)
+        Stored component-major (a transposed ``(K, N)`` array): each component's column is
+        contiguous, so the per-dimension sums and the sums over components are whole-column
+        additions rather than reductions along a short axis (the same additions in the same
+        order, several times faster).
     """
-    log_prob = np.empty((X.shape[0], centers.shape[0]))
-    for k in range(centers.shape[0]):
-        z = np.abs(X - centers[k]) / scales[k]
-        log_prob[:, k] = -np.power(z, p[k]).sum(axis=1)
-    log_prob += component_log_norm(scales, p)
-    return log_prob
+    XT = np.ascontiguousarray(np.asarray(X, dtype=float).T)
+    K, D = centers.shape
+    log_prob = np.empty((K, XT.shape[1]))
+    for k in range(K):
+        total = log_prob[k]
+        for d in range(D):
+            term = np.power(np.abs(XT[d] - centers[k, d]) / scales[k, d], p[k])
+            if d == 0:
+                total[:] = term
+            else:
+                total += term
+        np.negative(total, out=total)
+    log_prob += component_log_norm(scales, p)[:, None]
+    return log_prob.T
 
 
 def logsumexp_rows(a: np.ndarray) -> np.ndarray:

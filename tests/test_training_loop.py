@@ -11,7 +11,7 @@ from ggmm_build.tuning import budget_params, successive_halving
 
 from ggmm import get_preset
 from ggmm.estimators import KAMixtureKAN, KANDensityEstimator, KANRegressor, MLPRegressor
-from ggmm.estimators._training import StageOutcome, state_copier, train_stage
+from ggmm.estimators._training import StageOutcome, make_optimizer, state_copier, train_stage
 
 
 def _quadratic(target: torch.Tensor) -> tuple[torch.Tensor, callable, callable]:
@@ -111,6 +111,29 @@ def test_divergence_is_an_error_not_nans() -> None:
             steps=10,
             lr=0.1,
         )
+
+
+def test_adam_steps_contiguous_and_strided_tensors_alike() -> None:
+    """A transposed view and a contiguous copy get the same Adam steps as torch's plain loop.
+
+    (torch's fused CPU update would step the view with the wrong gradients.)
+    """
+    g = torch.Generator().manual_seed(0)
+    base, grads = torch.randn(4, 3, generator=g), [torch.randn(3, 4, generator=g) for _ in range(5)]
+    strided = torch.nn.Parameter(base.t())  # a transposed view, as a refit coefficient can be
+    dense = torch.nn.Parameter(base.t().contiguous())
+    reference = dense.detach().clone().requires_grad_(True)
+    other = torch.nn.Parameter(torch.zeros(2))  # two tensors: the multi-tensor update
+    optimizers = [make_optimizer([strided, other], "adam", 0.1), make_optimizer([dense], "adam", 0.1)]
+    plain = torch.optim.Adam([reference], lr=0.1, foreach=False)
+    assert not strided.is_contiguous()
+    for grad in grads:
+        for p, opt in zip((strided, dense, reference), (*optimizers, plain), strict=True):
+            p.grad = grad.clone()
+            opt.step()
+    # the same update rule, in a different arithmetic order: equal to float32 rounding
+    torch.testing.assert_close(strided.detach(), reference.detach(), rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(dense.detach(), reference.detach(), rtol=1e-6, atol=1e-6)
 
 
 def test_an_unknown_optimizer_is_named_in_the_error() -> None:

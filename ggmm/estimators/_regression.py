@@ -86,7 +86,7 @@ class RegressionProblem:
     #: Steps whose fresh domain points are drawn (and their target evaluated) in one batch.
     BLOCK = 64
 
-    def _fitting_points(self, step: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def fitting_points(self, step: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Samples plus domain points; with ``target_unit`` set, fresh domain points every step.
 
         The points of step ``step`` are the same at every evaluation within that step (L-BFGS
@@ -109,7 +109,7 @@ class RegressionProblem:
         return self._block[1][row], self._block[2][row], self._block[3][row]
 
     def objective(self, model: Any, step: int) -> tuple[torch.Tensor, float]:
-        x, p, log_target = self._fitting_points(step)
+        x, p, log_target = self.fitting_points(step)
         raw = forward(model, x)[:, 0]
         density = self.to_density(raw)
         mse = torch.mean((density - p) ** 2)
@@ -120,9 +120,13 @@ class RegressionProblem:
             )
         return objective, float(torch.sqrt(mse.detach()))
 
-    def _rmse(self, model: Any, x: torch.Tensor, p: torch.Tensor) -> float:
-        density = torch.clamp(self.to_density(evaluate(model, x)), min=0.0)
+    def rmse_of_raw(self, raw: torch.Tensor, p: torch.Tensor) -> float:
+        """Density RMSE of the raw network outputs ``raw`` against the target ``p``."""
+        density = torch.clamp(self.to_density(raw), min=0.0)
         return float(torch.sqrt(torch.mean((density - p) ** 2)))
+
+    def _rmse(self, model: Any, x: torch.Tensor, p: torch.Tensor) -> float:
+        return self.rmse_of_raw(evaluate(model, x), p)
 
     def train_loss(self, model: Any) -> float:
         return self._rmse(model, self.x_fit, self.p_fit)

@@ -79,12 +79,19 @@ def check_optimizer(name: str) -> str:
 
 
 def make_optimizer(params: Sequence[torch.Tensor], name: str, lr: float) -> torch.optim.Optimizer:
-    """Adam (``foreach`` update) or one-iteration L-BFGS with a strong-Wolfe line search."""
+    """Adam or one-iteration L-BFGS with a strong-Wolfe line search.
+
+    Adam steps several tensors with torch's multi-tensor (``foreach``) update and a single
+    tensor (the MLP's flat parameters) with the plain one, which costs less for one tensor.
+    Not torch's ``fused`` update: on the CPU it steps a non-contiguous tensor (a KAN's
+    coefficients after a grid update are one) with the wrong gradients (measured with torch
+    2.13; a test checks that strided and contiguous tensors get the same steps).
+    """
     check_optimizer(name)
     if not lr > 0:
         raise ValueError(f"The learning rate must be > 0, but got {lr!r}.")
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, foreach=True)
+        return torch.optim.Adam(params, lr=lr, foreach=len(params) > 1)
     return torch.optim.LBFGS(
         params,
         lr=lr,
@@ -122,7 +129,9 @@ def train_stage(
     objective : callable
         ``objective(step) -> (loss tensor, train loss float)``; ``step`` is the global step
         number (``first_step`` for the stage's first step), the same for every evaluation
-        within one step.
+        within one step. An objective that computes its gradient itself sets the ``.grad``
+        of ``params`` and returns a loss without a graph; otherwise the loss's backward
+        pass gives the gradients.
     validate : callable
         The validation loss of the current parameters.
     get_state, set_state : callable
@@ -176,24 +185,32 @@ def train_stage(
 def _one_step(opt: torch.optim.Optimizer, objective: Objective, step: int, optimizer: str) -> float:
     """One optimizer step; the training loss at the step's start."""
     if optimizer == "adam":
-        opt.zero_grad(set_to_none=True)
+        _clear_gradients(opt)
         loss, train_loss = objective(step)
-        loss.backward()
+        if loss.requires_grad:
+            loss.backward()
         opt.step()
         return train_loss
     first: list[float] = []
 
     def closure() -> torch.Tensor:
-        opt.zero_grad(set_to_none=True)
+        _clear_gradients(opt)
         loss, value = objective(step)
         if not first:
             first.append(value)
-        if torch.isfinite(loss):
+        if torch.isfinite(loss) and loss.requires_grad:
             loss.backward()
         return loss
 
     opt.step(closure)  # type: ignore[arg-type]  # L-BFGS's closure may return the loss tensor
     return first[0]
+
+
+def _clear_gradients(opt: torch.optim.Optimizer) -> None:
+    """``opt.zero_grad(set_to_none=True)`` without its profiler bookkeeping (it runs every step)."""
+    for group in opt.param_groups:
+        for p in group["params"]:
+            p.grad = None
 
 
 def known(value: float) -> Callable[[], float]:

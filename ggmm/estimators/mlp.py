@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from ..snapshots import FrameState, SnapshotRecorder
+from ._fastmlp import FlatMLP, fusable
 from ._pykan import pykan_sandbox
 from ._regression import RegressionOutputs, Target
 from ._training import check_optimizer, known, state_copier, train_stage
@@ -135,7 +137,8 @@ class MLPRegressor(RegressionOutputs):
         D = problem.x_fit.shape[1]
         scaler = self._scaler
         every = max(1, self.steps // 50)
-        with pykan_sandbox(seed, self.threads) as box:
+        # the kernel's matrix products run in BLAS: as many threads as torch gets
+        with pykan_sandbox(seed, self.threads) as box, threadpool_limits(self.threads, user_api="blas"):
             progress = box.unmuted(progress)
             model = self._network(D)
             if recorder is not None:
@@ -155,8 +158,20 @@ class MLPRegressor(RegressionOutputs):
 
                 recorder.start(self.steps, [D, *self.hidden, 1], [], "rmse")
                 recorder.boundary(0, "train", problem.train_loss(model), problem.validation_loss(model), frame())
-            params = list(model.parameters())
+            # the compiled objective trains one flat parameter tensor the module's parameters view
+            flat = FlatMLP(model) if fusable(model) else None
+            params = [flat.theta] if flat is not None else list(model.parameters())
             get_state, set_state = state_copier(params)
+
+            def objective(step: int) -> tuple[torch.Tensor, float]:
+                if flat is not None:
+                    return flat.objective(problem, step)
+                return problem.objective(model, step)
+
+            def validate() -> float:
+                if flat is not None:
+                    return flat.validation_loss(problem)
+                return problem.validation_loss(model)
 
             def after(step: int, train_loss: float, val: float | None, stop: bool) -> None:
                 if recorder is not None:
@@ -172,8 +187,8 @@ class MLPRegressor(RegressionOutputs):
 
             outcome = train_stage(
                 params=params,
-                objective=lambda step: problem.objective(model, step),
-                validate=lambda: problem.validation_loss(model),
+                objective=objective,
+                validate=validate,
                 get_state=get_state,
                 set_state=set_state,
                 steps=self.steps,
@@ -188,6 +203,8 @@ class MLPRegressor(RegressionOutputs):
                 recorder.boundary(
                     outcome.steps, "train", problem.train_loss(model), problem.validation_loss(model), frame(), start=0
                 )
+            if flat is not None:
+                flat.release()
         self.model_, self.problem_ = model, problem
         self.best_steps_ = {"train": outcome.best_step}
         self.stages_ = {"train": outcome.record()}
